@@ -1,0 +1,252 @@
+//! The validated peer: typed values only, produced by [`crate::validate`].
+//!
+//! Nothing in here can hold an invalid value: addresses are parsed, numbers are in range,
+//! keys are decoded, paths are absolute. Backends render from this and never re-check.
+
+use std::net::IpAddr;
+
+use camino::Utf8PathBuf;
+use ipnet::IpNet;
+
+use crate::keys::{PrivateKey, PublicKey};
+use crate::kind::TunnelKind;
+use crate::mtu::Mtu;
+use crate::side::Side;
+
+/// One tunnel between two ends, seen from [`Peer::side`].
+#[derive(Debug, Clone)]
+pub struct Peer {
+    /// The peer file this came from, as the user named it.
+    pub source: Utf8PathBuf,
+    /// Interface name on both ends (1–15 characters, not a kernel fallback name).
+    pub name: String,
+    /// Free text without control characters.
+    pub description: Option<String>,
+    /// Kind and kind-specific options.
+    pub tunnel: Tunnel,
+    /// The end being rendered.
+    pub local: End,
+    /// The other end.
+    pub remote: End,
+    /// The tunnel interface MTU and how it was chosen.
+    pub mtu: Mtu,
+    /// Which end of the peer file `local` is.
+    pub side: Side,
+}
+
+/// One end of the tunnel.
+#[derive(Debug, Clone)]
+pub struct End {
+    /// Underlay address (or, for WireGuard, a host name). `None`: this end has no fixed
+    /// address (a WireGuard end behind NAT that only dials out).
+    pub endpoint: Option<Endpoint>,
+    /// Addresses on the tunnel interface of this end.
+    pub addresses: Vec<TunnelAddress>,
+    /// WireGuard settings of this end; `Some` exactly for WireGuard tunnels.
+    pub wireguard: Option<WireguardEnd>,
+}
+
+/// An underlay endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// A literal IPv4 or IPv6 address.
+    Ip(IpAddr),
+    /// A DNS name (WireGuard only), resolved by the tools when the tunnel comes up.
+    Host(String),
+}
+
+impl Endpoint {
+    /// The address, if this is a literal IP.
+    pub fn ip(&self) -> Option<IpAddr> {
+        match self {
+            Self::Ip(ip) => Some(*ip),
+            Self::Host(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Ip(ip) => ip.fmt(f),
+            Self::Host(host) => f.write_str(host),
+        }
+    }
+}
+
+/// An address on a tunnel interface, optionally point-to-point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TunnelAddress {
+    /// The address with its prefix length (`172.31.0.1/31`, `fe80::1/64`).
+    pub address: IpNet,
+    /// For a single-host address (`/32`, `/128`): the other end's address, rendered as
+    /// `peer` (`ip addr add A peer B`, networkd `Peer=`).
+    pub peer: Option<IpNet>,
+}
+
+/// WireGuard settings that belong to one end.
+#[derive(Debug, Clone)]
+pub struct WireguardEnd {
+    /// UDP port this end listens on; `None` lets the kernel pick one.
+    pub port: Option<u16>,
+    /// This end's public key.
+    pub public_key: PublicKey,
+    /// Where this end's private key comes from.
+    pub private_key: PrivateKeySource,
+}
+
+/// Where a private key comes from.
+#[derive(Debug, Clone)]
+pub enum PrivateKeySource {
+    /// An absolute path on that end's host (the default and recommended form).
+    File {
+        /// The path.
+        path: Utf8PathBuf,
+        /// `false` when the peer file did not name it and the documented default is used.
+        declared: bool,
+    },
+    /// The key itself, written into rendered files (explicit opt-in, warned about).
+    Inline(PrivateKey),
+}
+
+/// The tunnel kind with its options.
+#[derive(Debug, Clone)]
+pub enum Tunnel {
+    /// WireGuard.
+    Wireguard(WireguardOptions),
+    /// GRE over IPv4.
+    Gre(GreOptions),
+    /// SIT (6in4).
+    Sit(SitOptions),
+    /// GRE over IPv6.
+    Ip6Gre(Ip6GreOptions),
+    /// GRETAP over IPv4.
+    Gretap(GreOptions),
+    /// GRETAP over IPv6.
+    Ip6Gretap(Ip6GreOptions),
+    /// VXLAN.
+    Vxlan(VxlanOptions),
+}
+
+impl Tunnel {
+    /// The kind of this tunnel.
+    pub fn kind(&self) -> TunnelKind {
+        match self {
+            Self::Wireguard(_) => TunnelKind::Wireguard,
+            Self::Gre(_) => TunnelKind::Gre,
+            Self::Sit(_) => TunnelKind::Sit,
+            Self::Ip6Gre(_) => TunnelKind::Ip6Gre,
+            Self::Gretap(_) => TunnelKind::Gretap,
+            Self::Ip6Gretap(_) => TunnelKind::Ip6Gretap,
+            Self::Vxlan(_) => TunnelKind::Vxlan,
+        }
+    }
+}
+
+/// `[wireguard]` options shared by both ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireguardOptions {
+    /// Seconds between keepalives; `None` or 0 disables them.
+    pub persistent_keepalive: Option<u16>,
+    /// What each end accepts from the other (default `0.0.0.0/0, ::/0`, for BGP peering).
+    pub allowed_ips: Vec<IpNet>,
+    /// Absolute path of the preshared key file, the same path on both ends.
+    pub preshared_key_file: Option<Utf8PathBuf>,
+}
+
+impl WireguardOptions {
+    /// Whether the allowed IPs include a default route, in which case wg-quick must not
+    /// install routes (`Table = off`): a BGP daemon owns routing.
+    pub fn has_default_route(&self) -> bool {
+        self.allowed_ips.iter().any(|net| net.prefix_len() == 0)
+    }
+}
+
+/// `[gre]` / `[gretap]` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GreOptions {
+    /// GRE key, used in both directions (adds 4 bytes per packet).
+    pub key: Option<u32>,
+    /// Outer TTL; `None` inherits from the inner packet.
+    pub ttl: Option<u8>,
+}
+
+/// `[sit]` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SitOptions {
+    /// Outer TTL; `None` inherits.
+    pub ttl: Option<u8>,
+}
+
+/// `[ip6gre]` / `[ip6gretap]` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ip6GreOptions {
+    /// GRE key, used in both directions.
+    pub key: Option<u32>,
+    /// Outer hop limit; `None` inherits.
+    pub ttl: Option<u8>,
+    /// The IPv6 tunnel encapsulation limit option.
+    pub encap_limit: EncapLimit,
+}
+
+/// The IPv6 tunnel encapsulation limit destination option (RFC 2473), 8 bytes per packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EncapLimit {
+    /// The kernel's default: the option is sent with limit 4.
+    #[default]
+    Default,
+    /// The option is not sent (saves 8 bytes).
+    None,
+    /// The option is sent with this limit.
+    Limit(u8),
+}
+
+impl EncapLimit {
+    /// Whether the 8-byte option is present on the wire.
+    pub fn adds_option(self) -> bool {
+        !matches!(self, Self::None)
+    }
+}
+
+/// `[vxlan]` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VxlanOptions {
+    /// VXLAN network identifier, 1–16777215.
+    pub vni: u32,
+    /// UDP destination port (default 4789, the IANA port; Linux would use 8472).
+    pub port: u16,
+    /// Outer TTL; `None` inherits.
+    pub ttl: Option<u8>,
+}
+
+/// The path a remote end's private key is rendered with when the peer file names none.
+pub fn default_private_key_path(name: &str) -> Utf8PathBuf {
+    Utf8PathBuf::from(format!("/etc/wireguard/{name}.key"))
+}
+
+impl Peer {
+    /// The same tunnel seen from `side`: for [`Side::Remote`] the ends swap, so backends
+    /// render the other operator's files without special cases.
+    pub fn for_side(&self, side: Side) -> Peer {
+        let mut peer = self.clone();
+        if side != self.side {
+            std::mem::swap(&mut peer.local, &mut peer.remote);
+            peer.side = side;
+        }
+        peer
+    }
+
+    /// The tunnel kind.
+    pub fn kind(&self) -> TunnelKind {
+        self.tunnel.kind()
+    }
+
+    /// Whether any tunnel address on either end is IPv6.
+    pub fn carries_ipv6(&self) -> bool {
+        self.local
+            .addresses
+            .iter()
+            .chain(&self.remote.addresses)
+            .any(|a| a.address.addr().is_ipv6())
+    }
+}

@@ -1,0 +1,234 @@
+//! Tunnel (inner) addresses: syntax, what the kind can carry, duplicates, and whether the
+//! two ends can reach each other on the link.
+//!
+//! Two ends reach each other when each address of one end lies in a subnet of the other
+//! with the same prefix length (`172.31.0.0/31` ↔ `172.31.0.1/31`), or when both use
+//! single-host addresses (`/32`, `/128`) of one family: then they form a point-to-point
+//! pair and each end's address gets the other as its `peer`.
+
+use std::net::IpAddr;
+use std::ops::Range;
+
+use ipnet::IpNet;
+
+use super::Checker;
+use crate::diagnostic::DiagnosticKind;
+use crate::kind::TunnelKind;
+use crate::peer::TunnelAddress;
+use crate::raw::{RawEnd, RawPeer};
+use toml::Spanned;
+
+struct Parsed {
+    net: IpNet,
+    span: Range<usize>,
+    field: String,
+}
+
+/// Validates `local.addresses` and `remote.addresses` together.
+pub(crate) fn addresses(
+    ck: &mut Checker,
+    raw: &RawPeer,
+    kind: TunnelKind,
+) -> (Vec<TunnelAddress>, Vec<TunnelAddress>) {
+    let local = parse_end(ck, "local", &raw.local, kind);
+    let remote = parse_end(ck, "remote", &raw.remote, kind);
+    duplicates(ck, &local, &remote);
+    if ck.has_errors() {
+        return (vec![], vec![]);
+    }
+    let local_pairs = pair(ck, "local", &local, "remote", &remote);
+    let remote_pairs = pair(ck, "remote", &remote, "local", &local);
+    (local_pairs, remote_pairs)
+}
+
+fn is_host(net: &IpNet) -> bool {
+    net.prefix_len() == net.max_prefix_len()
+}
+
+fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKind) -> Vec<Parsed> {
+    let Some(list) = end.get_ref().addresses.as_ref() else {
+        if !kind.is_layer2() {
+            ck.error(
+                DiagnosticKind::MissingKey,
+                format!("{side}.addresses"),
+                end.span(),
+                format!("kind = \"{kind}\" is a layer 3 tunnel and needs the {side} end's tunnel addresses"),
+                format!("add addresses = [\"{}\"] to [{side}]", if kind == TunnelKind::Sit { "2001:db8:ffff::1/64" } else { "172.31.0.1/31" }),
+            );
+        }
+        return vec![];
+    };
+    if list.get_ref().is_empty() && !kind.is_layer2() {
+        ck.error(
+            DiagnosticKind::MissingKey,
+            format!("{side}.addresses"),
+            list.span(),
+            "a layer 3 tunnel needs at least one tunnel address on each end",
+            "list the addresses with their prefix length, e.g. [\"172.31.0.1/31\", \"fe80::1/64\"]",
+        );
+    }
+    let mut out = Vec::new();
+    for (i, item) in list.get_ref().iter().enumerate() {
+        let field = format!("{side}.addresses[{i}]");
+        let text = item.get_ref();
+        if !ck.no_control(&field, item) {
+            continue;
+        }
+        let net = match text.parse::<IpNet>() {
+            Ok(net) => net,
+            Err(_) => {
+                let help = if let Ok(ip) = text.parse::<IpAddr>() {
+                    format!(
+                        "add the prefix length: \"{ip}/{}\" for a shared link, or \"{ip}/{}\" for point-to-point",
+                        if ip.is_ipv4() { 31 } else { 64 },
+                        if ip.is_ipv4() { 32 } else { 128 }
+                    )
+                } else {
+                    "write ADDRESS/PREFIX, e.g. \"172.31.0.1/31\" or \"fe80::1/64\"".to_owned()
+                };
+                ck.error(
+                    DiagnosticKind::InvalidAddress,
+                    field,
+                    item.span(),
+                    format!("{text:?} is not an address with a prefix length"),
+                    help,
+                );
+                continue;
+            }
+        };
+        let addr = net.addr();
+        if addr.is_unspecified() || addr.is_multicast() || addr.is_loopback() {
+            ck.error(
+                DiagnosticKind::InvalidAddress,
+                field,
+                item.span(),
+                format!("{addr} cannot be a tunnel interface address"),
+                "use a unicast address, e.g. from 172.31.0.0/16, fd00::/8 or fe80::/64",
+            );
+            continue;
+        }
+        if kind == TunnelKind::Sit && addr.is_ipv4() {
+            ck.error(
+                DiagnosticKind::InnerFamily,
+                field,
+                item.span(),
+                format!("a sit (6in4) tunnel carries IPv6 only, but {net} is IPv4"),
+                "remove the IPv4 address, or use kind = \"gre\" to carry IPv4 and IPv6",
+            );
+            continue;
+        }
+        out.push(Parsed {
+            net,
+            span: item.span(),
+            field,
+        });
+    }
+    out
+}
+
+/// The same address twice, on one end or across both.
+fn duplicates(ck: &mut Checker, local: &[Parsed], remote: &[Parsed]) {
+    let all: Vec<&Parsed> = local.iter().chain(remote).collect();
+    for (i, a) in all.iter().enumerate() {
+        if let Some(first) = all[..i].iter().find(|b| b.net.addr() == a.net.addr()) {
+            ck.error(
+                DiagnosticKind::DuplicateAddress,
+                a.field.clone(),
+                a.span.clone(),
+                format!("{} is already used by {}", a.net.addr(), first.field),
+                "every tunnel address must be unique across both ends",
+            );
+        }
+    }
+}
+
+/// Pairs each address of `this` end with the other end: on a shared subnet (no `peer`) or
+/// point-to-point (`peer` = the other end's single-host address of the same family, in order).
+fn pair(
+    ck: &mut Checker,
+    this_side: &str,
+    this: &[Parsed],
+    other_side: &str,
+    other: &[Parsed],
+) -> Vec<TunnelAddress> {
+    let mut out = Vec::new();
+    for a in this {
+        if is_host(&a.net) {
+            let nth = this
+                .iter()
+                .take_while(|x| !std::ptr::eq(*x, a))
+                .filter(|x| is_host(&x.net) && x.net.addr().is_ipv4() == a.net.addr().is_ipv4())
+                .count();
+            let peer = other
+                .iter()
+                .filter(|x| is_host(&x.net) && x.net.addr().is_ipv4() == a.net.addr().is_ipv4())
+                .nth(nth);
+            match peer {
+                Some(p) => out.push(TunnelAddress {
+                    address: a.net,
+                    peer: Some(p.net),
+                }),
+                None => ck.error(
+                    DiagnosticKind::AddressNotOnLink,
+                    a.field.clone(),
+                    a.span.clone(),
+                    format!(
+                        "{} is a single-host address, so it is point-to-point and needs a matching /{} address on the {other_side} end",
+                        a.net,
+                        a.net.max_prefix_len()
+                    ),
+                    format!(
+                        "add the {other_side} end's /{} address, or put both ends in one subnet (e.g. /{})",
+                        a.net.max_prefix_len(),
+                        if a.net.addr().is_ipv4() { 31 } else { 127 }
+                    ),
+                ),
+            }
+            continue;
+        }
+        out.push(TunnelAddress {
+            address: a.net,
+            peer: None,
+        });
+        // A shared-subnet address must have the other end in the same subnet with the same
+        // prefix length; checking from both sides catches both directions.
+        let on_link = other
+            .iter()
+            .any(|b| b.net.prefix_len() == a.net.prefix_len() && a.net.contains(&b.net.addr()));
+        if !on_link {
+            let same_family: Vec<String> = other
+                .iter()
+                .filter(|b| b.net.addr().is_ipv4() == a.net.addr().is_ipv4())
+                .map(|b| b.net.to_string())
+                .collect();
+            let message = if same_family.is_empty() {
+                format!(
+                    "{} has no {} counterpart on the {other_side} end",
+                    a.net,
+                    if a.net.addr().is_ipv4() { "IPv4" } else { "IPv6" }
+                )
+            } else {
+                format!(
+                    "{} and the {other_side} end's {} are not in one subnet with the same prefix length",
+                    a.net,
+                    same_family.join(", ")
+                )
+            };
+            ck.error(
+                DiagnosticKind::AddressNotOnLink,
+                a.field.clone(),
+                a.span.clone(),
+                message,
+                format!(
+                    "give the {this_side} and {other_side} ends addresses in one subnet, e.g. {}",
+                    if a.net.addr().is_ipv4() {
+                        "172.31.0.0/31 and 172.31.0.1/31"
+                    } else {
+                        "fe80::1/64 and fe80::2/64"
+                    }
+                ),
+            );
+        }
+    }
+    out
+}

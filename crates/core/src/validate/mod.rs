@@ -1,0 +1,140 @@
+//! Validation: raw peer file → typed [`Peer`], or every problem found.
+//!
+//! Validation runs once, here, before anything is rendered. It keeps going after a problem
+//! so users see all of them at once; each becomes a [`Diagnostic`] with the field, its
+//! location, what is wrong and the fix. The checks live in one module per concern.
+
+mod addresses;
+mod checker;
+mod endpoints;
+mod mtu;
+mod names;
+mod options;
+mod toml_error;
+mod wireguard;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::kind::TunnelKind;
+use crate::peer::{End, Peer};
+use crate::raw::{self, RawPeer};
+use crate::side::Side;
+use crate::source::SourceFile;
+
+pub(crate) use checker::Checker;
+
+/// A valid peer and the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// The peer, seen from [`Side::Local`].
+    pub peer: Peer,
+    /// Problems that do not stop rendering (an inline private key, an MTU above the
+    /// underlay's).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a peer file did not validate: every error and warning, in file order.
+#[derive(Debug, Clone)]
+pub struct Invalid {
+    /// Errors first appear in the order of the file; warnings are kept for context.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and validates one peer file.
+pub fn validate(source: &SourceFile) -> Result<Validated, Invalid> {
+    let raw = match raw::parse(source.text()) {
+        Ok(raw) => raw,
+        Err(err) => {
+            return Err(Invalid {
+                diagnostics: vec![toml_error::to_diagnostic(&err, source.text())],
+            })
+        }
+    };
+    validate_raw(source, &raw)
+}
+
+/// Validates already-parsed raw structs (spans must refer to `source`).
+pub fn validate_raw(source: &SourceFile, raw: &RawPeer) -> Result<Validated, Invalid> {
+    let mut ck = Checker::default();
+    let name = names::interface_name(&mut ck, &raw.name);
+    let description = raw
+        .description
+        .as_ref()
+        .and_then(|d| names::free_text(&mut ck, "description", d));
+    let kind = parse_kind(&mut ck, raw);
+
+    let (local, remote, tunnel) = match kind {
+        Some(kind) => {
+            let tunnel = options::tunnel(&mut ck, raw, kind);
+            let (local_ep, remote_ep) = endpoints::endpoints(&mut ck, raw, kind);
+            let (local_addrs, remote_addrs) = addresses::addresses(&mut ck, raw, kind);
+            let (local_wg, remote_wg) = wireguard::ends(&mut ck, raw, kind, name.as_deref());
+            let local = End {
+                endpoint: local_ep,
+                addresses: local_addrs,
+                wireguard: local_wg,
+            };
+            let remote = End {
+                endpoint: remote_ep,
+                addresses: remote_addrs,
+                wireguard: remote_wg,
+            };
+            (Some(local), Some(remote), tunnel)
+        }
+        None => (None, None, None),
+    };
+
+    let mtu = match (&tunnel, &local, &remote) {
+        (Some(tunnel), Some(local), Some(remote)) => mtu::mtu(&mut ck, raw, tunnel, local, remote),
+        _ => None,
+    };
+
+    match (name, local, remote, tunnel, mtu) {
+        (Some(name), Some(local), Some(remote), Some(tunnel), Some(mtu)) if !ck.has_errors() => {
+            Ok(Validated {
+                peer: Peer {
+                    source: source.path().to_owned(),
+                    name,
+                    description,
+                    tunnel,
+                    local,
+                    remote,
+                    mtu,
+                    side: Side::Local,
+                },
+                warnings: ck.into_diagnostics(),
+            })
+        }
+        _ => Err(Invalid {
+            diagnostics: ck.into_diagnostics(),
+        }),
+    }
+}
+
+fn parse_kind(ck: &mut Checker, raw: &RawPeer) -> Option<TunnelKind> {
+    let text = raw.kind.get_ref();
+    match text.parse::<TunnelKind>() {
+        Ok(kind) => Some(kind),
+        Err(_) => {
+            let all: Vec<&str> = TunnelKind::ALL.iter().map(|k| k.as_str()).collect();
+            let lower = text.to_ascii_lowercase();
+            let help = match lower.parse::<TunnelKind>() {
+                Ok(k) => format!("kinds are lower case: kind = \"{k}\""),
+                Err(_) if lower == "ipip6" || lower == "6in4" => {
+                    "6in4 is kind = \"sit\"".to_owned()
+                }
+                Err(_) => format!("use one of: {}", all.join(", ")),
+            };
+            ck.error(
+                DiagnosticKind::UnknownKind,
+                "kind",
+                raw.kind.span(),
+                format!("{text:?} is not a tunnel kind peergen renders"),
+                help,
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,86 @@
+//! The MTU: computed from the tunnel, overridden by `mtu`, range-checked either way.
+
+use std::net::IpAddr;
+
+use super::Checker;
+use crate::diagnostic::DiagnosticKind;
+use crate::mtu::{compute_mtu, Family, Mtu};
+use crate::peer::{End, Tunnel};
+use crate::raw::RawPeer;
+
+/// The underlay family: from whichever endpoint is a literal address (validation already
+/// made both ends agree), or unknown for host names only.
+fn family(local: &End, remote: &End) -> Option<Family> {
+    [&local.endpoint, &remote.endpoint]
+        .into_iter()
+        .flatten()
+        .find_map(|e| e.ip())
+        .map(|ip| match ip {
+            IpAddr::V4(_) => Family::V4,
+            IpAddr::V6(_) => Family::V6,
+        })
+}
+
+pub(crate) fn mtu(ck: &mut Checker, raw: &RawPeer, tunnel: &Tunnel, local: &End, remote: &End) -> Option<Mtu> {
+    let family = family(local, remote);
+    let min_underlay = if family == Some(Family::V6) { 1280 } else { 576 };
+    let underlay_mtu = match &raw.underlay_mtu {
+        Some(v) => u32::try_from(ck.int_in("underlay-mtu", v, min_underlay, 65_535, "an underlay MTU")?).ok()?,
+        None => 1500,
+    };
+    let computed = compute_mtu(tunnel, family, underlay_mtu);
+    let carries_ipv6 = local
+        .addresses
+        .iter()
+        .chain(&remote.addresses)
+        .any(|a| a.address.addr().is_ipv6());
+    let mtu = match &raw.mtu {
+        Some(v) => {
+            let value = u32::try_from(ck.int_in("mtu", v, 68, 65_535, "an MTU")?).ok()?;
+            if carries_ipv6 && value < 1280 {
+                ck.error(
+                    DiagnosticKind::MtuTooSmallForIpv6,
+                    "mtu",
+                    v.span(),
+                    format!("{value} is below 1280, the minimum MTU for a link that carries IPv6"),
+                    "raise mtu to at least 1280, or remove it to use the computed value",
+                );
+                return None;
+            }
+            if i64::from(value) > computed.value() {
+                ck.warning(
+                    DiagnosticKind::MtuAboveUnderlay,
+                    "mtu",
+                    v.span(),
+                    format!("{value} is larger than what fits through the underlay ({computed})"),
+                    "larger packets get fragmented or dropped; remove mtu, or set underlay-mtu if the path is bigger than 1500",
+                );
+            }
+            Mtu { value, computed, from_user: true }
+        }
+        None => {
+            let span = raw.underlay_mtu.as_ref().map_or(raw.kind.span(), |v| v.span());
+            let field = if raw.underlay_mtu.is_some() { "underlay-mtu" } else { "kind" };
+            let Ok(value) = u32::try_from(computed.value()) else {
+                ck.error(DiagnosticKind::OutOfRange, field, span, format!("the computed MTU {computed} is not usable"), "raise underlay-mtu");
+                return None;
+            };
+            if carries_ipv6 && value < 1280 {
+                ck.error(
+                    DiagnosticKind::MtuTooSmallForIpv6,
+                    field,
+                    span,
+                    format!("the computed MTU {computed} is below 1280, the minimum for a link that carries IPv6"),
+                    "raise underlay-mtu, or carry IPv4 only",
+                );
+                return None;
+            }
+            if value < 68 {
+                ck.error(DiagnosticKind::OutOfRange, field, span, format!("the computed MTU {computed} is below 68"), "raise underlay-mtu");
+                return None;
+            }
+            Mtu { value, computed, from_user: false }
+        }
+    };
+    Some(mtu)
+}

@@ -1,0 +1,104 @@
+//! Interface names and free text.
+
+use super::Checker;
+use crate::diagnostic::DiagnosticKind;
+use crate::raw::Text;
+
+/// Devices the kernel creates itself when a tunnel module loads; a tunnel with one of these
+/// names collides with them.
+const KERNEL_FALLBACK_NAMES: [&str; 9] = [
+    "gre0", "gretap0", "erspan0", "ip6gre0", "ip6tnl0", "sit0", "tunl0", "ip_vti0", "ip6_vti0",
+];
+
+/// Whether `name` is a usable interface name (the rule wg-quick enforces, which the kernel's
+/// 15-byte limit and networkd agree with).
+pub fn is_valid_interface_name(name: &str) -> bool {
+    (1..=15).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_=+.-".contains(&b))
+        && name != "."
+        && name != ".."
+}
+
+/// Checks `name`: 1–15 characters of `[a-zA-Z0-9_=+.-]`, not a kernel fallback device.
+pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
+    let text = name.get_ref();
+    let span = name.span();
+    if text.is_empty() {
+        ck.error(
+            DiagnosticKind::InvalidName,
+            "name",
+            span,
+            "the interface name is empty",
+            "give the tunnel interface a name such as \"peer0\"",
+        );
+        return None;
+    }
+    if text.chars().count() > 15 {
+        ck.error(
+            DiagnosticKind::InvalidName,
+            "name",
+            span,
+            format!(
+                "{text:?} is {} characters; Linux interface names have at most 15",
+                text.chars().count()
+            ),
+            "shorten the name (the kernel rejects longer names and networkd ignores the file)",
+        );
+        return None;
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "_=+.-".contains(*c)))
+    {
+        ck.error(
+            DiagnosticKind::InvalidName,
+            "name",
+            span,
+            format!("{text:?} contains {bad:?}, which is not allowed in an interface name"),
+            "use only letters, digits and _ = + . - (the characters wg-quick accepts)",
+        );
+        return None;
+    }
+    if !is_valid_interface_name(text) {
+        ck.error(
+            DiagnosticKind::InvalidName,
+            "name",
+            span,
+            format!("{text:?} is not a valid interface name"),
+            "choose a name that is not \".\" or \"..\"",
+        );
+        return None;
+    }
+    if KERNEL_FALLBACK_NAMES.contains(&text.as_str()) {
+        ck.error(
+            DiagnosticKind::ReservedName,
+            "name",
+            span,
+            format!("{text:?} is the fallback device the kernel creates when its tunnel module loads"),
+            "choose another name, for example one after the peer (\"as64512\")",
+        );
+        return None;
+    }
+    Some(text.clone())
+}
+
+/// Free text (the description): no control characters, at most 255 characters.
+pub(crate) fn free_text(ck: &mut Checker, field: &str, value: &Text) -> Option<String> {
+    if !ck.no_control(field, value) {
+        return None;
+    }
+    let len = value.get_ref().chars().count();
+    if len > 255 {
+        ck.error(
+            DiagnosticKind::OutOfRange,
+            field,
+            value.span(),
+            format!("is {len} characters long"),
+            "keep it to 255 characters or fewer",
+        );
+        return None;
+    }
+    Some(value.get_ref().clone())
+}

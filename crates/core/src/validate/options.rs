@@ -1,0 +1,145 @@
+//! Kind-specific tables: only the one named after `kind` may appear, with its numbers in
+//! range.
+
+use super::Checker;
+use crate::diagnostic::DiagnosticKind;
+use crate::kind::TunnelKind;
+use crate::peer::{
+    EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Tunnel, VxlanOptions,
+};
+use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer};
+use toml::Spanned;
+
+/// Checks that only `kind`'s table is present and builds the options.
+pub(crate) fn tunnel(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) -> Option<Tunnel> {
+    let present = [
+        (TunnelKind::Wireguard, raw.wireguard.as_ref().map(|t| t.span())),
+        (TunnelKind::Gre, raw.gre.as_ref().map(|t| t.span())),
+        (TunnelKind::Sit, raw.sit.as_ref().map(|t| t.span())),
+        (TunnelKind::Ip6Gre, raw.ip6gre.as_ref().map(|t| t.span())),
+        (TunnelKind::Gretap, raw.gretap.as_ref().map(|t| t.span())),
+        (TunnelKind::Ip6Gretap, raw.ip6gretap.as_ref().map(|t| t.span())),
+        (TunnelKind::Vxlan, raw.vxlan.as_ref().map(|t| t.span())),
+    ];
+    for (table, span) in present {
+        if let (true, Some(span)) = (table != kind, span) {
+            ck.error(
+                DiagnosticKind::NotForKind,
+                table.as_str(),
+                span,
+                format!("the [{table}] table applies to kind = \"{table}\", but this peer is kind = \"{kind}\""),
+                format!("move its settings to [{kind}] or remove the table"),
+            );
+        }
+    }
+    let tunnel = match kind {
+        TunnelKind::Wireguard => Tunnel::Wireguard(super::wireguard::options(ck, raw)),
+        TunnelKind::Gre => Tunnel::Gre(gre(ck, "gre", raw.gre.as_ref())),
+        TunnelKind::Gretap => Tunnel::Gretap(gre(ck, "gretap", raw.gretap.as_ref())),
+        TunnelKind::Sit => Tunnel::Sit(SitOptions {
+            ttl: raw
+                .sit
+                .as_ref()
+                .and_then(|s| s.get_ref().ttl.as_ref())
+                .and_then(|t| ttl(ck, "sit.ttl", t)),
+        }),
+        TunnelKind::Ip6Gre => Tunnel::Ip6Gre(ip6gre(ck, "ip6gre", raw.ip6gre.as_ref())),
+        TunnelKind::Ip6Gretap => {
+            Tunnel::Ip6Gretap(ip6gre(ck, "ip6gretap", raw.ip6gretap.as_ref()))
+        }
+        TunnelKind::Vxlan => Tunnel::Vxlan(vxlan(ck, raw)?),
+    };
+    // Errors inside the options leave defaults behind; the caller discards the peer then.
+    Some(tunnel)
+}
+
+fn ttl(ck: &mut Checker, field: &str, value: &Int) -> Option<u8> {
+    ck.int_in(field, value, 1, 255, "a TTL")
+        .and_then(|v| u8::try_from(v).ok())
+}
+
+fn gre_key(ck: &mut Checker, field: &str, value: &Int) -> Option<u32> {
+    ck.int_in(field, value, 0, i64::from(u32::MAX), "a GRE key (32 bits)")
+        .and_then(|v| u32::try_from(v).ok())
+}
+
+fn gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawGre>>) -> GreOptions {
+    let Some(raw) = raw.map(|r| r.get_ref()) else {
+        return GreOptions::default();
+    };
+    GreOptions {
+        key: raw
+            .key
+            .as_ref()
+            .and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
+        ttl: raw
+            .ttl
+            .as_ref()
+            .and_then(|t| ttl(ck, &format!("{table}.ttl"), t)),
+    }
+}
+
+fn ip6gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawIp6Gre>>) -> Ip6GreOptions {
+    let Some(raw) = raw.map(|r| r.get_ref()) else {
+        return Ip6GreOptions::default();
+    };
+    let encap_limit = match raw.encap_limit.as_ref() {
+        None => EncapLimit::Default,
+        Some(limit) => match limit.get_ref() {
+            RawEncapLimit::Word(w) if w == "none" => EncapLimit::None,
+            RawEncapLimit::Number(n) if (0..=255).contains(n) => {
+                EncapLimit::Limit(u8::try_from(*n).unwrap_or(4))
+            }
+            other => {
+                let shown = match other {
+                    RawEncapLimit::Number(n) => n.to_string(),
+                    RawEncapLimit::Word(w) => format!("{w:?}"),
+                };
+                ck.error(
+                    DiagnosticKind::OutOfRange,
+                    format!("{table}.encap-limit"),
+                    limit.span(),
+                    format!("{shown} is not an encapsulation limit"),
+                    "use \"none\" (no option, 8 bytes less overhead) or a number from 0 to 255",
+                );
+                EncapLimit::Default
+            }
+        },
+    };
+    Ip6GreOptions {
+        key: raw
+            .key
+            .as_ref()
+            .and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
+        ttl: raw
+            .ttl
+            .as_ref()
+            .and_then(|t| ttl(ck, &format!("{table}.ttl"), t)),
+        encap_limit,
+    }
+}
+
+fn vxlan(ck: &mut Checker, raw: &RawPeer) -> Option<VxlanOptions> {
+    let Some(table) = raw.vxlan.as_ref() else {
+        ck.error(
+            DiagnosticKind::MissingKey,
+            "vxlan.vni",
+            raw.kind.span(),
+            "kind = \"vxlan\" needs a [vxlan] table with the network identifier",
+            "add\n[vxlan]\nvni = 100",
+        );
+        return None;
+    };
+    let t = table.get_ref();
+    let vni = ck.int_in("vxlan.vni", &t.vni, 1, 16_777_215, "a VXLAN network identifier");
+    let port = match &t.port {
+        Some(p) => ck.int_in("vxlan.port", p, 1, 65_535, "a UDP port"),
+        None => Some(4789),
+    };
+    let ttl = t.ttl.as_ref().and_then(|v| ttl(ck, "vxlan.ttl", v));
+    Some(VxlanOptions {
+        vni: u32::try_from(vni?).ok()?,
+        port: u16::try_from(port?).ok()?,
+        ttl,
+    })
+}

@@ -1,0 +1,71 @@
+//! Unit tests of validation details; every rule's full message is pinned by the invalid
+//! fixtures' snapshots instead.
+
+use super::*;
+use crate::PrivateKeySource;
+
+const WG: &str = r#"
+name = "wg-test"
+kind = "wireguard"
+[local]
+endpoint = "198.51.100.10"
+port = 51821
+addresses = ["172.31.0.1/32", "fe80::1/64"]
+public-key = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw="
+[remote]
+endpoint = "vpn.example.net"
+port = 51820
+addresses = ["172.31.0.0/32", "fe80::2/64"]
+public-key = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="
+"#;
+
+fn ok(text: &str) -> Validated {
+    match validate(&SourceFile::new("t.toml", text)) {
+        Ok(v) => v,
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn point_to_point_pairs_and_sides_swap() {
+    let v = ok(WG);
+    let p = &v.peer;
+    assert_eq!(p.local.addresses[0].peer.unwrap().to_string(), "172.31.0.0/32");
+    assert_eq!(p.local.addresses[1].peer, None);
+    assert_eq!(p.mtu.value, 1440, "IPv4 local endpoint fixes the family");
+    let r = p.for_side(Side::Remote);
+    assert_eq!(r.local.endpoint, Some(crate::Endpoint::Host("vpn.example.net".into())));
+    assert_eq!(r.local.addresses[0].peer.unwrap().to_string(), "172.31.0.1/32");
+    assert_eq!(r.mtu.value, 1440, "both sides agree on the MTU");
+    let default_key = match &r.local.wireguard.as_ref().unwrap().private_key {
+        PrivateKeySource::File { path, declared } => (path.to_string(), *declared),
+        PrivateKeySource::Inline(_) => panic!("inline"),
+    };
+    assert_eq!(default_key, ("/etc/wireguard/wg-test.key".into(), false));
+    assert!(v.warnings.is_empty());
+}
+
+#[test]
+fn reports_every_error_not_only_the_first() {
+    let text = WG
+        .replace("\"wg-test\"", "\"gre0\"")
+        .replace("port = 51821", "port = 70000")
+        .replace("fe80::2/64", "fe80::1/64");
+    let err = validate(&SourceFile::new("t.toml", text)).unwrap_err();
+    let kinds: Vec<_> = err.diagnostics.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DiagnosticKind::ReservedName,
+            DiagnosticKind::OutOfRange,
+            DiagnosticKind::DuplicateAddress
+        ]
+    );
+}
+
+#[test]
+fn no_panic_on_arbitrary_bytes() {
+    for text in ["", "\0", "name = 1", "[[local]]", "name = \"a\"\nkind = \"gre\"\n[local]\n[remote]\n"] {
+        let _ = validate(&SourceFile::new("t.toml", text));
+    }
+}
