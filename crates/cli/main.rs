@@ -1,2 +1,19 @@
-//! placeholder
-fn main() {}
+//! The `peergen` command: parses the command line and hands off to a command module.
+//!
+//! Everything users see lives here: clap definitions, file reading and writing, exit codes,
+//! how errors are shown. The domain is in `peergen-core`, the backends in `peergen-render`.
+
+mod args;
+mod commands;
+mod exit;
+mod load;
+mod write;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let args = args::Args::parse();
+    commands::run(args).into()
+}

@@ -1,0 +1,129 @@
+//! `peergen keygen`, `pubkey` and `genpsk`: WireGuard keys, byte-compatible with `wg`.
+
+use std::io::{self, Read as _};
+
+use camino::Utf8Path;
+use peergen_core::keys::{PresharedKey, PrivateKey};
+
+use crate::exit::Exit;
+use crate::write::{write_atomic, Overwrite};
+
+/// Key files: readable by their owner only.
+const KEY_MODE: u32 = 0o600;
+
+fn write_key(path: &Utf8Path, base64: &str, force: bool) -> Result<(), Exit> {
+    let overwrite = if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let contents = format!("{base64}\n");
+    write_atomic(path.as_std_path(), contents.as_bytes(), KEY_MODE, overwrite).map_err(|err| {
+        if err.kind() == io::ErrorKind::AlreadyExists {
+            eprintln!("error: {path} already exists; not replacing a key (use --force to replace it, the old key is then lost)");
+            Exit::CantCreate
+        } else {
+            eprintln!("error: {path}: cannot write key file: {err}");
+            Exit::CantCreate
+        }
+    })
+}
+
+/// `keygen`: to a file (printing the public key) or to stdout.
+pub fn keygen(out: Option<&Utf8Path>, force: bool) -> Exit {
+    let key = PrivateKey::generate();
+    match out {
+        Some(path) => match write_key(path, &key.to_base64(), force) {
+            Ok(()) => {
+                println!("{}", key.public_key());
+                Exit::Ok
+            }
+            Err(exit) => exit,
+        },
+        None => {
+            println!("{}", key.to_base64());
+            Exit::Ok
+        }
+    }
+}
+
+/// `genpsk`: to a file or to stdout.
+pub fn genpsk(out: Option<&Utf8Path>, force: bool) -> Exit {
+    let key = PresharedKey::generate();
+    match out {
+        Some(path) => match write_key(path, &key.to_base64(), force) {
+            Ok(()) => Exit::Ok,
+            Err(exit) => exit,
+        },
+        None => {
+            println!("{}", key.to_base64());
+            Exit::Ok
+        }
+    }
+}
+
+/// `pubkey`: reads like `wg pubkey` (exactly 44 characters, then only whitespace or NUL)
+/// and fails with the same messages.
+pub fn pubkey() -> Exit {
+    let mut input = Vec::new();
+    if let Err(err) = io::stdin().lock().read_to_end(&mut input) {
+        eprintln!("peergen: cannot read stdin: {err}");
+        return Exit::NoInput;
+    }
+    match public_key_of(&input) {
+        Ok(public) => {
+            println!("{public}");
+            Exit::Ok
+        }
+        Err(message) => {
+            eprintln!("peergen: {message}");
+            Exit::DataError
+        }
+    }
+}
+
+fn public_key_of(input: &[u8]) -> Result<String, &'static str> {
+    const BAD: &str = "Key is not the correct length or format";
+    if input.len() < 44 {
+        return Err(BAD);
+    }
+    let (key, rest) = input.split_at(44);
+    if rest.iter().any(|&b| b != 0 && !b.is_ascii_whitespace()) {
+        return Err("Trailing characters found after key");
+    }
+    let text = std::str::from_utf8(key).map_err(|_| BAD)?;
+    let private = PrivateKey::from_base64(text).map_err(|_| BAD)?;
+    Ok(private.public_key().to_base64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_key_of;
+
+    #[test]
+    fn reads_like_wg_pubkey() {
+        let key = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+        let bytes: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let expected = "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
+        assert_eq!(
+            public_key_of(format!("{b64}\n").as_bytes()).unwrap(),
+            expected
+        );
+        assert_eq!(
+            public_key_of(format!("{b64}\0\0").as_bytes()).unwrap(),
+            expected
+        );
+        assert_eq!(
+            public_key_of(format!("{b64} junk").as_bytes()),
+            Err("Trailing characters found after key")
+        );
+        assert_eq!(
+            public_key_of(b"abc"),
+            Err("Key is not the correct length or format")
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Dispatches each subcommand to its module.
+
+mod check;
+mod keys;
+mod mtu;
+
+use crate::args::{Args, Command};
+use crate::exit::Exit;
+
+/// Runs the parsed command line.
+pub fn run(args: Args) -> Exit {
+    match args.command {
+        Command::Check { peers } => check::run(&peers),
+        Command::Mtu { peers } => mtu::run(&peers),
+        Command::Keygen { out, force } => keys::keygen(out.as_deref(), force),
+        Command::Pubkey => keys::pubkey(),
+        Command::Genpsk { out, force } => keys::genpsk(out.as_deref(), force),
+    }
+}

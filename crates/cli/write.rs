@@ -1,0 +1,61 @@
+//! Atomic file writing: a temporary file in the target folder, created with its final
+//! mode, synced, then moved into place, so readers never see half a file and a secret is
+//! never readable by others, not even for a moment.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write as _};
+use std::os::unix::fs::OpenOptionsExt as _;
+use std::path::{Path, PathBuf};
+
+/// Whether an existing file may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Replace it (rendered files; keys with `--force`).
+    Replace,
+    /// Fail with `AlreadyExists` (keys without `--force`).
+    Refuse,
+}
+
+/// Writes `contents` to `path` with `mode`, atomically.
+pub fn write_atomic(
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+    overwrite: Overwrite,
+) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let tmp = temp_path(dir, name);
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)?;
+        file.write_all(contents)?;
+        // `mode` passed to open(2) is reduced by the umask; set it exactly.
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+        file.sync_all()?;
+        match overwrite {
+            Overwrite::Replace => fs::rename(&tmp, path),
+            // link(2) never replaces an existing file: an atomic "create, don't clobber".
+            Overwrite::Refuse => fs::hard_link(&tmp, path).and_then(|()| fs::remove_file(&tmp)),
+        }
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn temp_path(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    let mut tmp = std::ffi::OsString::from(".");
+    tmp.push(name);
+    tmp.push(format!(".peergen-{}.tmp", std::process::id()));
+    dir.join(tmp)
+}
