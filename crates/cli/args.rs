@@ -2,7 +2,9 @@
 //! read, so they say what each command does and what it never does.
 
 use camino::Utf8PathBuf;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use peergen_core::Side;
+use peergen_render::Backend;
 
 /// Turn one tunnel peer definition into ready-to-install network configuration.
 ///
@@ -28,6 +30,13 @@ pub struct Args {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Render peer files into configuration for one or more backends.
+    ///
+    /// Every peer is validated first; if any is invalid, nothing is rendered or written.
+    /// Without --out, files are printed to stdout, each after a `==> PATH (mode MODE) <==`
+    /// line. With --out, they are written under DIR at their install paths (e.g.
+    /// DIR/systemd/network/10-NAME.netdev), each atomically and with its mode.
+    Render(RenderArgs),
     /// Validate peer files and report every problem, with file, line, column and a fix.
     ///
     /// Nothing is written. Exits 65 when any file is invalid; warnings alone exit 0.
@@ -69,4 +78,72 @@ pub enum Command {
         #[arg(long, requires = "out")]
         force: bool,
     },
+}
+
+/// `peergen render` options.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Output format(s), comma-separated: wg-quick (WireGuard only), networkd, netplan, ip.
+    #[arg(long, short, value_enum, value_delimiter = ',', required = true)]
+    pub backend: Vec<BackendArg>,
+    /// Which end to render: local (this host) or remote (the peer's host, from the same
+    /// file: their endpoint and addresses, our public key, their key path).
+    #[arg(long, value_enum, default_value_t = SideArg::Local)]
+    pub side: SideArg,
+    /// Write files under DIR instead of printing them.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<Utf8PathBuf>,
+    /// Compare with the files in DIR instead of writing; exit 1 with a unified diff when
+    /// anything is stale, missing or has the wrong mode.
+    #[arg(long, requires = "out")]
+    pub check: bool,
+    /// Load templates from DIR (same names as the built-in ones, e.g.
+    /// DIR/networkd/tunnel.netdev.j2); built-in templates fill the gaps.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<Utf8PathBuf>,
+    /// Peer files.
+    #[arg(required = true, value_name = "PEER")]
+    pub peers: Vec<Utf8PathBuf>,
+}
+
+/// Backend names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// wg-quick .conf (WireGuard only).
+    WgQuick,
+    /// systemd-networkd .netdev + .network.
+    Networkd,
+    /// Netplan YAML.
+    Netplan,
+    /// ip/wg shell scripts.
+    Ip,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(b: BackendArg) -> Self {
+        match b {
+            BackendArg::WgQuick => Backend::WgQuick,
+            BackendArg::Networkd => Backend::Networkd,
+            BackendArg::Netplan => Backend::Netplan,
+            BackendArg::Ip => Backend::Ip,
+        }
+    }
+}
+
+/// Side names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SideArg {
+    /// This host: [local] in the peer file.
+    Local,
+    /// The peer's host: [remote] in the peer file.
+    Remote,
+}
+
+impl From<SideArg> for Side {
+    fn from(s: SideArg) -> Self {
+        match s {
+            SideArg::Local => Side::Local,
+            SideArg::Remote => Side::Remote,
+        }
+    }
 }

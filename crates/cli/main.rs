@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod exit;
 mod load;
+mod output;
 mod write;
 
 use std::process::ExitCode;

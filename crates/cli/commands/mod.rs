@@ -3,6 +3,7 @@
 mod check;
 mod keys;
 mod mtu;
+mod render;
 
 use crate::args::{Args, Command};
 use crate::exit::Exit;
@@ -10,6 +11,7 @@ use crate::exit::Exit;
 /// Runs the parsed command line.
 pub fn run(args: Args) -> Exit {
     match args.command {
+        Command::Render(args) => render::run(&args),
         Command::Check { peers } => check::run(&peers),
         Command::Mtu { peers } => mtu::run(&peers),
         Command::Keygen { out, force } => keys::keygen(out.as_deref(), force),

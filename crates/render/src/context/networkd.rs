@@ -1,0 +1,136 @@
+//! Contexts of `templates/networkd/tunnel.netdev.j2` and `tunnel.network.j2`.
+
+use peergen_core::peer::EncapLimit;
+use peergen_core::{Peer, Tunnel};
+use serde::Serialize;
+
+use super::common::{
+    endpoint_text, header, split_addresses, wireguard, PointToPoint, WireguardInterface,
+};
+use crate::Backend;
+
+/// The `.netdev`: creates the device.
+#[derive(Debug, Serialize)]
+pub struct NetdevContext {
+    /// Header comment lines.
+    pub header: Vec<String>,
+    /// `Name=`.
+    pub name: String,
+    /// `Kind=`.
+    pub kind: &'static str,
+    /// `Description=`.
+    pub description: Option<String>,
+    /// `MTUBytes=`, always explicit: an Independent netdev is created before any route
+    /// exists, so the kernel could not derive it.
+    pub mtu: u32,
+    /// `[Tunnel]` for gre, sit, ip6gre, gretap, ip6gretap.
+    pub tunnel: Option<TunnelSection>,
+    /// `[VXLAN]`.
+    pub vxlan: Option<VxlanSection>,
+    /// `[WireGuard]` and `[WireGuardPeer]`.
+    pub wireguard: Option<WireguardInterface>,
+}
+
+/// `[Tunnel]`.
+#[derive(Debug, Serialize)]
+pub struct TunnelSection {
+    /// `Local=`.
+    pub local: String,
+    /// `Remote=`.
+    pub remote: String,
+    /// `TTL=`.
+    pub ttl: Option<u8>,
+    /// `Key=` (both directions).
+    pub key: Option<u32>,
+    /// `EncapsulationLimit=` (ip6gre, ip6gretap), when not the kernel default.
+    pub encapsulation_limit: Option<String>,
+}
+
+/// `[VXLAN]`.
+#[derive(Debug, Serialize)]
+pub struct VxlanSection {
+    /// `VNI=`.
+    pub vni: u32,
+    /// `Local=`.
+    pub local: String,
+    /// `Remote=`.
+    pub remote: String,
+    /// `DestinationPort=`, always explicit (unset means 8472 in Linux).
+    pub port: u16,
+    /// `TTL=`.
+    pub ttl: Option<u8>,
+}
+
+/// The `.network`: addresses on the device.
+#[derive(Debug, Serialize)]
+pub struct NetworkContext {
+    /// Header comment lines.
+    pub header: Vec<String>,
+    /// `[Match] Name=`.
+    pub name: String,
+    /// `[Network] Address=` entries.
+    pub addresses: Vec<String>,
+    /// `[Address] Address= Peer=` sections.
+    pub point_to_point: Vec<PointToPoint>,
+}
+
+impl NetdevContext {
+    /// Builds the `.netdev` context; networkd expresses every kind.
+    pub fn new(peer: &Peer) -> Self {
+        let local = endpoint_text(peer.local.endpoint.as_ref());
+        let remote = endpoint_text(peer.remote.endpoint.as_ref());
+        let tunnel_section = |ttl, key, encap: Option<EncapLimit>| TunnelSection {
+            local: local.clone(),
+            remote: remote.clone(),
+            ttl,
+            key,
+            encapsulation_limit: match encap {
+                Some(EncapLimit::None) => Some("none".to_owned()),
+                Some(EncapLimit::Limit(n)) => Some(n.to_string()),
+                _ => None,
+            },
+        };
+        let (tunnel, vxlan) = match &peer.tunnel {
+            Tunnel::Gre(o) | Tunnel::Gretap(o) => (Some(tunnel_section(o.ttl, o.key, None)), None),
+            Tunnel::Sit(o) => (Some(tunnel_section(o.ttl, None, None)), None),
+            Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => (
+                Some(tunnel_section(o.ttl, o.key, Some(o.encap_limit))),
+                None,
+            ),
+            Tunnel::Vxlan(o) => (
+                None,
+                Some(VxlanSection {
+                    vni: o.vni,
+                    local: local.clone(),
+                    remote: remote.clone(),
+                    port: o.port,
+                    ttl: o.ttl,
+                }),
+            ),
+            Tunnel::Wireguard(_) => (None, None),
+        };
+        Self {
+            header: header(peer, Backend::Networkd),
+            name: peer.name.clone(),
+            kind: peer.kind().as_str(),
+            description: peer.description.clone(),
+            mtu: peer.mtu.value,
+            tunnel,
+            vxlan,
+            wireguard: wireguard(peer),
+        }
+    }
+}
+
+impl NetworkContext {
+    /// Builds the `.network` context.
+    pub fn new(peer: &Peer) -> Self {
+        let (addresses, point_to_point) = split_addresses(&peer.local.addresses);
+        Self {
+            header: header(peer, Backend::Networkd),
+            name: peer.name.clone(),
+            addresses,
+            point_to_point,
+        }
+    }
+}

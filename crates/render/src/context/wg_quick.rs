@@ -1,0 +1,59 @@
+//! Context of `templates/wg-quick/interface.conf.j2`.
+
+use peergen_core::{Peer, Tunnel};
+use serde::Serialize;
+
+use super::common::{header, split_addresses, wireguard, PointToPoint, WireguardInterface};
+use crate::{Backend, RenderError};
+
+/// Everything the wg-quick template prints.
+#[derive(Debug, Serialize)]
+pub struct WgQuickContext {
+    /// Header comment lines.
+    pub header: Vec<String>,
+    /// Interface name (also the file name).
+    pub name: String,
+    /// `Address =` entries (shared-subnet addresses).
+    pub addresses: Vec<String>,
+    /// Point-to-point addresses, added by `PostUp = ip addr add … peer …` because
+    /// wg-quick's `Address` has no peer form.
+    pub point_to_point: Vec<PointToPoint>,
+    /// Interface MTU, always explicit.
+    pub mtu: u32,
+    /// `Table = off`: AllowedIPs contain a default route, so routing is left to BGP.
+    pub table_off: bool,
+    /// Interface and peer settings.
+    pub wireguard: WireguardInterface,
+}
+
+impl WgQuickContext {
+    /// Builds the context; wg-quick only drives WireGuard.
+    pub fn new(peer: &Peer) -> Result<Self, RenderError> {
+        let Tunnel::Wireguard(options) = &peer.tunnel else {
+            return Err(RenderError::Unsupported {
+                peer: peer.name.clone(),
+                backend: Backend::WgQuick,
+                reason: format!(
+                    "wg-quick configures WireGuard only, and this peer is kind = \"{}\"",
+                    peer.kind()
+                ),
+                alternative: "use --backend networkd, netplan or ip".to_owned(),
+            });
+        };
+        let (addresses, point_to_point) = split_addresses(&peer.local.addresses);
+        Ok(Self {
+            header: header(peer, Backend::WgQuick),
+            name: peer.name.clone(),
+            addresses,
+            point_to_point,
+            mtu: peer.mtu.value,
+            table_off: options.has_default_route(),
+            wireguard: wireguard(peer).ok_or_else(|| RenderError::Unsupported {
+                peer: peer.name.clone(),
+                backend: Backend::WgQuick,
+                reason: "the peer has no WireGuard keys".to_owned(),
+                alternative: "give both ends a public-key".to_owned(),
+            })?,
+        })
+    }
+}
