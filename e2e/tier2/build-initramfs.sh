@@ -13,7 +13,7 @@ IMG=$(mktemp -d)
 trap 'rm -rf "$IMG"' EXIT
 
 # Real binaries (not busybox applets) wherever the behaviour under test depends on them.
-BINARIES=(/usr/bin/bash /usr/bin/ip /usr/bin/wg /usr/bin/ping /usr/bin/kmod
+BINARIES=(/usr/bin/bash /usr/bin/dash /usr/bin/ip /usr/bin/wg /usr/bin/ping /usr/bin/kmod
     /lib/systemd/systemd-networkd /usr/bin/unshare /usr/bin/mount /usr/bin/umount
     /usr/bin/nsenter /usr/bin/stat /usr/bin/timeout)
 SCRIPTS=(/usr/bin/wg-quick)
@@ -54,6 +54,9 @@ cp /bin/busybox "$IMG/usr/bin/busybox"
 for applet in $(/bin/busybox --list); do
     [[ -e $IMG/usr/bin/$applet || -e $IMG/usr/sbin/$applet ]] || ln -s busybox "$IMG/usr/bin/$applet"
 done
+# /bin/sh is dash as on Debian: the rendered ip scripts are #!/bin/sh, and busybox's sh
+# would run its own `ip` applet instead of iproute2.
+ln -sf dash "$IMG/usr/bin/sh"
 # The kernel runs /sbin/modprobe to autoload drivers ("Unknown device type" otherwise).
 for t in modprobe insmod lsmod depmod rmmod; do ln -sf ../bin/kmod "$IMG/usr/sbin/$t"; done
 rm -f "$IMG/usr/bin/modprobe" "$IMG/usr/bin/insmod" "$IMG/usr/bin/lsmod" "$IMG/usr/bin/depmod" "$IMG/usr/bin/rmmod"

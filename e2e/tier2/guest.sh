@@ -1,0 +1,232 @@
+#!/bin/bash
+# Runs INSIDE the tier-2 VM (PID 1's child): for every case in /e2e/cases, build two network
+# namespaces joined by a veth underlay, install the files peergen rendered for --side local in
+# one and --side remote in the other with the real tool (ip script, wg-quick, systemd-networkd,
+# netplan's generated networkd files), then ping every remote tunnel address from the local side.
+# Prints one line per check to RESULTS (a serial port the host reads):
+#   PASS|FAIL kind backend family fixture [the tool's own message]
+# plus negative cases (files the real tool must reject) from /e2e/negative.
+#
+# usage: guest.sh RESULTS_DEVICE
+set -uo pipefail
+
+RESULTS=${1:-/dev/stdout}
+CASES=/e2e/cases
+WORK=/tmp/e2e
+KEY_DIR=/run/peergen-e2e/keys
+PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can take a few
+SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
+NETWORKD=/lib/systemd/systemd-networkd
+N=0
+FAILS=0
+
+mkdir -p "$WORK" "$KEY_DIR" /etc/systemd/network /run/systemd
+cp -a /e2e/keys/. "$KEY_DIR/" 2>/dev/null
+[[ -f /e2e/hosts ]] && cat /e2e/hosts >>/etc/hosts
+# Load every tunnel driver up front so a missing module shows up as one clear error here,
+# not as "Unknown device type" in some case.
+for m in wireguard ip_gre sit ip6_gre vxlan veth; do
+    modprobe "$m" || echo "modprobe $m failed" >&2
+done
+echo "guest: kernel $(uname -r), $(ls /e2e/cases | wc -l) cases" >&2
+
+result() { # STATUS KIND BACKEND FAMILY FIXTURE [MESSAGE...]
+    local status=$1; shift
+    local msg=""
+    (($# > 4)) && msg=" $(printf '%s' "${*:5}" | tr '\n\t' '  ' | tr -s ' ' | cut -c1-400)"
+    [[ $status == FAIL ]] && FAILS=$((FAILS + 1))
+    echo "$status $1 $2 $3 $4$msg" | tee -a "$RESULTS" >&2
+}
+
+family_of() {
+    case $1 in
+    fe80:* | FE80:*) echo ipv6-ll ;;
+    *:*) echo ipv6 ;;
+    *) echo ipv4 ;;
+    esac
+}
+
+# Two namespaces, "local" and "remote", joined by a veth. Each end carries its side's
+# endpoint as a single-host address with the other endpoint as its point-to-point peer:
+# that gives the kernel route to the other end without a route networkd could treat as
+# foreign. Both IPv4 and IPv6 local endpoints are always present, so the underlay of the
+# remote's family exists whatever the fixture uses.
+underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP
+    local l=$1 r=$2 lep=$3 rep=$4 l4=198.51.100.10 l6=2001:db8:100::10
+    ip netns add "$l" && ip netns add "$r" || return 1
+    ip link add ul-local netns "$l" type veth peer name ul-remote netns "$r" || return 1
+    ip -n "$l" link set lo up && ip -n "$r" link set lo up
+    if [[ $rep == *:* ]]; then
+        [[ $lep == *:* ]] && l6=$lep
+        ip -n "$l" -6 addr add "$l6" peer "$rep/128" dev ul-local nodad
+        ip -n "$r" -6 addr add "$rep" peer "$l6/128" dev ul-remote nodad
+    else
+        [[ $lep == *.* ]] && l4=$lep
+        ip -n "$l" addr add "$l4" peer "$rep/32" dev ul-local
+        ip -n "$r" addr add "$rep" peer "$l4/32" dev ul-remote
+    fi
+    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up
+}
+
+# Start one systemd-networkd in namespace NS with DIR as its /etc/systemd/network.
+# `ip netns exec` already gives a private mount namespace with the namespace's /sys; on top:
+# our own config dir, our own /run/systemd (state files), a distinct machine-id (two
+# networkds sharing one give both VxLAN ends the same MAC), and a read-only /sys (networkd
+# then does not wait for udev, which does not run here).
+networkd_start() { # NS DIR LOG
+    local ns=$1 dir=$2 log=$3 mid
+    mid=$(tr -d '-' </proc/sys/kernel/random/uuid)
+    echo "$mid" >"$WORK/$ns.machine-id"
+    ip netns exec "$ns" sh -c '
+        mount -t tmpfs tmpfs /etc/systemd/network && cp -p "$1"/* /etc/systemd/network/ &&
+        mount -t tmpfs tmpfs /run/systemd &&
+        mount --bind "$2" /etc/machine-id &&
+        mount -o remount,ro /sys &&
+        SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec '"$NETWORKD"'
+    ' sh "$dir" "$WORK/$ns.machine-id" >"$log" 2>&1 &
+    echo $! >"$WORK/$ns.networkd.pid"
+}
+
+networkd_stop() { # NS
+    local pidf=$WORK/$1.networkd.pid
+    [[ -f $pidf ]] && kill "$(cat "$pidf")" 2>/dev/null
+    rm -f "$pidf"
+}
+
+# Messages networkd logged about our files: warnings and errors, not debug chatter.
+networkd_complaints() { # LOG IFNAME
+    grep -E -i "$2|\.netdev|\.network" "$1" | grep -E -i 'warn|error|fail|invalid|unknown|ignor|not ' |
+        grep -v -E 'Failed to connect to .*bus|Could not connect to.*bus|dbus' | tail -n 5
+}
+
+# Wait until IFNAME exists in NS, is up, and holds every address in ADDRS with DAD done.
+settle() { # NS IFNAME "ADDRS"
+    local ns=$1 ifname=$2 addrs=$3 t=0 a ok
+    while ((t < SETTLE_TIMEOUT * 5)); do
+        ok=1
+        if ip -n "$ns" link show dev "$ifname" >/dev/null 2>&1; then
+            for a in $addrs; do
+                ip -n "$ns" addr show dev "$ifname" | grep -q "inet6\? ${a%/*}[/ ]" || ok=0
+            done
+            ip -n "$ns" -6 addr show dev "$ifname" tentative | grep -q inet6 && ok=0
+        else
+            ok=0
+        fi
+        ((ok)) && return 0
+        sleep 0.2
+        t=$((t + 1))
+    done
+    return 1
+}
+
+# Install the files rendered for one side in its namespace with the backend's real tool.
+apply_side() { # BACKEND NS DIR LOG
+    local backend=$1 ns=$2 dir=$3 log=$4 f
+    case $backend in
+    ip)
+        f=$(ls "$dir"/*.up.sh 2>/dev/null | head -n1)
+        [[ -n $f ]] || { echo "no *.up.sh in $(ls "$dir")" >"$log"; return 1; }
+        ip netns exec "$ns" sh "$f" >"$log" 2>&1
+        ;;
+    wg-quick)
+        f=$(ls "$dir"/wireguard/*.conf 2>/dev/null | head -n1)
+        [[ -n $f ]] || { echo "no wireguard/*.conf" >"$log"; return 1; }
+        ip netns exec "$ns" env WG_ENDPOINT_RESOLUTION_RETRIES=3 wg-quick up "$f" >"$log" 2>&1
+        ;;
+    networkd)
+        ls "$dir"/systemd/network/*.netdev >/dev/null 2>&1 || { echo "no .netdev" >"$log"; return 1; }
+        networkd_start "$ns" "$dir/systemd/network" "$log"
+        ;;
+    netplan)
+        # netplan generate ran on the host; these are the networkd files it wrote.
+        ls "$dir"/root/run/systemd/network/* >/dev/null 2>&1 || { echo "netplan generated no networkd files" >"$log"; return 1; }
+        networkd_start "$ns" "$dir/root/run/systemd/network" "$log"
+        ;;
+    esac
+}
+
+# Tear down with the backend's own down path where it has one, and check it worked.
+teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
+    local kind=$1 backend=$2 fixture=$3 ns=$4 dir=$5 ifname=$6 out f
+    case $backend in
+    ip) f=$(ls "$dir"/*.down.sh 2>/dev/null | head -n1)
+        out=$(ip netns exec "$ns" sh "$f" 2>&1) ;;
+    wg-quick) f=$(ls "$dir"/wireguard/*.conf | head -n1)
+        out=$(ip netns exec "$ns" wg-quick down "$f" 2>&1) ;;
+    *) return 0 ;;
+    esac
+    if [[ $? -ne 0 ]]; then
+        result FAIL "$kind" "$backend" down "$fixture" "$out"
+    elif ip -n "$ns" link show dev "$ifname" >/dev/null 2>&1; then
+        result FAIL "$kind" "$backend" down "$fixture" "$ifname still exists after the down path"
+    else
+        result PASS "$kind" "$backend" down "$fixture"
+    fi
+}
+
+run_case() { # CASE_DIR BACKEND
+    local case_dir=$1 backend=$2 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS
+    source "$case_dir/case.env"
+    N=$((N + 1))
+    local l=l$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
+    local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
+
+    fail_all() {
+        for a in $REMOTE_ADDRS; do result FAIL "$KIND" "$backend" "$(family_of "$a")" "$FIXTURE" "$1"; done
+    }
+    if ! underlay_up "$l" "$r" "$LOCAL_EP" "$REMOTE_EP" 2>"$WORK/$N.ul.log"; then
+        fail_all "underlay: $(cat "$WORK/$N.ul.log")"; ok=0
+    elif ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
+        fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
+    elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
+        fail_all "local side: $(tail -n 5 "$llog")"; ok=0
+    fi
+    if ((ok)); then
+        if ! settle "$r" "$IFNAME" "$REMOTE_ADDRS"; then
+            msg="remote $IFNAME not up with its addresses after ${SETTLE_TIMEOUT}s"
+            [[ $backend == networkd || $backend == netplan ]] && msg+=": $(networkd_complaints "$rlog" "$IFNAME")"
+            fail_all "$msg"; ok=0
+        elif ! settle "$l" "$IFNAME" "$LOCAL_ADDRS"; then
+            msg="local $IFNAME not up with its addresses after ${SETTLE_TIMEOUT}s"
+            [[ $backend == networkd || $backend == netplan ]] && msg+=": $(networkd_complaints "$llog" "$IFNAME")"
+            fail_all "$msg"; ok=0
+        fi
+    fi
+    if ((ok)); then
+        for a in $REMOTE_ADDRS; do
+            a=${a%/*}
+            fam=$(family_of "$a")
+            if [[ $fam == ipv6-ll ]]; then
+                out=$(ip netns exec "$l" ping -c 1 -w "$PING_DEADLINE" -I "$IFNAME" "$a" 2>&1)
+            else
+                out=$(ip netns exec "$l" ping -c 1 -w "$PING_DEADLINE" "$a" 2>&1)
+            fi
+            if [[ $? -eq 0 ]]; then
+                result PASS "$KIND" "$backend" "$fam" "$FIXTURE"
+            else
+                result FAIL "$KIND" "$backend" "$fam" "$FIXTURE" "ping $a: $(echo "$out" | grep -v '^PING' | head -n 3)"
+            fi
+        done
+        teardown_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME"
+    fi
+    # Keep the evidence of failures on the console.
+    if ((FAILS)) && [[ ${VERBOSE_FAIL:-1} == 1 && $ok == 0 ]]; then
+        echo "--- $FIXTURE/$backend local log" >&2; tail -n 30 "$llog" >&2
+        echo "--- $FIXTURE/$backend remote log" >&2; tail -n 30 "$rlog" >&2
+    fi
+    networkd_stop "$l"; networkd_stop "$r"
+    ip netns del "$l" 2>/dev/null; ip netns del "$r" 2>/dev/null
+    echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s" >&2
+}
+
+for case_dir in "$CASES"/*/; do
+    case_dir=${case_dir%/}
+    for backend in ip wg-quick networkd netplan; do
+        [[ -d $case_dir/$backend/local && -d $case_dir/$backend/remote ]] && run_case "$case_dir" "$backend"
+    done
+done
+
+[[ -x /e2e/negative.sh ]] && source /e2e/negative.sh
+
+echo "E2E-DONE cases=$N failures=$FAILS" | tee -a "$RESULTS" >&2
+exit $((FAILS > 0))
