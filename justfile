@@ -1,0 +1,32 @@
+# Everyday recipes. `just ci` is exactly what CI runs.
+
+alias t := test
+
+# Run the test suite.
+test:
+    cargo test --workspace
+
+# Review new or changed snapshots.
+review:
+    cargo insta test --workspace --review
+
+# Format and lint.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --all-targets -- -D warnings
+
+# Fail on stale, missing or unreferenced snapshots.
+snapshots:
+    cargo insta test --workspace --check --unreferenced=reject
+
+# Prove rendered files on real systems (root; downloads a kernel and qemu once).
+e2e tier="all":
+    bash e2e/run.sh {{tier}}
+
+# Render the bundled example.
+example:
+    cargo run --release -- render --backend networkd fixtures/valid/wireguard-bgp.toml
+
+# What CI runs.
+ci:
+    CI=true bash .ci/run

@@ -1,0 +1,158 @@
+//! The command line as users meet it: exit codes, where output goes, file modes, and that
+//! invalid input changes nothing.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt as _;
+
+use common::{peergen, temp_dir};
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_accepts_every_valid_fixture() {
+    let mut args = vec!["check".to_owned()];
+    for entry in std::fs::read_dir(common::root().join("fixtures/valid")).unwrap() {
+        args.push(format!(
+            "fixtures/valid/{}",
+            entry.unwrap().file_name().to_string_lossy()
+        ));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = peergen(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_exits_65_and_reports_every_invalid_file() {
+    let out = peergen(
+        &[
+            "check",
+            "fixtures/valid/gre-dualstack.toml",
+            "fixtures/invalid/ip6gre-ipv4-endpoints.toml",
+            "fixtures/invalid/name-too-long.toml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(err.contains("fixtures/invalid/ip6gre-ipv4-endpoints.toml:"), "{err}");
+    assert!(err.contains("fixtures/invalid/name-too-long.toml:"), "{err}");
+}
+
+#[test]
+fn unreadable_input_exits_66_and_usage_errors_exit_2() {
+    assert_eq!(peergen(&["check", "does/not/exist.toml"], None).status.code(), Some(66));
+    assert_eq!(peergen(&["render", "fixtures/valid/gre-dualstack.toml"], None).status.code(), Some(2));
+    assert_eq!(peergen(&["render", "-b", "nope", "x.toml"], None).status.code(), Some(2));
+}
+
+#[test]
+fn render_writes_files_with_their_modes() {
+    let dir = temp_dir("render-out");
+    let out = peergen(
+        &[
+            "render",
+            "--backend",
+            "networkd,netplan,ip,wg-quick",
+            "--out",
+            dir.to_str().unwrap(),
+            "fixtures/valid/wireguard-bgp.toml",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mode = |p: &str| std::fs::metadata(dir.join(p)).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode("wireguard/wg-as64512.conf"), 0o600);
+    assert_eq!(mode("systemd/network/10-wg-as64512.netdev"), 0o644);
+    assert_eq!(mode("systemd/network/10-wg-as64512.network"), 0o644);
+    assert_eq!(mode("netplan/10-wg-as64512.yaml"), 0o600);
+    assert_eq!(mode("wg-as64512.up.sh"), 0o755);
+    assert_eq!(mode("wg-as64512.down.sh"), 0o755);
+}
+
+#[test]
+fn one_invalid_peer_means_nothing_is_written() {
+    let dir = temp_dir("render-nothing");
+    let out = peergen(
+        &[
+            "render",
+            "-b",
+            "networkd",
+            "--out",
+            dir.to_str().unwrap(),
+            "fixtures/valid/gre-dualstack.toml",
+            "fixtures/invalid/ip6gre-ipv4-endpoints.toml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(65));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
+
+#[test]
+fn a_backend_refusing_one_peer_means_nothing_is_written() {
+    let dir = temp_dir("render-refused");
+    let out = peergen(
+        &[
+            "render",
+            "-b",
+            "wg-quick",
+            "--out",
+            dir.to_str().unwrap(),
+            "fixtures/valid/wireguard-bgp.toml",
+            "fixtures/valid/gre-dualstack.toml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(err.contains("wg-quick configures WireGuard only"), "{err}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
+
+#[test]
+fn check_reports_drift_with_a_diff_and_mode_mismatches() {
+    let dir = temp_dir("render-check");
+    let d = dir.to_str().unwrap();
+    let peer = "fixtures/valid/gre-dualstack.toml";
+    assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None).status.success());
+    let clean = peergen(&["render", "-b", "networkd", "-o", d, "--check", peer], None);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+
+    let netdev = dir.join("systemd/network/10-gre-as64520.netdev");
+    let edited = std::fs::read_to_string(&netdev).unwrap().replace("TTL=255", "TTL=64");
+    std::fs::write(&netdev, edited).unwrap();
+    let drift = peergen(&["render", "-b", "networkd", "-o", d, "--check", peer], None);
+    assert_eq!(drift.status.code(), Some(1));
+    let diff = text(&drift.stdout);
+    assert!(diff.contains("-TTL=64\n+TTL=255\n"), "{diff}");
+
+    assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None).status.success());
+    std::fs::set_permissions(&netdev, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mode = peergen(&["render", "-b", "networkd", "-o", d, "--check", peer], None);
+    assert_eq!(mode.status.code(), Some(1));
+    assert!(text(&mode.stdout).contains("is 0600, should be 0644"));
+}
+
+#[test]
+fn stdout_output_has_a_header_line_per_file() {
+    let out = peergen(&["render", "-b", "networkd", "fixtures/valid/sit-6in4.toml"], None);
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("==> systemd/network/10-sit-as64530.netdev (mode 0644) <==\n"));
+    assert!(stdout.contains("\n==> systemd/network/10-sit-as64530.network (mode 0644) <==\n"));
+}
+
+#[test]
+fn private_keys_never_reach_output_unless_inline_was_asked_for() {
+    for fixture in ["wireguard-bgp", "wireguard-ipv6-psk", "wireguard-p2p"] {
+        for backend in ["wg-quick", "networkd", "netplan", "ip"] {
+            let path = format!("fixtures/valid/{fixture}.toml");
+            let out = text(&peergen(&["render", "-b", backend, &path], None).stdout);
+            assert!(!out.contains("PrivateKey ="), "{fixture} {backend}");
+            assert!(!out.contains("PrivateKey="), "{fixture} {backend}");
+        }
+    }
+}
