@@ -194,8 +194,7 @@ mod tests {
         let bad = "!".repeat(43) + "=";
         assert_eq!(PublicKey::from_base64(&bad), Err(KeyError::Encoding));
         // Non-canonical: the last data character carries 2 unused bits; `wg` wants them zero.
-        const ALPHABET: &[u8] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let good = PrivateKey::generate().public_key().to_base64();
         let mut bytes = good.into_bytes();
         let value = ALPHABET.iter().position(|&c| c == bytes[42]).unwrap();

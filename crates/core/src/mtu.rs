@@ -160,13 +160,19 @@ mod tests {
         assert_eq!(mtu(wg(), Some(Family::V4)), 1440);
         assert_eq!(mtu(wg(), Some(Family::V6)), 1420);
         assert_eq!(mtu(wg(), None), 1420);
-        assert_eq!(mtu(Tunnel::Gre(GreOptions::default()), Some(Family::V4)), 1476);
+        assert_eq!(
+            mtu(Tunnel::Gre(GreOptions::default()), Some(Family::V4)),
+            1476
+        );
         let keyed = GreOptions {
             key: Some(42),
             ttl: None,
         };
         assert_eq!(mtu(Tunnel::Gre(keyed), Some(Family::V4)), 1472);
-        assert_eq!(mtu(Tunnel::Sit(SitOptions::default()), Some(Family::V4)), 1480);
+        assert_eq!(
+            mtu(Tunnel::Sit(SitOptions::default()), Some(Family::V4)),
+            1480
+        );
         let ip6 = Ip6GreOptions::default();
         assert_eq!(mtu(Tunnel::Ip6Gre(ip6), Some(Family::V6)), 1448);
         let no_limit = Ip6GreOptions {
@@ -175,7 +181,10 @@ mod tests {
         };
         // 40 + 4 = 44 (REFERENCE.md's "1452" in its prose is a typo for 1456).
         assert_eq!(mtu(Tunnel::Ip6Gre(no_limit), Some(Family::V6)), 1456);
-        assert_eq!(mtu(Tunnel::Gretap(GreOptions::default()), Some(Family::V4)), 1462);
+        assert_eq!(
+            mtu(Tunnel::Gretap(GreOptions::default()), Some(Family::V4)),
+            1462
+        );
         assert_eq!(mtu(Tunnel::Ip6Gretap(ip6), Some(Family::V6)), 1434);
         let vx = VxlanOptions {
             vni: 1,

@@ -30,10 +30,13 @@ pub(crate) fn addresses(
     raw: &RawPeer,
     kind: TunnelKind,
 ) -> (Vec<TunnelAddress>, Vec<TunnelAddress>) {
+    // Only this step's own errors stop the pairing below: a bad name elsewhere in the file
+    // must not hide that the addresses do not match.
+    let errors_before = ck.error_count();
     let local = parse_end(ck, "local", &raw.local, kind);
     let remote = parse_end(ck, "remote", &raw.remote, kind);
     duplicates(ck, &local, &remote);
-    if ck.has_errors() {
+    if ck.error_count() > errors_before {
         return (vec![], vec![]);
     }
     let local_pairs = pair(ck, "local", &local, "remote", &remote);
@@ -201,17 +204,32 @@ fn pair(
                 .filter(|b| b.net.addr().is_ipv4() == a.net.addr().is_ipv4())
                 .map(|b| b.net.to_string())
                 .collect();
-            let message = if same_family.is_empty() {
-                format!(
-                    "{} has no {} counterpart on the {other_side} end",
-                    a.net,
-                    if a.net.addr().is_ipv4() { "IPv4" } else { "IPv6" }
+            let family = if a.net.addr().is_ipv4() {
+                "IPv4"
+            } else {
+                "IPv6"
+            };
+            let (message, help) = if same_family.is_empty() {
+                (
+                    format!("{} has no {family} counterpart on the {other_side} end", a.net),
+                    format!(
+                        "add an address from {} with prefix length /{} to [{other_side}] addresses, or remove this one",
+                        a.net.trunc(),
+                        a.net.prefix_len()
+                    ),
                 )
             } else {
-                format!(
-                    "{} and the {other_side} end's {} are not in one subnet with the same prefix length",
-                    a.net,
-                    same_family.join(", ")
+                (
+                    format!(
+                        "{} and the {other_side} end's {} are not in one subnet with the same prefix length",
+                        a.net,
+                        same_family.join(", ")
+                    ),
+                    format!(
+                        "give both ends addresses from one subnet with one prefix length: for this {this_side} address, an address from {} written with /{} on the {other_side} end",
+                        a.net.trunc(),
+                        a.net.prefix_len()
+                    ),
                 )
             };
             ck.error(
@@ -219,14 +237,7 @@ fn pair(
                 a.field.clone(),
                 a.span.clone(),
                 message,
-                format!(
-                    "give the {this_side} and {other_side} ends addresses in one subnet, e.g. {}",
-                    if a.net.addr().is_ipv4() {
-                        "172.31.0.0/31 and 172.31.0.1/31"
-                    } else {
-                        "fe80::1/64 and fe80::2/64"
-                    }
-                ),
+                help,
             );
         }
     }

@@ -40,9 +40,16 @@ impl Checker {
 
     /// Whether any error (not warning) was recorded.
     pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    /// How many errors (not warnings) were recorded so far; comparing two counts tells
+    /// whether one step found a problem.
+    pub fn error_count(&self) -> usize {
         self.diagnostics
             .iter()
-            .any(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// All diagnostics in file order (stable for equal positions).
@@ -61,16 +68,38 @@ impl Checker {
         max: i64,
         what: &str,
     ) -> Option<i64> {
+        self.int_in_or(field, value, min..=max, what, "")
+    }
+
+    /// [`Checker::int_in`] with more advice after "use a value from MIN to MAX" (`more`
+    /// starts with its own separator, e.g. "; omit ttl to inherit").
+    pub fn int_in_or(
+        &mut self,
+        field: &str,
+        value: &Int,
+        range: std::ops::RangeInclusive<i64>,
+        what: &str,
+        more: &str,
+    ) -> Option<i64> {
         let v = *value.get_ref();
-        if (min..=max).contains(&v) {
+        if range.contains(&v) {
             Some(v)
         } else {
+            let bound = if v < *range.start() {
+                format!("at least {}", range.start())
+            } else {
+                format!("at most {}", range.end())
+            };
             self.error(
                 DiagnosticKind::OutOfRange,
                 field,
                 value.span(),
-                format!("{v} is out of range for {what}"),
-                format!("use a value from {min} to {max}"),
+                format!("{v} is out of range for {what}, which is {bound}"),
+                format!(
+                    "use a value from {} to {}{more}",
+                    range.start(),
+                    range.end()
+                ),
             );
             None
         }
@@ -80,15 +109,20 @@ impl Checker {
     pub fn no_control(&mut self, field: &str, value: &Text) -> bool {
         let text = value.get_ref();
         if let Some(c) = text.chars().find(|c| c.is_control()) {
+            let what = match c {
+                '\n' => "a line break (U+000A)".to_owned(),
+                '\r' => "a carriage return (U+000D)".to_owned(),
+                '\t' => "a tab (U+0009)".to_owned(),
+                c => format!("the control character U+{:04X}", u32::from(c)),
+            };
             self.error(
                 DiagnosticKind::ControlCharacter,
                 field,
                 value.span(),
                 format!(
-                    "contains the control character {:?}; generated files are line-based, so it could inject lines",
-                    c
+                    "contains {what}; the value is copied into line-based config files and scripts, where control characters could start new lines or hide text"
                 ),
-                "remove line breaks, tabs and other control characters",
+                "remove it: write the value on one line, without escapes such as \\n, \\t or \\u0007",
             );
             false
         } else {

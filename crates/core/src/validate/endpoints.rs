@@ -33,6 +33,18 @@ pub(crate) fn endpoints(
             ),
         }
     }
+    if kind == TunnelKind::Wireguard
+        && raw.local.get_ref().endpoint.is_none()
+        && raw.remote.get_ref().endpoint.is_none()
+    {
+        ck.error(
+            DiagnosticKind::MissingKey,
+            "remote.endpoint",
+            raw.remote.span(),
+            "neither end has an endpoint, so neither can send the first handshake",
+            "add endpoint = \"…\" and port = … to the end that can be reached (usually [remote]); only one end may go without",
+        );
+    }
     let [local, remote] = parsed;
     if let (Some((Endpoint::Ip(l), _)), Some((Endpoint::Ip(r), span))) = (&local, &remote) {
         if l.is_ipv4() != r.is_ipv4() {
@@ -91,15 +103,28 @@ fn endpoint(ck: &mut Checker, field: &str, text: &Text, kind: TunnelKind) -> Opt
         }
         return underlay_family(ck, field, text, kind, ip).then_some(Endpoint::Ip(ip));
     }
-    let help = if value.starts_with('[') {
+    // `host:port` or `[v6]:port`, as wg-quick's Endpoint = is written.
+    let with_port = value.rsplit_once(':').filter(|(h, p)| {
+        (!h.contains(':') || (h.starts_with('[') && h.ends_with(']')))
+            && !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+    });
+    let help = if let Some((host, port)) = with_port {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        match kind {
+            TunnelKind::Wireguard => format!(
+                "write the port separately: endpoint = \"{host}\" and port = {port} (peergen adds brackets where a format needs them)"
+            ),
+            TunnelKind::Vxlan => format!(
+                "write endpoint = \"{host}\"; the VXLAN UDP port is set once in [vxlan] port = {port}"
+            ),
+            _ => format!("write endpoint = \"{host}\"; kind = \"{kind}\" has no ports"),
+        }
+    } else if value.starts_with('[') {
         "write an IPv6 endpoint without brackets; peergen adds them where a format needs them"
             .to_owned()
-    } else if value.contains('/') {
-        "an endpoint is a single address without a prefix length".to_owned()
-    } else if value.rsplit_once(':').is_some_and(|(h, p)| {
-        !h.contains(':') && p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()
-    }) {
-        "give the address without a port; the WireGuard port goes in `port`".to_owned()
+    } else if let Some((addr, _)) = value.split_once('/') {
+        format!("an endpoint is a single address without a prefix length: endpoint = \"{addr}\"")
     } else if kind == TunnelKind::Wireguard {
         "give an IPv4 or IPv6 address, or a DNS host name such as \"vpn.example.net\"".to_owned()
     } else {
@@ -143,7 +168,13 @@ fn is_host_name(s: &str) -> bool {
 }
 
 /// Checks the endpoint's family against what the kind's kernel driver accepts.
-fn underlay_family(ck: &mut Checker, field: &str, text: &Text, kind: TunnelKind, ip: IpAddr) -> bool {
+fn underlay_family(
+    ck: &mut Checker,
+    field: &str,
+    text: &Text,
+    kind: TunnelKind,
+    ip: IpAddr,
+) -> bool {
     let (needed, help) = match (kind.underlay(), ip) {
         (UnderlayRule::Ipv6, IpAddr::V4(_)) => (
             "IPv6",
@@ -166,7 +197,10 @@ fn underlay_family(ck: &mut Checker, field: &str, text: &Text, kind: TunnelKind,
         DiagnosticKind::UnderlayFamily,
         field,
         text.span(),
-        format!("kind = \"{kind}\" needs an {needed} underlay, but {ip} is {}", family_name(&ip)),
+        format!(
+            "kind = \"{kind}\" needs an {needed} underlay, but {ip} is {}",
+            family_name(&ip)
+        ),
         help,
     );
     false

@@ -122,6 +122,13 @@ fn parse_kind(ck: &mut Checker, raw: &RawPeer) -> Option<TunnelKind> {
                 Err(_) if lower == "ipip6" || lower == "6in4" => {
                     "6in4 is kind = \"sit\"".to_owned()
                 }
+                Err(_) if lower == "ipip" => {
+                    "IP-in-IP is not rendered; kind = \"gre\" carries IPv4 (and IPv6) over IPv4 for 4 more bytes".to_owned()
+                }
+                Err(_) if lower == "gre6" || lower == "ip6gre6" => {
+                    "GRE over an IPv6 underlay is kind = \"ip6gre\"".to_owned()
+                }
+                Err(_) if lower == "wg" => "WireGuard is kind = \"wireguard\"".to_owned(),
                 Err(_) => format!("use one of: {}", all.join(", ")),
             };
             ck.error(

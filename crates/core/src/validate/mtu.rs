@@ -21,11 +21,35 @@ fn family(local: &End, remote: &End) -> Option<Family> {
         })
 }
 
-pub(crate) fn mtu(ck: &mut Checker, raw: &RawPeer, tunnel: &Tunnel, local: &End, remote: &End) -> Option<Mtu> {
+pub(crate) fn mtu(
+    ck: &mut Checker,
+    raw: &RawPeer,
+    tunnel: &Tunnel,
+    local: &End,
+    remote: &End,
+) -> Option<Mtu> {
     let family = family(local, remote);
-    let min_underlay = if family == Some(Family::V6) { 1280 } else { 576 };
+    let min_underlay = if family == Some(Family::V6) {
+        1280
+    } else {
+        576
+    };
     let underlay_mtu = match &raw.underlay_mtu {
-        Some(v) => u32::try_from(ck.int_in("underlay-mtu", v, min_underlay, 65_535, "an underlay MTU")?).ok()?,
+        Some(v) => {
+            let why = if family == Some(Family::V6) {
+                "; an IPv6 path carries at least 1280 (1500 on Ethernet, 1492 with PPPoE)"
+            } else {
+                "; it is the MTU of the path between the endpoints (1500 on Ethernet, 1492 with PPPoE)"
+            };
+            let value = ck.int_in_or(
+                "underlay-mtu",
+                v,
+                min_underlay..=65_535,
+                "an underlay MTU",
+                why,
+            )?;
+            u32::try_from(value).ok()?
+        }
         None => 1500,
     };
     let computed = compute_mtu(tunnel, family, underlay_mtu);
@@ -36,7 +60,14 @@ pub(crate) fn mtu(ck: &mut Checker, raw: &RawPeer, tunnel: &Tunnel, local: &End,
         .any(|a| a.address.addr().is_ipv6());
     let mtu = match &raw.mtu {
         Some(v) => {
-            let value = u32::try_from(ck.int_in("mtu", v, 68, 65_535, "an MTU")?).ok()?;
+            let value = u32::try_from(ck.int_in_or(
+                "mtu",
+                v,
+                68..=65_535,
+                "an MTU",
+                ", or remove mtu to use the computed value",
+            )?)
+            .ok()?;
             if carries_ipv6 && value < 1280 {
                 ck.error(
                     DiagnosticKind::MtuTooSmallForIpv6,
@@ -56,13 +87,30 @@ pub(crate) fn mtu(ck: &mut Checker, raw: &RawPeer, tunnel: &Tunnel, local: &End,
                     "larger packets get fragmented or dropped; remove mtu, or set underlay-mtu if the path is bigger than 1500",
                 );
             }
-            Mtu { value, computed, from_user: true }
+            Mtu {
+                value,
+                computed,
+                from_user: true,
+            }
         }
         None => {
-            let span = raw.underlay_mtu.as_ref().map_or(raw.kind.span(), |v| v.span());
-            let field = if raw.underlay_mtu.is_some() { "underlay-mtu" } else { "kind" };
+            let span = raw
+                .underlay_mtu
+                .as_ref()
+                .map_or(raw.kind.span(), |v| v.span());
+            let field = if raw.underlay_mtu.is_some() {
+                "underlay-mtu"
+            } else {
+                "kind"
+            };
             let Ok(value) = u32::try_from(computed.value()) else {
-                ck.error(DiagnosticKind::OutOfRange, field, span, format!("the computed MTU {computed} is not usable"), "raise underlay-mtu");
+                ck.error(
+                    DiagnosticKind::OutOfRange,
+                    field,
+                    span,
+                    format!("the computed MTU {computed} is not usable"),
+                    "raise underlay-mtu",
+                );
                 return None;
             };
             if carries_ipv6 && value < 1280 {
@@ -76,10 +124,20 @@ pub(crate) fn mtu(ck: &mut Checker, raw: &RawPeer, tunnel: &Tunnel, local: &End,
                 return None;
             }
             if value < 68 {
-                ck.error(DiagnosticKind::OutOfRange, field, span, format!("the computed MTU {computed} is below 68"), "raise underlay-mtu");
+                ck.error(
+                    DiagnosticKind::OutOfRange,
+                    field,
+                    span,
+                    format!("the computed MTU {computed} is below 68"),
+                    "raise underlay-mtu",
+                );
                 return None;
             }
-            Mtu { value, computed, from_user: false }
+            Mtu {
+                value,
+                computed,
+                from_user: false,
+            }
         }
     };
     Some(mtu)

@@ -76,7 +76,9 @@ pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
             DiagnosticKind::ReservedName,
             "name",
             span,
-            format!("{text:?} is the fallback device the kernel creates when its tunnel module loads"),
+            format!(
+                "{text:?} is the fallback device the kernel creates when its tunnel module loads"
+            ),
             "choose another name, for example one after the peer (\"as64512\")",
         );
         return None;
@@ -95,8 +97,8 @@ pub(crate) fn free_text(ck: &mut Checker, field: &str, value: &Text) -> Option<S
             DiagnosticKind::OutOfRange,
             field,
             value.span(),
-            format!("is {len} characters long"),
-            "keep it to 255 characters or fewer",
+            format!("is {len} characters long, more than the 255 allowed"),
+            "shorten it to 255 characters or fewer",
         );
         return None;
     }

@@ -4,21 +4,25 @@
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
-use crate::peer::{
-    EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Tunnel, VxlanOptions,
-};
+use crate::peer::{EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Tunnel, VxlanOptions};
 use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer};
 use toml::Spanned;
 
 /// Checks that only `kind`'s table is present and builds the options.
 pub(crate) fn tunnel(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) -> Option<Tunnel> {
     let present = [
-        (TunnelKind::Wireguard, raw.wireguard.as_ref().map(|t| t.span())),
+        (
+            TunnelKind::Wireguard,
+            raw.wireguard.as_ref().map(|t| t.span()),
+        ),
         (TunnelKind::Gre, raw.gre.as_ref().map(|t| t.span())),
         (TunnelKind::Sit, raw.sit.as_ref().map(|t| t.span())),
         (TunnelKind::Ip6Gre, raw.ip6gre.as_ref().map(|t| t.span())),
         (TunnelKind::Gretap, raw.gretap.as_ref().map(|t| t.span())),
-        (TunnelKind::Ip6Gretap, raw.ip6gretap.as_ref().map(|t| t.span())),
+        (
+            TunnelKind::Ip6Gretap,
+            raw.ip6gretap.as_ref().map(|t| t.span()),
+        ),
         (TunnelKind::Vxlan, raw.vxlan.as_ref().map(|t| t.span())),
     ];
     for (table, span) in present {
@@ -44,9 +48,7 @@ pub(crate) fn tunnel(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) -> Optio
                 .and_then(|t| ttl(ck, "sit.ttl", t)),
         }),
         TunnelKind::Ip6Gre => Tunnel::Ip6Gre(ip6gre(ck, "ip6gre", raw.ip6gre.as_ref())),
-        TunnelKind::Ip6Gretap => {
-            Tunnel::Ip6Gretap(ip6gre(ck, "ip6gretap", raw.ip6gretap.as_ref()))
-        }
+        TunnelKind::Ip6Gretap => Tunnel::Ip6Gretap(ip6gre(ck, "ip6gretap", raw.ip6gretap.as_ref())),
         TunnelKind::Vxlan => Tunnel::Vxlan(vxlan(ck, raw)?),
     };
     // Errors inside the options leave defaults behind; the caller discards the peer then.
@@ -54,13 +56,27 @@ pub(crate) fn tunnel(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) -> Optio
 }
 
 fn ttl(ck: &mut Checker, field: &str, value: &Int) -> Option<u8> {
-    ck.int_in(field, value, 1, 255, "a TTL")
-        .and_then(|v| u8::try_from(v).ok())
+    ck.int_in_or(
+        field,
+        value,
+        1..=255,
+        "a TTL",
+        ", or remove ttl to inherit the TTL of the inner packet",
+    )
+    .and_then(|v| u8::try_from(v).ok())
 }
 
+/// GRE keys are 1 to 2^32 - 1: networkd (and so netplan) treat `Key=0` as "no key" while
+/// `ip link … key 0` sends a zero key, so 0 would make the two kinds of host disagree.
 fn gre_key(ck: &mut Checker, field: &str, value: &Int) -> Option<u32> {
-    ck.int_in(field, value, 0, i64::from(u32::MAX), "a GRE key (32 bits)")
-        .and_then(|v| u32::try_from(v).ok())
+    ck.int_in_or(
+        field,
+        value,
+        1..=i64::from(u32::MAX),
+        "a GRE key (32 bits)",
+        ", or remove key for a tunnel without one (0 is not allowed: networkd and netplan read Key=0 as no key, iproute2 sends a zero key)",
+    )
+    .and_then(|v| u32::try_from(v).ok())
 }
 
 fn gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawGre>>) -> GreOptions {
@@ -123,15 +139,21 @@ fn vxlan(ck: &mut Checker, raw: &RawPeer) -> Option<VxlanOptions> {
     let Some(table) = raw.vxlan.as_ref() else {
         ck.error(
             DiagnosticKind::MissingKey,
-            "vxlan.vni",
+            "vxlan",
             raw.kind.span(),
-            "kind = \"vxlan\" needs a [vxlan] table with the network identifier",
-            "add\n[vxlan]\nvni = 100",
+            "kind = \"vxlan\" needs a [vxlan] table with the network identifier (vni)",
+            "add a [vxlan] table with vni = … (1 to 16777215, the same on both ends), e.g. vni = 100",
         );
         return None;
     };
     let t = table.get_ref();
-    let vni = ck.int_in("vxlan.vni", &t.vni, 1, 16_777_215, "a VXLAN network identifier");
+    let vni = ck.int_in(
+        "vxlan.vni",
+        &t.vni,
+        1,
+        16_777_215,
+        "a VXLAN network identifier",
+    );
     let port = match &t.port {
         Some(p) => ck.int_in("vxlan.port", p, 1, 65_535, "a UDP port"),
         None => Some(4789),

@@ -30,12 +30,21 @@ fn ok(text: &str) -> Validated {
 fn point_to_point_pairs_and_sides_swap() {
     let v = ok(WG);
     let p = &v.peer;
-    assert_eq!(p.local.addresses[0].peer.unwrap().to_string(), "172.31.0.0/32");
+    assert_eq!(
+        p.local.addresses[0].peer.unwrap().to_string(),
+        "172.31.0.0/32"
+    );
     assert_eq!(p.local.addresses[1].peer, None);
     assert_eq!(p.mtu.value, 1440, "IPv4 local endpoint fixes the family");
     let r = p.for_side(Side::Remote);
-    assert_eq!(r.local.endpoint, Some(crate::Endpoint::Host("vpn.example.net".into())));
-    assert_eq!(r.local.addresses[0].peer.unwrap().to_string(), "172.31.0.1/32");
+    assert_eq!(
+        r.local.endpoint,
+        Some(crate::Endpoint::Host("vpn.example.net".into()))
+    );
+    assert_eq!(
+        r.local.addresses[0].peer.unwrap().to_string(),
+        "172.31.0.1/32"
+    );
     assert_eq!(r.mtu.value, 1440, "both sides agree on the MTU");
     let default_key = match &r.local.wireguard.as_ref().unwrap().private_key {
         PrivateKeySource::File { path, declared } => (path.to_string(), *declared),
@@ -65,7 +74,13 @@ fn reports_every_error_not_only_the_first() {
 
 #[test]
 fn no_panic_on_arbitrary_bytes() {
-    for text in ["", "\0", "name = 1", "[[local]]", "name = \"a\"\nkind = \"gre\"\n[local]\n[remote]\n"] {
+    for text in [
+        "",
+        "\0",
+        "name = 1",
+        "[[local]]",
+        "name = \"a\"\nkind = \"gre\"\n[local]\n[remote]\n",
+    ] {
         let _ = validate(&SourceFile::new("t.toml", text));
     }
 }

@@ -46,7 +46,10 @@ fn reject_wireguard_keys(ck: &mut Checker, side: &str, end: &RawEnd, kind: Tunne
     let spans = [
         ("port", end.port.as_ref().map(|v| v.span())),
         ("public-key", end.public_key.as_ref().map(|v| v.span())),
-        ("private-key-file", end.private_key_file.as_ref().map(|v| v.span())),
+        (
+            "private-key-file",
+            end.private_key_file.as_ref().map(|v| v.span()),
+        ),
         ("private-key", end.private_key.as_ref().map(|v| v.span())),
     ];
     for (key, span) in spans {
@@ -67,7 +70,12 @@ fn reject_wireguard_keys(ck: &mut Checker, side: &str, end: &RawEnd, kind: Tunne
     }
 }
 
-fn end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, name: Option<&str>) -> Option<WireguardEnd> {
+fn end(
+    ck: &mut Checker,
+    side: &str,
+    end: &Spanned<RawEnd>,
+    name: Option<&str>,
+) -> Option<WireguardEnd> {
     let raw = end.get_ref();
     let port = match &raw.port {
         Some(p) => ck
@@ -108,7 +116,7 @@ fn end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, name: Option<&str>) 
                 end.span(),
                 format!("the {side} end's WireGuard public key is missing"),
                 format!(
-                    "add public-key = \"…\" to [{side}] (both ends carry their public key so either side can be rendered; `peergen keygen` prints one)"
+                    "add public-key = \"…\" to [{side}]: both ends carry their public key so either side can be rendered (`peergen keygen --out FILE` writes a private key and prints its public key)"
                 ),
             );
             None
@@ -122,7 +130,12 @@ fn end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, name: Option<&str>) 
     })
 }
 
-fn private_key(ck: &mut Checker, side: &str, raw: &RawEnd, name: Option<&str>) -> Option<PrivateKeySource> {
+fn private_key(
+    ck: &mut Checker,
+    side: &str,
+    raw: &RawEnd,
+    name: Option<&str>,
+) -> Option<PrivateKeySource> {
     match (&raw.private_key_file, &raw.private_key) {
         (Some(_), Some(inline)) => {
             ck.error(
@@ -217,8 +230,14 @@ pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
         };
     };
     let persistent_keepalive = table.persistent_keepalive.as_ref().and_then(|v| {
-        ck.int_in("wireguard.persistent-keepalive", v, 0, 65_535, "a keepalive interval in seconds")
-            .and_then(|v| u16::try_from(v).ok())
+        ck.int_in_or(
+            "wireguard.persistent-keepalive",
+            v,
+            0..=65_535,
+            "a keepalive interval in seconds",
+            " (25 keeps NAT mappings open; 0 turns keepalives off)",
+        )
+        .and_then(|v| u16::try_from(v).ok())
     });
     let preshared_key_file = table
         .preshared_key_file
