@@ -100,3 +100,29 @@ fn valid_fixtures_validate() {
         snapshot(&path, &format!("check__valid__{}", stem(&path)), &text);
     }
 }
+
+/// The complete examples in the peer file reference are valid peer files.
+#[test]
+fn documented_examples_validate() {
+    let path = "docs/peer-file.md";
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .expect("reading docs/peer-file.md");
+    let mut checked = 0;
+    for block in doc.split("```toml\n").skip(1) {
+        let example = block.split("```").next().unwrap_or_default();
+        // Fragments (a few keys to illustrate one point) are not whole peer files.
+        if !(example.contains("\nkind = ") || example.starts_with("kind = ")) {
+            continue;
+        }
+        let src = SourceFile::new(path, example);
+        if let Err(invalid) = validate(&src) {
+            let text: Vec<String> = invalid.diagnostics.iter().map(|d| d.render(&src)).collect();
+            panic!("an example in {path} is invalid:\n{}", text.join("\n"));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 2,
+        "the complete examples were not found in {path}"
+    );
+}
