@@ -71,7 +71,7 @@ pub(crate) fn to_diagnostic(err: &toml::de::Error, text: &str) -> Diagnostic {
     let tree = Tree::read(text);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or_default();
-        unknown_key(tree.as_ref(), key, span)
+        unknown_key(tree.as_ref(), text, key, span)
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or_default();
         missing_key(tree.as_ref(), text, key, span)
@@ -79,18 +79,42 @@ pub(crate) fn to_diagnostic(err: &toml::de::Error, text: &str) -> Diagnostic {
         || message.starts_with("data did not match")
         || message.starts_with("invalid value")
     {
-        wrong_type(tree.as_ref(), text, &message, span)
+        // With spanned fields, toml reports a key under a table that has no such key
+        // (`[local.extra]`, `endpoint.x = 1`) as a type error on the key itself.
+        match message
+            .strip_prefix("invalid type: string \"")
+            .and_then(|rest| rest.strip_suffix("\", expected a borrowed string"))
+        {
+            Some(key) => unknown_key(tree.as_ref(), text, key, span),
+            None => wrong_type(tree.as_ref(), text, &message, span),
+        }
     } else {
         syntax(text, &message, span)
     }
 }
 
-fn unknown_key(tree: Option<&Tree>, key: &str, span: Range<usize>) -> Diagnostic {
+fn unknown_key(tree: Option<&Tree>, text: &str, key: &str, span: Range<usize>) -> Diagnostic {
     let entry = tree.and_then(|t| t.entries.iter().find(|e| e.key_span == span));
-    let table = entry.map_or("", |e| e.parent.as_str());
-    let field = entry.map_or_else(|| key.to_owned(), |e| e.path.clone());
+    let table = entry.map_or_else(
+        || dotted_parent(text, span.start).unwrap_or_default(),
+        |e| e.parent.clone(),
+    );
+    let table = table.as_str();
+    let field = if table.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{table}.{key}")
+    };
     let known = keys_of(table);
     let place = table_name(table);
+    if !table.is_empty() && !SCHEMA.iter().any(|(t, _)| *t == table) {
+        let message = format!("`{table}` is not a table, so it cannot hold the key `{key}`");
+        let help = format!(
+            "write {table} as a single value (`{} = …`); docs/peer-file.md lists every table and key",
+            table.rsplit('.').next().unwrap_or(table)
+        );
+        return Diagnostic::error(DiagnosticKind::UnknownKey, field, span, message).with_help(help);
+    }
     let message = if table.is_empty() {
         format!("unknown key `{key}` at the top level")
     } else {
@@ -155,9 +179,21 @@ fn wrong_type(tree: Option<&Tree>, text: &str, message: &str, span: Range<usize>
             .filter(|e| e.value_span == span)
             .max_by_key(|e| e.path.len())
     });
-    let field = entry.map_or_else(|| "(value)".to_owned(), |e| e.path.clone());
-    let key = entry.map_or("", |e| e.key.as_str());
+    // Without a tree (a date-time defeats it), the key is read off the line.
+    let field = entry
+        .map(|e| e.path.clone())
+        .or_else(|| line_key(text, span.start))
+        .unwrap_or_else(|| "(value)".to_owned());
+    let key = entry.map_or_else(
+        || field.rsplit('.').next().unwrap_or_default().to_owned(),
+        |e| e.key.clone(),
+    );
     let written = text.get(span.clone()).unwrap_or_default().trim();
+    if written.starts_with("[[") {
+        let message = format!("[[{key}]] makes an array of tables, but {key} is one table");
+        let help = format!("write the header with single brackets: [{key}]");
+        return Diagnostic::error(DiagnosticKind::WrongType, key, span, message).with_help(help);
+    }
     let shown = if written.contains('\n') || written.chars().count() > 40 {
         String::new()
     } else {
@@ -174,6 +210,12 @@ fn wrong_type(tree: Option<&Tree>, text: &str, message: &str, span: Range<usize>
             found_type(literal_type(written)),
         ),
         None => ("another type".to_owned(), found_type(literal_type(written))),
+    };
+    // toml hands date-times to serde as tables; say what was written.
+    let found = if is_date_time(written) {
+        "a date-time".to_owned()
+    } else {
+        found
     };
     let message = format!("expected {expected}, found {found}{shown}");
     let unquoted = written.trim_matches('"').trim_matches('\'');
@@ -314,6 +356,16 @@ fn literal_type(written: &str) -> &'static str {
     }
 }
 
+/// `1979-05-27`, `07:32:00`, `1979-05-27T07:32:00Z`: TOML date-times, which need no quotes.
+fn is_date_time(written: &str) -> bool {
+    written.starts_with(|c: char| c.is_ascii_digit())
+        && (written.contains('-') || written.contains(':'))
+        && written.parse::<f64>().is_err()
+        && written
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-:.+ ".contains(c))
+}
+
 /// Byte offset of the first line that is neither blank nor a comment.
 fn first_content_offset(text: &str) -> usize {
     let mut offset = 0;
@@ -344,6 +396,38 @@ fn unquoted_value(text: &str, offset: usize) -> Option<(String, String)> {
         && !value.contains(char::is_whitespace);
     (bare && !key.is_empty() && !key.contains(char::is_whitespace))
         .then(|| (key.to_owned(), value.to_owned()))
+}
+
+/// The dotted path of the table holding the key that starts at `offset`, read off the text:
+/// the part of a `[header]` before the key, or the current table plus the dotted prefix of
+/// a `key.sub = value` line. `Some("")` is the top level; `None` when unclear.
+fn dotted_parent(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let head = text[line_start..offset].trim_start();
+    let clean = |s: &str| {
+        s.split('.')
+            .map(|part| part.trim().trim_matches('"').trim_matches('\''))
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    if let Some(header) = head.strip_prefix('[') {
+        return Some(clean(header.trim_start_matches('[')));
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| clean(l.trim_matches(|c| c == '[' || c == ']')))
+        .unwrap_or_default();
+    let prefix = clean(head);
+    Some(match (table.is_empty(), prefix.is_empty()) {
+        (_, true) => table,
+        (true, false) => prefix,
+        (false, false) => format!("{table}.{prefix}"),
+    })
 }
 
 /// For a syntax error (no tree to consult): the dotted key of the line at `offset`, taking
@@ -533,5 +617,16 @@ mod tests {
         assert_eq!(line_key(text, 3).as_deref(), Some("name"));
         assert_eq!(line_key("[local\n", 6).as_deref(), Some("local"));
         assert_eq!(line_key("# only a comment\n", 3).as_deref(), None);
+    }
+
+    #[test]
+    fn finds_the_table_of_a_misplaced_key() {
+        let header = "name = \"a\"\n[local.extra]\n";
+        let at = header.find("extra").unwrap();
+        assert_eq!(dotted_parent(header, at).as_deref(), Some("local"));
+        let dotted = "[local]\nendpoint.x = 1\n";
+        let at = dotted.find('x').unwrap();
+        assert_eq!(dotted_parent(dotted, at).as_deref(), Some("local.endpoint"));
+        assert_eq!(dotted_parent("ttl = 1\n", 0).as_deref(), Some(""));
     }
 }
