@@ -79,6 +79,11 @@ networkd_start() { # NS DIR LOG
     echo "$mid" >"$WORK/$ns.machine-id"
     ip netns exec "$ns" sh -c '
         mount -t tmpfs tmpfs /etc/systemd/network && cp -p "$1"/* /etc/systemd/network/ &&
+        for f in /etc/systemd/network/*; do
+            # install as the rendered header says: key-holding files root:systemd-network 0640
+            [ "$(stat -c %a "$f")" = 640 ] && chgrp systemd-network "$f"
+        done
+
         mount -t tmpfs tmpfs /run/systemd &&
         mount --bind "$2" /etc/machine-id &&
         mount -o remount,ro /sys &&

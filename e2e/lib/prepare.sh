@@ -1,0 +1,64 @@
+# Case preparation shared by both tiers (sourced; needs lib/common.sh and lib/results.sh):
+# test copies of the fixtures with fresh WireGuard keys, every backend rendered for both
+# sides with the real `peergen render`, and netplan's networkd output generated on the host.
+# Layout: $OUT_DIR/cases/FIXTURE/{peer.toml,case.env,BACKEND/{local,remote}/...}
+
+BACKENDS=(ip wg-quick networkd netplan)
+
+build_peergen() {
+    if [[ -n ${PEERGEN_BIN:-} ]]; then PEERGEN=$PEERGEN_BIN; return; fi
+    log "cargo build --release"
+    (cd "$REPO_DIR" && cargo build --release --quiet) || die "cargo build --release failed"
+    [[ -x $PEERGEN ]] || die "no $PEERGEN after the build"
+}
+
+expected_refusal() { # FIXTURE BACKEND
+    awk -v f="$1" -v b="$2" '$1 == f && $2 == b {found = 1} END {exit !found}' \
+        "$E2E_DIR/expected-refusals.txt"
+}
+
+# netplan generate for one rendered side: ROOT=DIR/root gets the YAML (mode 0600, as
+# netplan 0.106 requires) and netplan writes networkd files to ROOT/run/systemd/network.
+# Output goes to DIR/generate.log, the exit status to DIR/generate.rc.
+netplan_generate_side() { # DIR
+    local dir=$1 rc=0
+    rm -rf "$dir/root"
+    mkdir -p "$dir/root/etc/netplan"
+    install -m 0600 "$dir"/netplan/*.yaml "$dir/root/etc/netplan/"
+    /usr/libexec/netplan/generate --root-dir "$dir/root" >"$dir/generate.log" 2>&1 || rc=$?
+    echo "$rc" >"$dir/generate.rc"
+}
+
+prepare_cases() {
+    local cases=$OUT_DIR/cases fixture name kind backend side dir rc
+    rm -rf "$cases" /run/peergen-e2e
+    mkdir -p "$cases" "$KEY_DIR"
+    chmod 0755 /run/peergen-e2e "$KEY_DIR"
+    python3 "$E2E_DIR/lib/prepare_cases.py" "$REPO_DIR/fixtures/valid" "$cases" "$KEY_DIR" ||
+        die "preparing cases failed"
+    for fixture in "$cases"/*/; do
+        fixture=${fixture%/}
+        name=$(basename "$fixture")
+        kind=$(. "$fixture/case.env" && echo "$KIND")
+        for backend in "${BACKENDS[@]}"; do
+            [[ $backend == wg-quick && $kind != wireguard ]] && continue
+            for side in local remote; do
+                dir=$fixture/$backend/$side
+                mkdir -p "$dir"
+                rc=0
+                (cd "$fixture" && "$PEERGEN" render --backend "$backend" --side "$side" \
+                    --out "$backend/$side" peer.toml) >"$fixture/$backend.$side.render.log" 2>&1 || rc=$?
+                if ((rc != 0)); then
+                    rm -rf "$fixture/$backend"
+                    if expected_refusal "$name" "$backend" && grep -q 'cannot render this peer' "$fixture/$backend.$side.render.log"; then
+                        result NA 0 "$kind" "$backend" render "$name" "$(grep -m1 'cannot render' "$fixture/$backend.$side.render.log" | sed 's/.*cannot render this peer: //')"
+                    else
+                        result FAIL 0 "$kind" "$backend" "render-$side" "$name" "exit $rc: $(head -n 3 "$fixture/$backend.$side.render.log")"
+                    fi
+                    break
+                fi
+                [[ $backend == netplan ]] && netplan_generate_side "$dir"
+            done
+        done
+    done
+}

@@ -1,0 +1,178 @@
+# Tier 1: the real parsers on the host, no VM (sourced; needs common.sh, results.sh, prepare.sh).
+#   netplan   netplan 0.106's generator accepts the YAML: exit 0, no WARNING
+#   wg-quick  wg-quick strip + wg setconf into a userspace wireguard-go device + the PostUp
+#             lines; wg showconf must hold the expected keys (proves the key-by-path design)
+#   networkd  systemd-networkd started as a parser in a throwaway netns logs nothing about
+#             our files (unknown keys, bad values, ignored sections); also for netplan's output
+#   ip        dash -n: the script parses (the host kernel lacks most tunnel drivers; tier 2
+#             runs the scripts)
+# The host kernel has no gre/sit/wireguard modules, so nothing here creates those links.
+
+T1_WORK=$OUT_DIR/tier1
+
+tier1_netplan() {
+    local dir fixture side kind log
+    for dir in "$OUT_DIR"/cases/*/netplan/*/; do
+        dir=${dir%/}; [[ -f $dir/generate.rc ]] || continue
+        side=$(basename "$dir"); fixture=$(basename "$(dirname "$(dirname "$dir")")")
+        kind=$(. "$OUT_DIR/cases/$fixture/case.env" && echo "$KIND")
+        log=$dir/generate.log
+        if [[ $(cat "$dir/generate.rc") != 0 ]]; then
+            result FAIL 1 "$kind" netplan "generate-$side" "$fixture" "exit $(cat "$dir/generate.rc"): $(head -n 3 "$log")"
+        elif grep -qiE 'warning|too open' "$log"; then
+            result FAIL 1 "$kind" netplan "generate-$side" "$fixture" "$(grep -iE -m 3 'warning|too open' "$log")"
+        elif ! ls "$dir"/root/run/systemd/network/*.netdev >/dev/null 2>&1; then
+            result FAIL 1 "$kind" netplan "generate-$side" "$fixture" "exit 0 but no .netdev generated"
+        else
+            result PASS 1 "$kind" netplan "generate-$side" "$fixture"
+        fi
+    done
+}
+
+# One wg-quick file through the real userspace stack in its own netns. Prints the failure
+# message on stdout (empty = pass).
+wgquick_check_one() { # CONF EXPECTED_PRIV EXPECTED_PEER_PUB EXPECTED_PSK HOSTS NS
+    local conf=$1 priv=$2 pub=$3 psk=$4 hosts=$5 ns=$6
+    ip netns add "$ns" || { echo "ip netns add failed"; return; }
+    ip netns exec "$ns" bash -c '
+        conf=$1 priv=$2 pub=$3 psk=$4 hosts=$5
+        ifname=$(basename "$conf" .conf)
+        # host name endpoints resolve through our /etc/hosts (wg setconf resolves them)
+        mount --bind "$hosts" /etc/hosts
+        mkdir -p /run/wireguard && mount -t tmpfs tmpfs /run/wireguard
+        stripped=$(wg-quick strip "$conf" 2>&1) || { echo "wg-quick strip: $stripped"; exit; }
+        WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 wireguard-go -f "$ifname" >/dev/null 2>&1 &
+        gopid=$!
+        trap "kill $gopid 2>/dev/null" EXIT
+        for _ in $(seq 50); do [[ -S /run/wireguard/$ifname.sock ]] && break; sleep 0.1; done
+        [[ -S /run/wireguard/$ifname.sock ]] || { echo "wireguard-go did not start"; exit; }
+        out=$(WG_ENDPOINT_RESOLUTION_RETRIES=0 wg setconf "$ifname" <(echo "$stripped") 2>&1) ||
+            { echo "wg setconf: $out"; exit; }
+        # wg-quick runs PostUp with bash after setconf; %i is the interface name
+        while IFS= read -r cmd; do
+            out=$(bash -c "${cmd//%i/$ifname}" 2>&1) || { echo "PostUp \"$cmd\": $out"; exit; }
+        done < <(sed -n "s/^PostUp *= *//p" "$conf")
+        shown=$(wg showconf "$ifname" 2>&1) || { echo "wg showconf: $shown"; exit; }
+        grep -qx "PrivateKey = $priv" <<<"$shown" || { echo "device private key is not the expected one (showconf: $(grep -c PrivateKey <<<"$shown") PrivateKey lines)"; exit; }
+        grep -qx "PublicKey = $pub" <<<"$shown" || { echo "peer public key $pub not on the device"; exit; }
+        [[ -z $psk ]] || grep -qx "PresharedKey = $psk" <<<"$shown" || { echo "preshared key not on the device"; exit; }
+    ' bash "$conf" "$priv" "$pub" "$psk" "$hosts" 2>&1
+    ip netns del "$ns" 2>/dev/null
+}
+
+tier1_wgquick() {
+    local conf dir side other fixture priv pub psk msg n=0 hosts=$T1_WORK/hosts
+    mkdir -p "$T1_WORK"
+    { cat /etc/hosts; grep -h '^REMOTE_HOST=.' "$OUT_DIR"/cases/*/case.env | while read -r l; do
+        echo "$(grep -h '^REMOTE_EP=' "$(grep -l "^$l\$" "$OUT_DIR"/cases/*/case.env | head -n1)" | cut -d= -f2) ${l#REMOTE_HOST=}"
+    done; } | tr -d "'" >"$hosts"
+    for conf in "$OUT_DIR"/cases/*/wg-quick/*/wireguard/*.conf; do
+        [[ -f $conf ]] || continue
+        dir=${conf%/wireguard/*}; side=$(basename "$dir")
+        fixture=$(basename "$(dirname "$(dirname "$dir")")")
+        [[ $side == local ]] && other=remote || other=local
+        # what the device must end up with: this side's private key, the other side's public key
+        priv=$(python3 - "$OUT_DIR/cases/$fixture/peer.toml" "$side" "$other" <<'PY'
+import sys, tomllib, subprocess
+p = tomllib.load(open(sys.argv[1], "rb")); me, other = p[sys.argv[2]], p[sys.argv[3]]
+priv = me.get("private-key") or open(me["private-key-file"]).read().strip()
+psk = p.get("wireguard", {}).get("preshared-key-file")
+print(priv, other["public-key"], open(psk).read().strip() if psk else "")
+PY
+)
+        read -r priv pub psk <<<"$priv"
+        n=$((n + 1))
+        msg=$(wgquick_check_one "$conf" "$priv" "$pub" "$psk" "$hosts" "e2e-t1wg$n")
+        if [[ -z $msg ]]; then
+            result PASS 1 wireguard wg-quick "setconf-$side" "$fixture"
+        else
+            result FAIL 1 wireguard wg-quick "setconf-$side" "$fixture" "$msg"
+        fi
+    done
+}
+
+# Start systemd-networkd in namespace NS with DIR as /etc/systemd/network; log to LOG.
+# A private /run/systemd keeps it away from the host's state; a read-only /sys makes it
+# skip waiting for udev (E2E.md).
+networkd_parser_start() { # NS DIR LOG
+    ip netns add "$1" || return 1
+    ip netns exec "$1" sh -c '
+        mount -t tmpfs tmpfs /etc/systemd/network && cp -p "$1"/* /etc/systemd/network/ &&
+        for f in /etc/systemd/network/*; do
+            # install as the rendered header says: key-holding files root:systemd-network 0640
+            [ "$(stat -c %a "$f")" = 640 ] && chgrp systemd-network "$f"
+        done
+        mount -t tmpfs tmpfs /run/systemd && mount -o remount,ro /sys &&
+        SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=warning exec /lib/systemd/systemd-networkd
+    ' sh "$2" >"$3" 2>&1 &
+    echo $!
+}
+
+# What networkd said about our files: every line naming one of them. Lines about creating
+# the link are left out on purpose: the host kernel lacks most tunnel drivers (tier 2 tests
+# creation on a kernel that has them).
+networkd_file_complaints() { # LOG DIR
+    local f pattern=""
+    for f in "$2"/*; do pattern+="${pattern:+|}$(basename "$f" | sed 's/[.]/[.]/g')"; done
+    grep -E "$pattern" "$1" | head -n 5 || true
+}
+
+tier1_networkd() {
+    local dir backend side fixture kind n=0 pids=() entries=() e pid msg
+    mkdir -p "$T1_WORK/networkd"
+    for dir in "$OUT_DIR"/cases/*/networkd/*/systemd/network "$OUT_DIR"/cases/*/netplan/*/root/run/systemd/network; do
+        [[ -d $dir ]] || continue
+        n=$((n + 1))
+        pid=$(networkd_parser_start "e2e-t1nd$n" "$dir" "$T1_WORK/networkd/$n.log") || continue
+        pids+=("$pid"); entries+=("$n $dir")
+    done
+    # networkd reads every file at start-up; a second is plenty, run them all at once.
+    sleep "${NETWORKD_PARSE_SECONDS:-2}"
+    # still running = it did not die on our files (a quiet log alone could mean it never ran)
+    local alive=()
+    for pid in "${pids[@]}"; do
+        if kill "$pid" 2>/dev/null; then alive+=(1); else alive+=(0); fi
+    done
+    wait 2>/dev/null || true
+    local i=0
+    for e in "${entries[@]}"; do
+        n=${e%% *}; dir=${e#* }
+        ip netns del "e2e-t1nd$n" 2>/dev/null
+        fixture=${dir#"$OUT_DIR"/cases/}; fixture=${fixture%%/*}
+        kind=$(. "$OUT_DIR/cases/$fixture/case.env" && echo "$KIND")
+        if [[ $dir == */netplan/* ]]; then backend=netplan; side=${dir%/root/*}; else backend=networkd; side=${dir%/systemd/network}; fi
+        side=$(basename "$side")
+        msg=$(networkd_file_complaints "$T1_WORK/networkd/$n.log" "$dir")
+        if [[ ${alive[i]} != 1 ]]; then
+            result FAIL 1 "$kind" "$backend" "networkd-parse-$side" "$fixture" "networkd exited early: $(tail -n 3 "$T1_WORK/networkd/$n.log")"
+        elif [[ -n $msg ]]; then
+            result FAIL 1 "$kind" "$backend" "networkd-parse-$side" "$fixture" "$msg"
+        else
+            result PASS 1 "$kind" "$backend" "networkd-parse-$side" "$fixture"
+        fi
+        i=$((i + 1))
+    done
+}
+
+tier1_ip() {
+    local f side fixture kind out
+    for f in "$OUT_DIR"/cases/*/ip/*/*.sh; do
+        [[ -f $f ]] || continue
+        side=$(basename "$(dirname "$f")"); fixture=${f#"$OUT_DIR"/cases/}; fixture=${fixture%%/*}
+        kind=$(. "$OUT_DIR/cases/$fixture/case.env" && echo "$KIND")
+        if out=$(dash -n "$f" 2>&1); then
+            result PASS 1 "$kind" ip "sh-syntax-$side-$(basename "$f" | sed 's/.*\.\(up\|down\)\.sh/\1/')" "$fixture"
+        else
+            result FAIL 1 "$kind" ip "sh-syntax-$side" "$fixture" "$out"
+        fi
+    done
+}
+
+run_tier1() {
+    rm -rf "$T1_WORK"; mkdir -p "$T1_WORK"
+    tier1_netplan
+    tier1_wgquick
+    tier1_networkd
+    tier1_ip
+    [[ -f $E2E_DIR/lib/negative-tier1.sh ]] && tier1_negative
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# peergen end-to-end harness: proves that every rendered backend works with the real tools.
+#
+#   e2e/run.sh [tier1|tier2|all]     (default: all; run as root)
+#
+#   tier1  real parsers on the host: netplan generate, wg-quick strip + wg setconf on a
+#          userspace wireguard-go device, systemd-networkd as a parser, sh -n (seconds)
+#   tier2  the Debian 12 kernel under qemu (TCG): both sides of every fixture in two netns,
+#          installed with ip scripts / wg-quick / networkd / netplan→networkd, ping across
+#          every tunnel address family (one boot, a few minutes)
+#
+# Both tiers also run negative twins: broken files the real tool must reject.
+# Output: one line per check on stdout, e2e/out/results.md (table), exit 1 on any failure.
+# PEERGEN_E2E_REQUIRED=1 (CI) turns every missing prerequisite into a failure.
+# PEERGEN_BIN=path skips `cargo build --release` and uses that binary.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$E2E_DIR/lib/deps.sh"
+source "$E2E_DIR/lib/results.sh"
+source "$E2E_DIR/lib/prepare.sh"
+source "$E2E_DIR/lib/tier1.sh"
+source "$E2E_DIR/lib/negative-tier1.sh"
+
+what=${1:-all}
+case $what in tier1 | tier2 | all) ;; *) die "usage: $0 [tier1|tier2|all]" ;; esac
+[[ $(id -u) == 0 ]] || die "run as root (network namespaces, mounts)"
+
+# Remove every namespace this harness made, even after a failure or Ctrl-C.
+cleanup() {
+    local ns
+    for ns in $(ip netns list 2>/dev/null | awk '/^e2e-/ {print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+mkdir -p "$OUT_DIR" "$CACHE_DIR"
+: >"$RESULTS_TXT"
+start=$SECONDS
+apt_ensure "${E2E_APT_PACKAGES[@]}"
+build_peergen
+prepare_cases
+log "prepared and rendered in $((SECONDS - start))s"
+
+t1="" t2=""
+if [[ $what == tier1 || $what == all ]]; then
+    s=$SECONDS
+    run_tier1
+    t1="$((SECONDS - s))s"
+    log "tier 1 took $t1"
+fi
+if [[ $what == tier2 || $what == all ]]; then
+    s=$SECONDS
+    if [[ ! -e /dev/net/tun && ${PEERGEN_E2E_REQUIRED:-0} != 1 ]]; then
+        skip_or_fail "tier 2 needs /dev/net/tun"
+    else
+        "$E2E_DIR/tier2/vm.sh" "$OUT_DIR/cases" "$OUT_DIR/tier2-results.txt"
+        while read -r st kind backend check fixture msg; do
+            result "$st" 2 "$kind" "$backend" "$check" "$fixture" ${msg:+"$msg"}
+        done <"$OUT_DIR/tier2-results.txt"
+    fi
+    t2="$((SECONDS - s))s"
+    log "tier 2 took $t2"
+fi
+write_summary "$t1" "$t2"
