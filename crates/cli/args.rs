@@ -41,15 +41,22 @@ pub enum Command {
     ///
     /// Nothing is written. Exits 65 when any file is invalid; warnings alone exit 0.
     Check {
-        /// Peer files to validate.
+        /// Peer files, or folders of them (every *.toml below, except peergen.toml).
         #[arg(required = true, value_name = "PEER")]
         peers: Vec<Utf8PathBuf>,
+        /// Site file with shared defaults (default: the nearest peergen.toml above the
+        /// peer files).
+        #[arg(long, value_name = "FILE")]
+        config: Option<Utf8PathBuf>,
     },
     /// Print each peer's tunnel MTU and how it was computed.
     Mtu {
-        /// Peer files.
+        /// Peer files, or folders of them.
         #[arg(required = true, value_name = "PEER")]
         peers: Vec<Utf8PathBuf>,
+        /// Site file with shared defaults.
+        #[arg(long, value_name = "FILE")]
+        config: Option<Utf8PathBuf>,
     },
     /// Generate a WireGuard private key (like `wg genkey`).
     ///
@@ -83,25 +90,36 @@ pub enum Command {
 /// `peergen render` options.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// Output format(s), comma-separated: wg-quick (WireGuard only), networkd, netplan, ip.
-    #[arg(long, short, value_enum, value_delimiter = ',', required = true)]
+    /// Output format(s), comma-separated: wg-quick (WireGuard only; skipped for other
+    /// kinds when several backends are given), networkd, netplan, ip. Default: `backends`
+    /// in the site file's [render] table.
+    #[arg(long, short, value_enum, value_delimiter = ',')]
     pub backend: Vec<BackendArg>,
     /// Which end to render: local (this host) or remote (the peer's host, from the same
-    /// file: their endpoint and addresses, our public key, their key path).
-    #[arg(long, value_enum, default_value_t = SideArg::Local)]
-    pub side: SideArg,
-    /// Write files under DIR instead of printing them.
+    /// file: their endpoint and addresses, our public key, their key path). Default:
+    /// the site file's `side`, else local.
+    #[arg(long, value_enum)]
+    pub side: Option<SideArg>,
+    /// Write files under DIR at their install paths instead of printing them; `-` prints.
+    /// Default: the site file's `out`, else stdout.
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<Utf8PathBuf>,
-    /// Compare with the files in DIR instead of writing; exit 1 with a unified diff when
-    /// anything is stale, missing or has the wrong mode.
-    #[arg(long, requires = "out")]
+    /// Compare with the files in DIR instead of writing; exit 1 with a unified diff for
+    /// every stale, missing or extra file and a line per wrong mode.
+    #[arg(long)]
     pub check: bool,
+    /// Delete files in DIR that an earlier run rendered for peers that no longer exist.
+    #[arg(long, conflicts_with = "check")]
+    pub prune: bool,
     /// Load templates from DIR (same names as the built-in ones, e.g.
     /// DIR/networkd/tunnel.netdev.j2); built-in templates fill the gaps.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<Utf8PathBuf>,
-    /// Peer files.
+    /// Site file with shared defaults (default: the nearest peergen.toml above the peer
+    /// files).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<Utf8PathBuf>,
+    /// Peer files, or folders of them (every *.toml below, except peergen.toml).
     #[arg(required = true, value_name = "PEER")]
     pub peers: Vec<Utf8PathBuf>,
 }

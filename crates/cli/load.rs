@@ -1,49 +1,116 @@
-//! Reads and validates peer files, printing every diagnostic, so that commands only ever
-//! see valid peers.
+//! Reads the site file and the peer files, validates each and then all of them together,
+//! printing every diagnostic, so that commands only ever see a valid set of peers.
 
-use camino::Utf8PathBuf;
-use peergen_core::{validate, Peer, SourceFile};
+use camino::{Utf8Path, Utf8PathBuf};
+use peergen_core::cross::{cross_check, CrossInput};
+use peergen_core::site::{Defaults, Site};
+use peergen_core::spans::PeerSpans;
+use peergen_core::validate::{validate_site, validate_with};
+use peergen_core::{Peer, SourceFile};
+use peergen_render::Backend;
 
 use crate::exit::Exit;
+use crate::inputs;
+use crate::present;
 
 /// A peer file that validated.
 pub struct Loaded {
     /// The validated peer (local side).
     pub peer: Peer,
+    /// Its file.
+    pub source: SourceFile,
+    /// Field locations, for cross-peer messages.
+    pub spans: PeerSpans,
 }
 
-/// Reads and validates every file; prints all errors and warnings to stderr. Returns the
-/// peers only when all of them are valid, so a single bad file stops everything.
-pub fn load_all(paths: &[Utf8PathBuf]) -> Result<Vec<Loaded>, Exit> {
-    let mut loaded = Vec::new();
+fn read(path: &Utf8Path, what: &str) -> Result<SourceFile, Exit> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(SourceFile::new(path, text)),
+        Err(err) => {
+            present::error(&format!("{path}: cannot read {what}: {err}"));
+            Err(Exit::NoInput)
+        }
+    }
+}
+
+/// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`).
+pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, Exit> {
+    let Some(path) = inputs::site_file(config, inputs)? else {
+        return Ok(Site::default());
+    };
+    let source = read(&path, "site file")?;
+    let names: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
+    validate_site(&source, &names).map_err(|invalid| {
+        for d in &invalid.diagnostics {
+            present::diagnostic(d, &source);
+        }
+        Exit::DataError
+    })
+}
+
+/// Expands, reads and validates every peer file, then checks them against each other.
+/// Returns the peers only when all of them are valid: one bad file stops everything.
+pub fn peers(paths: &[Utf8PathBuf], defaults: &Defaults) -> Result<Vec<Loaded>, Exit> {
+    let files = inputs::peer_files(paths)?;
+    let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
-    for path in paths {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(err) => {
-                eprintln!("error: {path}: cannot read peer file: {err}");
-                failure = Some(failure.unwrap_or(Exit::NoInput));
+    for path in &files {
+        let source = match read(path, "peer file") {
+            Ok(source) => source,
+            Err(exit) => {
+                failure = Some(failure.unwrap_or(exit));
                 continue;
             }
         };
-        let source = SourceFile::new(path.clone(), text);
-        match validate(&source) {
+        match validate_with(&source, defaults) {
             Ok(valid) => {
                 for warning in &valid.warnings {
-                    eprint!("{}", warning.render(&source));
+                    present::diagnostic(warning, &source);
                 }
-                loaded.push(Loaded { peer: valid.peer });
+                loaded.push(Loaded {
+                    peer: valid.peer,
+                    source,
+                    spans: valid.spans,
+                });
             }
             Err(invalid) => {
-                for diagnostic in &invalid.diagnostics {
-                    eprint!("{}", diagnostic.render(&source));
+                for d in &invalid.diagnostics {
+                    present::diagnostic(d, &source);
                 }
                 failure = Some(Exit::DataError);
             }
         }
     }
-    match failure {
-        Some(exit) => Err(exit),
-        None => Ok(loaded),
+    if let Some(exit) = failure {
+        return Err(exit);
     }
+    let inputs: Vec<CrossInput<'_>> = loaded
+        .iter()
+        .map(|l| CrossInput {
+            source: &l.source,
+            peer: &l.peer,
+            spans: &l.spans,
+        })
+        .collect();
+    let problems = cross_check(&inputs);
+    if !problems.is_empty() {
+        for p in &problems {
+            present::diagnostic(&p.diagnostic, inputs[p.index].source);
+        }
+        return Err(Exit::DataError);
+    }
+    if loaded.is_empty() {
+        present::error("no peer files given");
+        return Err(Exit::Usage);
+    }
+    Ok(loaded)
+}
+
+/// `load::peers` for commands that take no site-dependent flags.
+pub fn peers_with_site(
+    config: Option<&Utf8Path>,
+    paths: &[Utf8PathBuf],
+) -> Result<Vec<Loaded>, Exit> {
+    let site = site(config, paths)?;
+    peers(paths, &site.defaults)
 }

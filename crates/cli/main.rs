@@ -6,8 +6,10 @@
 mod args;
 mod commands;
 mod exit;
+mod inputs;
 mod load;
 mod output;
+mod present;
 mod write;
 
 use std::process::ExitCode;

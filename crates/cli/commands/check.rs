@@ -1,13 +1,13 @@
 //! `peergen check`: validate only.
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::exit::Exit;
-use crate::load::load_all;
+use crate::load;
 
 /// Validates every file; diagnostics go to stderr, a one-line verdict to stdout.
-pub fn run(paths: &[Utf8PathBuf]) -> Exit {
-    match load_all(paths) {
+pub fn run(config: Option<&Utf8Path>, paths: &[Utf8PathBuf]) -> Exit {
+    match load::peers_with_site(config, paths) {
         Ok(loaded) => {
             for l in &loaded {
                 println!(

@@ -6,6 +6,7 @@ use camino::Utf8Path;
 use peergen_core::keys::{PresharedKey, PrivateKey};
 
 use crate::exit::Exit;
+use crate::present;
 use crate::write::{write_atomic, Overwrite};
 
 /// Key files: readable by their owner only.
@@ -20,10 +21,10 @@ fn write_key(path: &Utf8Path, base64: &str, force: bool) -> Result<(), Exit> {
     let contents = format!("{base64}\n");
     write_atomic(path.as_std_path(), contents.as_bytes(), KEY_MODE, overwrite).map_err(|err| {
         if err.kind() == io::ErrorKind::AlreadyExists {
-            eprintln!("error: {path} already exists; not replacing a key (use --force to replace it, the old key is then lost)");
+            present::error(&format!("{path} already exists; not replacing a key (use --force to replace it, the old key is then lost)"));
             Exit::CantCreate
         } else {
-            eprintln!("error: {path}: cannot write key file: {err}");
+            present::error(&format!("{path}: cannot write key file: {err}"));
             Exit::CantCreate
         }
     })

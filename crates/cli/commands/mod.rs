@@ -12,8 +12,8 @@ use crate::exit::Exit;
 pub fn run(args: Args) -> Exit {
     match args.command {
         Command::Render(args) => render::run(&args),
-        Command::Check { peers } => check::run(&peers),
-        Command::Mtu { peers } => mtu::run(&peers),
+        Command::Check { peers, config } => check::run(config.as_deref(), &peers),
+        Command::Mtu { peers, config } => mtu::run(config.as_deref(), &peers),
         Command::Keygen { out, force } => keys::keygen(out.as_deref(), force),
         Command::Pubkey => keys::pubkey(),
         Command::Genpsk { out, force } => keys::genpsk(out.as_deref(), force),

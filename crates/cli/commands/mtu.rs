@@ -1,13 +1,13 @@
 //! `peergen mtu`: the MTU and the sum behind it.
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::exit::Exit;
-use crate::load::load_all;
+use crate::load;
 
 /// Prints `NAME: EXPLANATION` per peer.
-pub fn run(paths: &[Utf8PathBuf]) -> Exit {
-    match load_all(paths) {
+pub fn run(config: Option<&Utf8Path>, paths: &[Utf8PathBuf]) -> Exit {
+    match load::peers_with_site(config, paths) {
         Ok(loaded) => {
             for l in &loaded {
                 println!("{}: {}", l.peer.name, l.peer.mtu.explanation());

@@ -2,65 +2,134 @@
 
 use std::collections::BTreeMap;
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
+use peergen_core::site::Site;
+use peergen_core::{Side, TunnelKind};
 use peergen_render::{Backend, RenderOptions, RenderedFile, Renderer, TemplateSource};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
-use crate::load::load_all;
-use crate::output;
+use crate::{load, output, present};
+
+/// The backends to render: the flag, else the site file.
+fn backends(args: &RenderArgs, site: &Site) -> Result<Vec<Backend>, Exit> {
+    let mut backends: Vec<Backend> = if args.backend.is_empty() {
+        site.render
+            .backends
+            .iter()
+            .filter_map(|name| name.parse().ok())
+            .collect()
+    } else {
+        args.backend.iter().map(|&b| b.into()).collect()
+    };
+    let mut seen = Vec::new();
+    backends.retain(|b| {
+        let new = !seen.contains(b);
+        seen.push(*b);
+        new
+    });
+    if backends.is_empty() {
+        present::error("no backend given: use --backend (wg-quick, networkd, netplan, ip) or set backends in the [render] table of peergen.toml");
+        return Err(Exit::Usage);
+    }
+    Ok(backends)
+}
+
+/// The output folder: the flag (`-` for stdout), else the site file's `out`, relative
+/// to the site file.
+fn out_dir(args: &RenderArgs, site: &Site) -> Option<Utf8PathBuf> {
+    match (&args.out, &site.render.out, &site.path) {
+        (Some(out), _, _) if out.as_str() == "-" => None,
+        (Some(out), _, _) => Some(out.clone()),
+        (None, Some(out), Some(site_path)) if out.is_relative() => {
+            Some(site_path.parent().unwrap_or(Utf8Path::new("")).join(out))
+        }
+        (None, Some(out), _) => Some(out.clone()),
+        (None, None, _) => None,
+    }
+}
 
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> Exit {
-    let loaded = match load_all(&args.peers) {
-        Ok(loaded) => loaded,
-        Err(exit) => return exit,
-    };
+    match try_run(args) {
+        Ok(exit) | Err(exit) => exit,
+    }
+}
+
+fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
+    let site = load::site(args.config.as_deref(), &args.peers)?;
+    let backends = backends(args, &site)?;
+    let side: Side = args
+        .side
+        .map(Into::into)
+        .or(site.render.side)
+        .unwrap_or_default();
+    let out = out_dir(args, &site);
+    if args.check && out.is_none() {
+        present::error(
+            "--check compares with a folder: give --out DIR (or set out in peergen.toml)",
+        );
+        return Err(Exit::Usage);
+    }
+    let loaded = load::peers(&args.peers, &site.defaults)?;
+    let mut options = RenderOptions::default();
+    if let Some(prefix) = &site.render.file_prefix {
+        options.file_prefix.clone_from(prefix);
+    }
     let source = TemplateSource {
         override_dir: args.templates.clone(),
     };
-    let renderer = match Renderer::new(&source, RenderOptions::default()) {
-        Ok(r) => r,
-        Err(err) => {
-            eprintln!("error: --templates: {err}");
-            return Exit::NoInput;
-        }
-    };
-    let mut backends: Vec<Backend> = args.backend.iter().map(|&b| b.into()).collect();
-    backends.dedup();
+    let renderer = Renderer::new(&source, options).map_err(|err| {
+        present::error(&format!("--templates: {err}"));
+        Exit::NoInput
+    })?;
+    // With several backends, wg-quick simply does not apply to non-WireGuard peers.
+    let skip_wg_quick_for_others = backends.len() > 1;
+    let mut skipped = 0usize;
     // Render everything in memory first: one failure means nothing is written.
-    let mut files: BTreeMap<Utf8PathBuf, (RenderedFile, Utf8PathBuf)> = BTreeMap::new();
+    let mut files: BTreeMap<Utf8PathBuf, (RenderedFile, &Utf8Path)> = BTreeMap::new();
     let mut failed = false;
     for l in &loaded {
         for &backend in &backends {
-            match renderer.render(&l.peer, backend, args.side.into()) {
+            if backend == Backend::WgQuick
+                && skip_wg_quick_for_others
+                && l.peer.kind() != TunnelKind::Wireguard
+            {
+                skipped += 1;
+                continue;
+            }
+            match renderer.render(&l.peer, backend, side) {
                 Ok(rendered) => {
                     for file in rendered {
                         if let Some((_, other)) = files.get(&file.path) {
-                            eprintln!(
-                                "error: {} and {} both render {}; give the peers different names",
-                                other, l.peer.source, file.path
-                            );
+                            present::error(&format!(
+                                "{other} and {} both render {}; give the peers different names",
+                                l.source.path(),
+                                file.path
+                            ));
                             failed = true;
                             continue;
                         }
-                        files.insert(file.path.clone(), (file, l.peer.source.clone()));
+                        files.insert(file.path.clone(), (file, l.source.path()));
                     }
                 }
                 Err(err) => {
-                    eprintln!("error: {}: {err}", l.peer.source);
+                    present::error(&format!("{}: {err}", l.source.path()));
                     failed = true;
                 }
             }
         }
     }
     if failed {
-        return Exit::DataError;
+        return Err(Exit::DataError);
+    }
+    if skipped > 0 {
+        eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
     }
     let files: Vec<RenderedFile> = files.into_values().map(|(f, _)| f).collect();
-    match (&args.out, args.check) {
+    Ok(match (&out, args.check) {
         (None, _) => output::print(&files),
-        (Some(dir), false) => output::write(dir, &files),
+        (Some(dir), false) => output::write(dir, &files, args.prune),
         (Some(dir), true) => output::check(dir, &files),
-    }
+    })
 }

@@ -77,6 +77,8 @@ pub enum DiagnosticKind {
     ControlCharacter,
     /// A setting that does not apply to this tunnel kind.
     NotForKind,
+    /// Two peer files that cannot both be configured on one host.
+    Conflict,
 }
 
 impl DiagnosticKind {
@@ -106,6 +108,7 @@ impl DiagnosticKind {
             Self::InlinePrivateKey => "inline-private-key",
             Self::ControlCharacter => "control-character",
             Self::NotForKind => "not-for-kind",
+            Self::Conflict => "conflict",
         }
     }
 }

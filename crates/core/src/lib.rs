@@ -5,6 +5,7 @@
 //! → [`validate`] → a typed [`Peer`]. Nothing here writes files, renders templates or
 //! parses command lines; the render crate and the CLI build on these types.
 
+pub mod cross;
 pub mod diagnostic;
 pub mod keys;
 pub mod kind;
@@ -12,7 +13,9 @@ pub mod mtu;
 pub mod peer;
 pub mod raw;
 pub mod side;
+pub mod site;
 pub mod source;
+pub mod spans;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};

@@ -7,13 +7,16 @@ use crate::diagnostic::DiagnosticKind;
 use crate::kind::{TunnelKind, UnderlayRule};
 use crate::peer::Endpoint;
 use crate::raw::{RawPeer, Text};
+use crate::site::Defaults;
 
 /// Validates `local.endpoint` and `remote.endpoint`.
 pub(crate) fn endpoints(
     ck: &mut Checker,
     raw: &RawPeer,
     kind: TunnelKind,
+    defaults: &Defaults,
 ) -> (Option<Endpoint>, Option<Endpoint>) {
+    let site_local = default_local(raw, kind, defaults);
     let mut parsed = [None, None];
     for (i, (side, end)) in [("local", &raw.local), ("remote", &raw.remote)]
         .into_iter()
@@ -22,6 +25,10 @@ pub(crate) fn endpoints(
         let field = format!("{side}.endpoint");
         match end.get_ref().endpoint.as_ref() {
             Some(text) => parsed[i] = endpoint(ck, &field, text, kind).map(|e| (e, text.span())),
+            // Our endpoint from the site file.
+            None if i == 0 && site_local.is_some() => {
+                parsed[i] = site_local.map(|ip| (Endpoint::Ip(ip), end.span()));
+            }
             // A WireGuard end without an endpoint only dials out; every other kind needs both.
             None if kind == TunnelKind::Wireguard => {}
             None => ck.error(
@@ -35,6 +42,7 @@ pub(crate) fn endpoints(
     }
     if kind == TunnelKind::Wireguard
         && raw.local.get_ref().endpoint.is_none()
+        && site_local.is_none()
         && raw.remote.get_ref().endpoint.is_none()
     {
         ck.error(
@@ -70,6 +78,25 @@ pub(crate) fn endpoints(
         }
     }
     (local.map(|(e, _)| e), remote.map(|(e, _)| e))
+}
+
+/// Our endpoint from the site file for this kind: by the kind's underlay family, or for
+/// WireGuard and VXLAN by the remote endpoint's family (IPv4 first when it is a host name).
+fn default_local(raw: &RawPeer, kind: TunnelKind, defaults: &Defaults) -> Option<IpAddr> {
+    let v4 = defaults.endpoint_ipv4.map(IpAddr::V4);
+    let v6 = defaults.endpoint_ipv6.map(IpAddr::V6);
+    match kind.underlay() {
+        UnderlayRule::Ipv4 => v4,
+        UnderlayRule::Ipv6 => v6,
+        UnderlayRule::Either => {
+            let remote = raw.remote.get_ref().endpoint.as_ref();
+            match remote.and_then(|t| t.get_ref().parse::<IpAddr>().ok()) {
+                Some(IpAddr::V4(_)) => v4,
+                Some(IpAddr::V6(_)) => v6,
+                None => v4.or(v6),
+            }
+        }
+    }
 }
 
 fn family_name(ip: &IpAddr) -> &'static str {

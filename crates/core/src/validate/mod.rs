@@ -10,6 +10,7 @@ mod endpoints;
 mod mtu;
 mod names;
 mod options;
+mod site;
 mod toml_error;
 mod wireguard;
 
@@ -21,6 +22,10 @@ use crate::side::Side;
 use crate::source::SourceFile;
 
 pub(crate) use checker::Checker;
+pub use site::validate_site;
+
+use crate::site::Defaults;
+use crate::spans::PeerSpans;
 
 /// A valid peer and the warnings found on the way.
 #[derive(Debug, Clone)]
@@ -30,6 +35,8 @@ pub struct Validated {
     /// Problems that do not stop rendering (an inline private key, an MTU above the
     /// underlay's).
     pub warnings: Vec<Diagnostic>,
+    /// Where the fields cross-peer checks report on are in the file.
+    pub spans: PeerSpans,
 }
 
 /// Why a peer file did not validate: every error and warning, in file order.
@@ -39,8 +46,14 @@ pub struct Invalid {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses and validates one peer file.
+/// Parses and validates one peer file with built-in defaults only.
 pub fn validate(source: &SourceFile) -> Result<Validated, Invalid> {
+    validate_with(source, &Defaults::default())
+}
+
+/// Parses and validates one peer file; values it leaves out come from `defaults` (the
+/// site file).
+pub fn validate_with(source: &SourceFile, defaults: &Defaults) -> Result<Validated, Invalid> {
     let raw = match raw::parse(source.text()) {
         Ok(raw) => raw,
         Err(err) => {
@@ -49,11 +62,15 @@ pub fn validate(source: &SourceFile) -> Result<Validated, Invalid> {
             })
         }
     };
-    validate_raw(source, &raw)
+    validate_raw(source, &raw, defaults)
 }
 
 /// Validates already-parsed raw structs (spans must refer to `source`).
-pub fn validate_raw(source: &SourceFile, raw: &RawPeer) -> Result<Validated, Invalid> {
+pub fn validate_raw(
+    source: &SourceFile,
+    raw: &RawPeer,
+    defaults: &Defaults,
+) -> Result<Validated, Invalid> {
     let mut ck = Checker::default();
     let name = names::interface_name(&mut ck, &raw.name);
     let description = raw
@@ -65,9 +82,10 @@ pub fn validate_raw(source: &SourceFile, raw: &RawPeer) -> Result<Validated, Inv
     let (local, remote, tunnel) = match kind {
         Some(kind) => {
             let tunnel = options::tunnel(&mut ck, raw, kind);
-            let (local_ep, remote_ep) = endpoints::endpoints(&mut ck, raw, kind);
+            let (local_ep, remote_ep) = endpoints::endpoints(&mut ck, raw, kind, defaults);
             let (local_addrs, remote_addrs) = addresses::addresses(&mut ck, raw, kind);
-            let (local_wg, remote_wg) = wireguard::ends(&mut ck, raw, kind, name.as_deref());
+            let (local_wg, remote_wg) =
+                wireguard::ends(&mut ck, raw, kind, name.as_deref(), defaults);
             let local = End {
                 endpoint: local_ep,
                 addresses: local_addrs,
@@ -84,7 +102,9 @@ pub fn validate_raw(source: &SourceFile, raw: &RawPeer) -> Result<Validated, Inv
     };
 
     let mtu = match (&tunnel, &local, &remote) {
-        (Some(tunnel), Some(local), Some(remote)) => mtu::mtu(&mut ck, raw, tunnel, local, remote),
+        (Some(tunnel), Some(local), Some(remote)) => {
+            mtu::mtu(&mut ck, raw, tunnel, local, remote, defaults)
+        }
         _ => None,
     };
 
@@ -102,6 +122,7 @@ pub fn validate_raw(source: &SourceFile, raw: &RawPeer) -> Result<Validated, Inv
                     side: Side::Local,
                 },
                 warnings: ck.into_diagnostics(),
+                spans: PeerSpans::of(raw),
             })
         }
         _ => Err(Invalid {

@@ -7,6 +7,7 @@ use crate::diagnostic::DiagnosticKind;
 use crate::mtu::{compute_mtu, Family, Mtu};
 use crate::peer::{End, Tunnel};
 use crate::raw::RawPeer;
+use crate::site::Defaults;
 
 /// The underlay family: from whichever endpoint is a literal address (validation already
 /// made both ends agree), or unknown for host names only.
@@ -27,6 +28,7 @@ pub(crate) fn mtu(
     tunnel: &Tunnel,
     local: &End,
     remote: &End,
+    defaults: &Defaults,
 ) -> Option<Mtu> {
     let family = family(local, remote);
     let min_underlay = if family == Some(Family::V6) {
@@ -50,7 +52,7 @@ pub(crate) fn mtu(
             )?;
             u32::try_from(value).ok()?
         }
-        None => 1500,
+        None => defaults.underlay_mtu.unwrap_or(1500),
     };
     let computed = compute_mtu(tunnel, family, underlay_mtu);
     let carries_ipv6 = local

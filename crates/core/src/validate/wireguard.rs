@@ -1,6 +1,8 @@
 //! WireGuard settings: each end's port and keys, and the shared `[wireguard]` table.
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
+
+use crate::site::Defaults;
 use ipnet::IpNet;
 
 use super::Checker;
@@ -17,6 +19,7 @@ pub(crate) fn ends(
     raw: &RawPeer,
     kind: TunnelKind,
     name: Option<&str>,
+    defaults: &Defaults,
 ) -> (Option<WireguardEnd>, Option<WireguardEnd>) {
     if kind != TunnelKind::Wireguard {
         for (side, end) in [("local", &raw.local), ("remote", &raw.remote)] {
@@ -24,8 +27,20 @@ pub(crate) fn ends(
         }
         return (None, None);
     }
-    let local = end(ck, "local", &raw.local, name);
-    let remote = end(ck, "remote", &raw.remote, name);
+    let local = end(
+        ck,
+        "local",
+        &raw.local,
+        name,
+        defaults.local_key_directory.as_deref(),
+    );
+    let remote = end(
+        ck,
+        "remote",
+        &raw.remote,
+        name,
+        defaults.remote_key_directory.as_deref(),
+    );
     if let (Some(l), Some(r)) = (&local, &remote) {
         if l.public_key == r.public_key {
             if let Some(text) = &raw.remote.get_ref().public_key {
@@ -75,6 +90,7 @@ fn end(
     side: &str,
     end: &Spanned<RawEnd>,
     name: Option<&str>,
+    key_directory: Option<&Utf8Path>,
 ) -> Option<WireguardEnd> {
     let raw = end.get_ref();
     let port = match &raw.port {
@@ -122,7 +138,7 @@ fn end(
             None
         }
     };
-    let private_key = private_key(ck, side, raw, name);
+    let private_key = private_key(ck, side, raw, name, key_directory);
     Some(WireguardEnd {
         port,
         public_key: public_key?,
@@ -135,6 +151,7 @@ fn private_key(
     side: &str,
     raw: &RawEnd,
     name: Option<&str>,
+    key_directory: Option<&Utf8Path>,
 ) -> Option<PrivateKeySource> {
     match (&raw.private_key_file, &raw.private_key) {
         (Some(_), Some(inline)) => {
@@ -178,7 +195,10 @@ fn private_key(
             }
         },
         (None, None) => Some(PrivateKeySource::File {
-            path: default_private_key_path(name.unwrap_or("wg0")),
+            path: match key_directory {
+                Some(dir) => dir.join(format!("{}.key", name.unwrap_or("wg0"))),
+                None => default_private_key_path(name.unwrap_or("wg0")),
+            },
             declared: false,
         }),
     }

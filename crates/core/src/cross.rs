@@ -1,0 +1,288 @@
+//! Checks across peer files: what is fine in one file but collides with another on the
+//! same host. Each problem is reported at the later file and names the earlier location.
+//!
+//! - duplicate interface names (the second tunnel could not be created);
+//! - duplicate WireGuard listen ports (the second interface could not bind);
+//! - overlapping tunnel subnets (routes would conflict); link-local addresses are scoped
+//!   to their interface and exempt, and for point-to-point pairs the *peer* addresses
+//!   must be unique (dn42-style setups reuse one local /32 on every tunnel, which is fine);
+//! - two tunnels of one kind between the same endpoints that the kernel cannot tell apart
+//!   (same GRE key, VNI and port, or WireGuard port): the kernel refuses the second one.
+//!
+//! All checks sort or hash, so thousands of peers are checked in milliseconds.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use ipnet::IpNet;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::peer::{Peer, Tunnel};
+use crate::source::SourceFile;
+use crate::spans::PeerSpans;
+
+/// One valid peer with its file and spans.
+#[derive(Debug, Clone, Copy)]
+pub struct CrossInput<'a> {
+    /// The file it came from.
+    pub source: &'a SourceFile,
+    /// The validated peer.
+    pub peer: &'a Peer,
+    /// Field locations in `source`.
+    pub spans: &'a PeerSpans,
+}
+
+/// A problem found between peers, attached to the input at `index`.
+#[derive(Debug, Clone)]
+pub struct CrossProblem {
+    /// Index into the inputs of the file the diagnostic points into.
+    pub index: usize,
+    /// The diagnostic (its location is in that file).
+    pub diagnostic: Diagnostic,
+}
+
+fn location(input: &CrossInput<'_>, span: &Range<usize>) -> String {
+    let pos = input.source.line_col(span.start);
+    format!("{}:{}:{}", input.source.path(), pos.line, pos.column)
+}
+
+/// Runs every cross-peer check.
+pub fn cross_check(inputs: &[CrossInput<'_>]) -> Vec<CrossProblem> {
+    let mut problems = Vec::new();
+    duplicate_names(inputs, &mut problems);
+    duplicate_ports(inputs, &mut problems);
+    overlapping_subnets(inputs, &mut problems);
+    duplicate_peer_addresses(inputs, &mut problems);
+    same_endpoints(inputs, &mut problems);
+    problems.sort_by_key(|p| (p.index, p.diagnostic.span.as_ref().map(|s| s.start)));
+    problems
+}
+
+fn push(
+    problems: &mut Vec<CrossProblem>,
+    index: usize,
+    field: &str,
+    span: Range<usize>,
+    message: String,
+    help: &str,
+) {
+    problems.push(CrossProblem {
+        index,
+        diagnostic: Diagnostic::error(DiagnosticKind::Conflict, field, span, message)
+            .with_help(help),
+    });
+}
+
+fn duplicate_names(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if let Some(&first) = seen.get(input.peer.name.as_str()) {
+            push(
+                problems,
+                i,
+                "name",
+                input.spans.name.clone(),
+                format!(
+                    "interface name {:?} is also used by {}",
+                    input.peer.name,
+                    location(&inputs[first], &inputs[first].spans.name)
+                ),
+                "every tunnel on a host needs its own interface name: rename one of them",
+            );
+        } else {
+            seen.insert(&input.peer.name, i);
+        }
+    }
+}
+
+fn duplicate_ports(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
+    let mut seen: HashMap<u16, usize> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let Some(port) = input.peer.local.wireguard.as_ref().and_then(|w| w.port) else {
+            continue;
+        };
+        if let Some(&first) = seen.get(&port) {
+            push(
+                problems,
+                i,
+                "local.port",
+                input.spans.local_port.clone(),
+                format!(
+                    "WireGuard listen port {port} is also used by {}",
+                    location(&inputs[first], &inputs[first].spans.local_port)
+                ),
+                "each WireGuard interface on a host listens on its own UDP port: pick a free one",
+            );
+        } else {
+            seen.insert(port, i);
+        }
+    }
+}
+
+fn is_link_local(net: &IpNet) -> bool {
+    match net {
+        IpNet::V4(n) => n.addr().is_link_local(),
+        IpNet::V6(n) => (n.addr().segments()[0] & 0xffc0) == 0xfe80,
+    }
+}
+
+/// Tunnel subnets of different peers must not overlap. CIDR blocks overlap exactly when
+/// one contains the other, so after sorting by start address each block only needs
+/// comparing with the widest block seen so far.
+fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
+    // (network, peer index, address index)
+    let mut nets: Vec<(IpNet, usize, usize)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for (j, a) in input.peer.local.addresses.iter().enumerate() {
+            if a.peer.is_none() && !is_link_local(&a.address) {
+                nets.push((a.address.trunc(), i, j));
+            }
+        }
+    }
+    nets.sort_by(|a, b| {
+        (a.0.addr().is_ipv6(), a.0.network(), a.0.prefix_len(), a.1).cmp(&(
+            b.0.addr().is_ipv6(),
+            b.0.network(),
+            b.0.prefix_len(),
+            b.1,
+        ))
+    });
+    let mut widest: Option<(IpNet, usize, usize)> = None;
+    for &(net, i, j) in &nets {
+        match widest {
+            Some((w, wi, wj)) if w.contains(&net.network()) && wi != i => {
+                let (later, earlier) = if i > wi {
+                    ((i, j), (wi, wj))
+                } else {
+                    ((wi, wj), (i, j))
+                };
+                let (li, lj) = later;
+                let (ei, ej) = earlier;
+                let span = inputs[li]
+                    .spans
+                    .local_addresses
+                    .get(lj)
+                    .cloned()
+                    .unwrap_or_default();
+                let other_span = inputs[ei]
+                    .spans
+                    .local_addresses
+                    .get(ej)
+                    .cloned()
+                    .unwrap_or_default();
+                push(
+                    problems,
+                    li,
+                    &format!("local.addresses[{lj}]"),
+                    span,
+                    format!(
+                        "{} overlaps {} of {}",
+                        inputs[li].peer.local.addresses[lj].address,
+                        inputs[ei].peer.local.addresses[ej].address,
+                        location(&inputs[ei], &other_span)
+                    ),
+                    "give every tunnel its own transfer subnet (e.g. a separate /31 or /127)",
+                );
+            }
+            Some((w, _, _)) if w.contains(&net.network()) => {}
+            _ => widest = Some((net, i, j)),
+        }
+    }
+}
+
+fn duplicate_peer_addresses(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
+    let mut seen: HashMap<IpNet, (usize, usize)> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for (j, a) in input.peer.local.addresses.iter().enumerate() {
+            let Some(peer) = a.peer else { continue };
+            if is_link_local(&peer) {
+                continue;
+            }
+            if let Some(&(fi, fj)) = seen.get(&peer) {
+                if fi == i {
+                    continue;
+                }
+                let span = input
+                    .spans
+                    .local_addresses
+                    .get(j)
+                    .cloned()
+                    .unwrap_or_default();
+                let other = inputs[fi]
+                    .spans
+                    .local_addresses
+                    .get(fj)
+                    .cloned()
+                    .unwrap_or_default();
+                push(
+                    problems,
+                    i,
+                    &format!("local.addresses[{j}]"),
+                    span,
+                    format!(
+                        "the point-to-point peer {peer} is also the peer of {}",
+                        location(&inputs[fi], &other)
+                    ),
+                    "two tunnels cannot both lead to the same remote address: check the remote addresses",
+                );
+            } else {
+                seen.insert(peer, (i, j));
+            }
+        }
+    }
+}
+
+/// What the kernel uses to tell two tunnels of one kind between the same endpoints apart.
+fn discriminator(peer: &Peer) -> String {
+    match &peer.tunnel {
+        Tunnel::Gre(o) | Tunnel::Gretap(o) => format!("key {:?}", o.key),
+        Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => format!("key {:?}", o.key),
+        Tunnel::Sit(_) => String::new(),
+        Tunnel::Vxlan(o) => format!("vni {} port {}", o.vni, o.port),
+        Tunnel::Wireguard(_) => format!(
+            "port {:?}",
+            peer.remote.wireguard.as_ref().and_then(|w| w.port)
+        ),
+    }
+}
+
+fn same_endpoints(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
+    let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let peer = input.peer;
+        let Some(remote) = &peer.remote.endpoint else {
+            continue;
+        };
+        let key = (
+            peer.kind().to_string(),
+            peer.local
+                .endpoint
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            remote.to_string(),
+            discriminator(peer),
+        );
+        if let Some(&first) = seen.get(&key) {
+            push(
+                problems,
+                i,
+                "remote.endpoint",
+                input.spans.remote_endpoint.clone(),
+                format!(
+                    "another {} tunnel between the same endpoints is defined at {}; the kernel cannot tell them apart",
+                    peer.kind(),
+                    location(&inputs[first], &inputs[first].spans.remote_endpoint)
+                ),
+                match &peer.tunnel {
+                    Tunnel::Vxlan(_) => "use a different vni for the second segment, or merge the peers",
+                    Tunnel::Wireguard(_) => "merge the peers, or use a different remote port",
+                    Tunnel::Sit(_) => "a host can have only one sit tunnel per endpoint pair: merge the peers",
+                    _ => "give each tunnel a distinct GRE key, or merge the peers",
+                },
+            );
+        } else {
+            seen.insert(key, i);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Validation of the site file (`peergen.toml`).
+
+use std::net::IpAddr;
+
+use super::wireguard::absolute_path;
+use super::{toml_error, Checker, Invalid};
+use crate::diagnostic::DiagnosticKind;
+use crate::side::Side;
+use crate::site::{Defaults, RawSite, RenderSettings, Site};
+use crate::source::SourceFile;
+
+/// Parses and validates a site file. `backends` are the backend names the caller renders.
+pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Invalid> {
+    let raw: RawSite = match toml::from_str(source.text()) {
+        Ok(raw) => raw,
+        Err(err) => {
+            return Err(Invalid {
+                diagnostics: vec![toml_error::to_diagnostic(&err, source.text())],
+            })
+        }
+    };
+    let mut ck = Checker::default();
+    let mut defaults = Defaults {
+        underlay_mtu: raw.underlay_mtu.as_ref().and_then(|v| {
+            ck.int_in("underlay-mtu", v, 576, 65_535, "an underlay MTU")
+                .and_then(|v| u32::try_from(v).ok())
+        }),
+        ..Defaults::default()
+    };
+    if let Some(local) = raw.local.as_ref().map(|l| l.get_ref()) {
+        if let Some(text) = &local.endpoint_ipv4 {
+            match text.get_ref().parse::<IpAddr>() {
+                Ok(IpAddr::V4(ip)) if !ip.is_unspecified() && !ip.is_multicast() => {
+                    defaults.endpoint_ipv4 = Some(ip)
+                }
+                _ => ck.error(
+                    DiagnosticKind::InvalidEndpoint,
+                    "local.endpoint-ipv4",
+                    text.span(),
+                    format!("{:?} is not a unicast IPv4 address", text.get_ref()),
+                    "give this host's IPv4 underlay address, e.g. \"198.51.100.10\"",
+                ),
+            }
+        }
+        if let Some(text) = &local.endpoint_ipv6 {
+            match text.get_ref().parse::<IpAddr>() {
+                Ok(IpAddr::V6(ip)) if !ip.is_unspecified() && !ip.is_multicast() => {
+                    defaults.endpoint_ipv6 = Some(ip)
+                }
+                _ => ck.error(
+                    DiagnosticKind::InvalidEndpoint,
+                    "local.endpoint-ipv6",
+                    text.span(),
+                    format!("{:?} is not a unicast IPv6 address", text.get_ref()),
+                    "give this host's IPv6 underlay address, e.g. \"2001:db8:100::10\"",
+                ),
+            }
+        }
+        defaults.local_key_directory = local
+            .key_directory
+            .as_ref()
+            .and_then(|p| absolute_path(&mut ck, "local.key-directory", p));
+    }
+    if let Some(remote) = raw.remote.as_ref().map(|r| r.get_ref()) {
+        defaults.remote_key_directory = remote
+            .key_directory
+            .as_ref()
+            .and_then(|p| absolute_path(&mut ck, "remote.key-directory", p));
+    }
+    let mut render = RenderSettings::default();
+    if let Some(r) = raw.render.as_ref().map(|r| r.get_ref()) {
+        if let Some(list) = &r.backends {
+            for (i, item) in list.get_ref().iter().enumerate() {
+                let name = item.get_ref();
+                if backends.contains(&name.as_str()) {
+                    if !render.backends.contains(name) {
+                        render.backends.push(name.clone());
+                    }
+                } else {
+                    ck.error(
+                        DiagnosticKind::UnknownKind,
+                        format!("render.backends[{i}]"),
+                        item.span(),
+                        format!("{name:?} is not a backend"),
+                        format!("use one of: {}", backends.join(", ")),
+                    );
+                }
+            }
+        }
+        if let Some(side) = &r.side {
+            match side.get_ref().parse::<Side>() {
+                Ok(s) => render.side = Some(s),
+                Err(message) => ck.error(
+                    DiagnosticKind::UnknownKind,
+                    "render.side",
+                    side.span(),
+                    message,
+                    "use \"local\" or \"remote\"",
+                ),
+            }
+        }
+        if let Some(out) = &r.out {
+            if ck.no_control("render.out", out) {
+                render.out = Some(out.get_ref().into());
+            }
+        }
+        if let Some(prefix) = &r.file_prefix {
+            let p = prefix.get_ref();
+            if p.len() <= 16
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                render.file_prefix = Some(p.clone());
+            } else {
+                ck.error(
+                    DiagnosticKind::InvalidPath,
+                    "render.file-prefix",
+                    prefix.span(),
+                    format!("{p:?} cannot start a file name"),
+                    "use up to 16 letters, digits, '-' or '_', e.g. \"10-\"",
+                );
+            }
+        }
+    }
+    if ck.has_errors() {
+        return Err(Invalid {
+            diagnostics: ck.into_diagnostics(),
+        });
+    }
+    Ok(Site {
+        path: Some(source.path().to_owned()),
+        defaults,
+        render,
+    })
+}
