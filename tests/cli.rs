@@ -1,6 +1,8 @@
 //! The command line as users meet it: exit codes, where output goes, file modes, and that
 //! invalid input changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
+
 mod common;
 
 use std::os::unix::fs::PermissionsExt as _;
@@ -38,15 +40,36 @@ fn check_exits_65_and_reports_every_invalid_file() {
     );
     assert_eq!(out.status.code(), Some(65));
     let err = text(&out.stderr);
-    assert!(err.contains("fixtures/invalid/ip6gre-ipv4-endpoints.toml:"), "{err}");
-    assert!(err.contains("fixtures/invalid/name-too-long.toml:"), "{err}");
+    assert!(
+        err.contains("fixtures/invalid/ip6gre-ipv4-endpoints.toml:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fixtures/invalid/name-too-long.toml:"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unreadable_input_exits_66_and_usage_errors_exit_2() {
-    assert_eq!(peergen(&["check", "does/not/exist.toml"], None).status.code(), Some(66));
-    assert_eq!(peergen(&["render", "fixtures/valid/gre-dualstack.toml"], None).status.code(), Some(2));
-    assert_eq!(peergen(&["render", "-b", "nope", "x.toml"], None).status.code(), Some(2));
+    assert_eq!(
+        peergen(&["check", "does/not/exist.toml"], None)
+            .status
+            .code(),
+        Some(66)
+    );
+    assert_eq!(
+        peergen(&["render", "fixtures/valid/gre-dualstack.toml"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        peergen(&["render", "-b", "nope", "x.toml"], None)
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -118,28 +141,46 @@ fn check_reports_drift_with_a_diff_and_mode_mismatches() {
     let dir = temp_dir("render-check");
     let d = dir.to_str().unwrap();
     let peer = "fixtures/valid/gre-dualstack.toml";
-    assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None).status.success());
-    let clean = peergen(&["render", "-b", "networkd", "-o", d, "--check", peer], None);
+    assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None)
+        .status
+        .success());
+    let clean = peergen(
+        &["render", "-b", "networkd", "-o", d, "--check", peer],
+        None,
+    );
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
 
     let netdev = dir.join("systemd/network/10-gre-as64520.netdev");
-    let edited = std::fs::read_to_string(&netdev).unwrap().replace("TTL=255", "TTL=64");
+    let edited = std::fs::read_to_string(&netdev)
+        .unwrap()
+        .replace("TTL=255", "TTL=64");
     std::fs::write(&netdev, edited).unwrap();
-    let drift = peergen(&["render", "-b", "networkd", "-o", d, "--check", peer], None);
+    let drift = peergen(
+        &["render", "-b", "networkd", "-o", d, "--check", peer],
+        None,
+    );
     assert_eq!(drift.status.code(), Some(1));
     let diff = text(&drift.stdout);
     assert!(diff.contains("-TTL=64\n+TTL=255\n"), "{diff}");
 
-    assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None).status.success());
+    assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None)
+        .status
+        .success());
     std::fs::set_permissions(&netdev, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let mode = peergen(&["render", "-b", "networkd", "-o", d, "--check", peer], None);
+    let mode = peergen(
+        &["render", "-b", "networkd", "-o", d, "--check", peer],
+        None,
+    );
     assert_eq!(mode.status.code(), Some(1));
     assert!(text(&mode.stdout).contains("is 0600, should be 0644"));
 }
 
 #[test]
 fn stdout_output_has_a_header_line_per_file() {
-    let out = peergen(&["render", "-b", "networkd", "fixtures/valid/sit-6in4.toml"], None);
+    let out = peergen(
+        &["render", "-b", "networkd", "fixtures/valid/sit-6in4.toml"],
+        None,
+    );
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("==> systemd/network/10-sit-as64530.netdev (mode 0644) <==\n"));
     assert!(stdout.contains("\n==> systemd/network/10-sit-as64530.network (mode 0644) <==\n"));

@@ -1,5 +1,7 @@
 //! WireGuard key commands, checked against wireguard-tools itself when it is installed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
+
 mod common;
 
 use std::process::Command;
@@ -45,7 +47,9 @@ fn wg_accepts_keys_from_genpsk_and_keygen_files() {
     };
     let dir = temp_dir("wg-accepts");
     let psk = dir.join("psk");
-    assert!(peergen(&["genpsk", "--out", psk.to_str().unwrap()], None).status.success());
+    assert!(peergen(&["genpsk", "--out", psk.to_str().unwrap()], None)
+        .status
+        .success());
     // `wg pubkey` parses any 32-byte key, so it validates the preshared key's encoding.
     let text = std::fs::read(&psk).unwrap();
     let mut child = Command::new(&wg)
@@ -71,12 +75,20 @@ fn keygen_writes_0600_prints_public_key_and_never_overwrites_without_force() {
     assert_eq!(mode, 0o600);
     let private = std::fs::read_to_string(&key).unwrap();
     let public = stdout(&peergen(&["pubkey"], Some(private.as_bytes())));
-    assert_eq!(stdout(&first), public, "prints the public key, not the private one");
+    assert_eq!(
+        stdout(&first),
+        public,
+        "prints the public key, not the private one"
+    );
 
     let again = peergen(&["keygen", "--out", key_arg], None);
     assert_eq!(again.status.code(), Some(73));
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
-    assert_eq!(std::fs::read_to_string(&key).unwrap(), private, "key unchanged");
+    assert_eq!(
+        std::fs::read_to_string(&key).unwrap(),
+        private,
+        "key unchanged"
+    );
 
     let forced = peergen(&["keygen", "--out", key_arg, "--force"], None);
     assert!(forced.status.success());

@@ -4,6 +4,8 @@
 //! backend refuses the peer (wg-quick for other kinds, netplan for point-to-point
 //! addressing), so a refusal is pinned as carefully as an output.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
+
 use std::fmt::Write as _;
 use std::path::Path;
 

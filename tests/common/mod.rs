@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+// Test helpers: a panic is a test failure with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
