@@ -3,7 +3,7 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_core::cross::{cross_check, CrossInput};
-use peergen_core::site::{Defaults, Site};
+use peergen_core::site::Site;
 use peergen_core::spans::PeerSpans;
 use peergen_core::validate::{validate_site, validate_with};
 use peergen_core::{Peer, SourceFile};
@@ -33,6 +33,32 @@ fn read(path: &Utf8Path, what: &str) -> Result<SourceFile, Exit> {
     }
 }
 
+fn canonical(path: &Utf8Path) -> Option<Utf8PathBuf> {
+    let path = if path.as_str().is_empty() {
+        Utf8Path::new(".")
+    } else {
+        path
+    };
+    path.canonicalize_utf8().ok()
+}
+
+/// The peer file's path as rendered files name it: relative to the folder of the site
+/// file (the config repo), so the bytes do not depend on where peergen was run from or
+/// how the path was typed; without a site file, as given, relative to the working folder
+/// when it lies below it.
+fn header_path(path: &Utf8Path, root: Option<&Utf8Path>) -> Utf8PathBuf {
+    let base = root
+        .map(Utf8Path::to_owned)
+        .or_else(|| canonical(Utf8Path::new(".")));
+    match (canonical(path), base) {
+        (Some(full), Some(base)) => full
+            .strip_prefix(&base)
+            .map(Utf8Path::to_owned)
+            .unwrap_or_else(|_| path.to_owned()),
+        _ => path.to_owned(),
+    }
+}
+
 /// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`).
 pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, Exit> {
     let Some(path) = inputs::site_file(config, inputs)? else {
@@ -50,8 +76,13 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
 
 /// Expands, reads and validates every peer file, then checks them against each other.
 /// Returns the peers only when all of them are valid: one bad file stops everything.
-pub fn peers(paths: &[Utf8PathBuf], defaults: &Defaults) -> Result<Vec<Loaded>, Exit> {
+pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
     let files = inputs::peer_files(paths)?;
+    let root = site
+        .path
+        .as_deref()
+        .and_then(|p| p.parent())
+        .and_then(canonical);
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     for path in &files {
@@ -62,8 +93,9 @@ pub fn peers(paths: &[Utf8PathBuf], defaults: &Defaults) -> Result<Vec<Loaded>, 
                 continue;
             }
         };
-        match validate_with(&source, defaults) {
-            Ok(valid) => {
+        match validate_with(&source, &site.defaults) {
+            Ok(mut valid) => {
+                valid.peer.source = header_path(path, root.as_deref());
                 for warning in &valid.warnings {
                     present::diagnostic(warning, &source);
                 }
@@ -112,5 +144,5 @@ pub fn peers_with_site(
     paths: &[Utf8PathBuf],
 ) -> Result<Vec<Loaded>, Exit> {
     let site = site(config, paths)?;
-    peers(paths, &site.defaults)
+    peers(paths, &site)
 }

@@ -10,6 +10,7 @@ mod inputs;
 mod load;
 mod output;
 mod present;
+mod stdout;
 mod write;
 
 use std::process::ExitCode;

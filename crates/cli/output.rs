@@ -6,7 +6,6 @@
 //! removed peer cannot leave a live tunnel configuration behind unnoticed.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -21,18 +20,14 @@ pub const MANIFEST: &str = ".peergen-manifest";
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
 pub fn print(files: &[RenderedFile]) -> Exit {
-    let mut out = std::io::stdout().lock();
     for (i, file) in files.iter().enumerate() {
         let sep = if i == 0 { "" } else { "\n" };
-        let result = write!(
-            out,
+        crate::out!(
             "{sep}==> {} (mode {:04o}) <==\n{}",
-            file.path, file.mode, file.contents
+            file.path,
+            file.mode,
+            file.contents
         );
-        if result.is_err() {
-            // A closed pipe (`| head`) is not an error worth a message.
-            return Exit::IoError;
-        }
     }
     Exit::Ok
 }
@@ -124,14 +119,14 @@ pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
         }
         if file.path != MANIFEST {
             written += 1;
-            println!("wrote {path}");
+            crate::outln!("wrote {path}");
         }
     }
     for orphan in &orphans {
         let path = dir.join(orphan);
         if prune {
             match std::fs::remove_file(&path) {
-                Ok(()) => println!("removed {path} (its peer no longer exists)"),
+                Ok(()) => crate::outln!("removed {path} (its peer no longer exists)"),
                 Err(err) => {
                     present::error(&format!("cannot remove {path}: {err}"));
                     return Exit::IoError;
@@ -141,7 +136,7 @@ pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
             present::warning(&format!("{path} was rendered for a peer that no longer exists; remove it, or run again with --prune"));
         }
     }
-    println!("{written} written, {unchanged} unchanged in {dir}");
+    crate::outln!("{written} written, {unchanged} unchanged in {dir}");
     Exit::Ok
 }
 
@@ -155,17 +150,17 @@ pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
         match current(&path) {
             None => {
                 stale += 1;
-                println!("missing: {path}");
+                crate::outln!("missing: {path}");
                 print_diff("/dev/null", path.as_str(), "", &file.contents);
             }
             Some((text, _)) if text != file.contents => {
                 stale += 1;
-                println!("stale: {path}");
+                crate::outln!("stale: {path}");
                 print_diff(path.as_str(), path.as_str(), &text, &file.contents);
             }
             Some((_, mode)) if mode != file.mode => {
                 stale += 1;
-                println!("mode: {path} is {mode:04o}, should be {:04o}", file.mode);
+                crate::outln!("mode: {path} is {mode:04o}, should be {:04o}", file.mode);
             }
             Some(_) => {}
         }
@@ -173,12 +168,12 @@ pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
     for orphan in orphans(dir, files) {
         stale += 1;
         let path = dir.join(&orphan);
-        println!("extra: {path} (its peer no longer exists)");
+        crate::outln!("extra: {path} (its peer no longer exists)");
         let text = current(&path).map(|(t, _)| t).unwrap_or_default();
         print_diff(path.as_str(), "/dev/null", &text, "");
     }
     if stale == 0 {
-        println!("up to date: {} files in {dir}", files.len());
+        crate::outln!("up to date: {} files in {dir}", files.len());
         Exit::Ok
     } else {
         eprintln!(
@@ -200,7 +195,7 @@ fn print_diff(old_name: &str, new_name: &str, old: &str, new: &str) {
     } else {
         format!("b/{new_name}")
     };
-    print!(
+    crate::out!(
         "{}",
         diff.unified_diff()
             .context_radius(3)

@@ -10,7 +10,7 @@ pub fn run(config: Option<&Utf8Path>, paths: &[Utf8PathBuf]) -> Exit {
     match load::peers_with_site(config, paths) {
         Ok(loaded) => {
             for l in &loaded {
-                println!(
+                crate::outln!(
                     "ok: {} ({} {}, MTU {})",
                     l.peer.source,
                     l.peer.kind(),

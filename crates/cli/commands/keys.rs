@@ -36,13 +36,13 @@ pub fn keygen(out: Option<&Utf8Path>, force: bool) -> Exit {
     match out {
         Some(path) => match write_key(path, &key.to_base64(), force) {
             Ok(()) => {
-                println!("{}", key.public_key());
+                crate::outln!("{}", key.public_key());
                 Exit::Ok
             }
             Err(exit) => exit,
         },
         None => {
-            println!("{}", key.to_base64());
+            crate::outln!("{}", key.to_base64());
             Exit::Ok
         }
     }
@@ -57,7 +57,7 @@ pub fn genpsk(out: Option<&Utf8Path>, force: bool) -> Exit {
             Err(exit) => exit,
         },
         None => {
-            println!("{}", key.to_base64());
+            crate::outln!("{}", key.to_base64());
             Exit::Ok
         }
     }
@@ -73,7 +73,7 @@ pub fn pubkey() -> Exit {
     }
     match public_key_of(&input) {
         Ok(public) => {
-            println!("{public}");
+            crate::outln!("{public}");
             Exit::Ok
         }
         Err(message) => {

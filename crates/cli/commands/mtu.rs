@@ -10,7 +10,7 @@ pub fn run(config: Option<&Utf8Path>, paths: &[Utf8PathBuf]) -> Exit {
     match load::peers_with_site(config, paths) {
         Ok(loaded) => {
             for l in &loaded {
-                println!("{}: {}", l.peer.name, l.peer.mtu.explanation());
+                crate::outln!("{}: {}", l.peer.name, l.peer.mtu.explanation());
             }
             Exit::Ok
         }

@@ -71,7 +71,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         );
         return Err(Exit::Usage);
     }
-    let loaded = load::peers(&args.peers, &site.defaults)?;
+    let loaded = load::peers(&args.peers, &site)?;
     let mut options = RenderOptions::default();
     if let Some(prefix) = &site.render.file_prefix {
         options.file_prefix.clone_from(prefix);
