@@ -197,3 +197,59 @@ fn private_keys_never_reach_output_unless_inline_was_asked_for() {
         }
     }
 }
+
+#[test]
+fn templates_dir_overrides_single_files_and_keeps_escaping() {
+    let dir = temp_dir("templates-override");
+    std::fs::create_dir_all(dir.join("networkd")).unwrap();
+    std::fs::write(
+        dir.join("networkd/tunnel.network.j2"),
+        "[Match]\nName={{ name }}\n\n[Network]\n{% for a in addresses %}Address={{ a }}\n{% endfor %}ConfigureWithoutCarrier=yes\n",
+    )
+    .unwrap();
+    // A user template that prints a value into a shell script still gets it quoted.
+    std::fs::create_dir_all(dir.join("ip")).unwrap();
+    std::fs::write(
+        dir.join("ip/down.sh.j2"),
+        "#!/bin/sh\necho {{ header[2] }}\n",
+    )
+    .unwrap();
+    let templates = dir.to_str().unwrap();
+    let out = peergen(
+        &[
+            "render",
+            "-b",
+            "networkd,ip",
+            "--templates",
+            templates,
+            "fixtures/valid/gre-dualstack.toml",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("ConfigureWithoutCarrier=yes\n"),
+        "override used:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("Independent=yes"),
+        "built-in netdev kept:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("echo 'gre tunnel gre-as64520: AS64520 GRE peering'\n"),
+        "shell-quoted:\n{stdout}"
+    );
+    let missing = peergen(
+        &[
+            "render",
+            "-b",
+            "ip",
+            "--templates",
+            "no/such/dir",
+            "fixtures/valid/gre-dualstack.toml",
+        ],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(66));
+}
