@@ -28,8 +28,11 @@ pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
                 ),
                 None => writeln!(err, "{line}"),
             }
-        } else if let Some(rest) = line.strip_prefix("  = help:") {
-            writeln!(err, "  = {help}help:{help:#}{rest}")
+        } else if let Some((gutter, rest)) = line
+            .split_once(" = help:")
+            .filter(|(g, _)| g.trim().is_empty())
+        {
+            writeln!(err, "{gutter} = {help}help:{help:#}{rest}")
         } else if line.contains('^') && line.chars().all(|c| " |^0123456789".contains(c)) {
             let at = line.find('^').unwrap_or(0);
             writeln!(err, "{}{strong}{}{strong:#}", &line[..at], &line[at..])

@@ -190,10 +190,11 @@ impl Diagnostic {
         }
         out.push_str(&self.message);
         out.push('\n');
+        // The gutter is as wide as the line number, so `|` and `=` line up as in rustc.
+        let pad = " ".repeat(start.map_or(1, |pos| pos.line.to_string().len()));
         if let (Some(pos), Some(span)) = (start, &self.span) {
             let line = source.line_text(pos.line);
             let number = pos.line.to_string();
-            let pad = " ".repeat(number.len());
             let end = source.line_col(span.end.max(span.start + 1));
             let width = if end.line == pos.line {
                 end.column.saturating_sub(pos.column).max(1)
@@ -210,7 +211,7 @@ impl Diagnostic {
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
     }
