@@ -253,3 +253,21 @@ fn templates_dir_overrides_single_files_and_keeps_escaping() {
     );
     assert_eq!(missing.status.code(), Some(66));
 }
+
+#[test]
+fn diagnostics_are_coloured_only_for_terminals_and_never_with_no_color() {
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_peergen"));
+        cmd.args(["check", "fixtures/invalid/ip6gre-ipv4-endpoints.toml"])
+            .current_dir(common::root())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        text(&cmd.output().unwrap().stderr)
+    };
+    assert!(!run(&[]).contains('\x1b'), "plain when piped");
+    assert!(run(&[("CLICOLOR_FORCE", "1")]).starts_with("\x1b[1m\x1b[31merror"));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\x1b'));
+}
