@@ -5,9 +5,32 @@ use std::net::IpAddr;
 use super::wireguard::absolute_path;
 use super::{toml_error, Checker, Invalid};
 use crate::diagnostic::DiagnosticKind;
+use crate::raw::Text;
 use crate::side::Side;
 use crate::site::{Defaults, RawSite, RenderSettings, Site};
 use crate::source::SourceFile;
+
+/// Our endpoint of one family: a unicast address of that family.
+fn endpoint(ck: &mut Checker, text: &Text, ipv4: bool) -> Option<IpAddr> {
+    let (family, field, example) = if ipv4 {
+        ("IPv4", "local.endpoint-ipv4", "198.51.100.10")
+    } else {
+        ("IPv6", "local.endpoint-ipv6", "2001:db8:100::10")
+    };
+    match text.get_ref().parse::<IpAddr>() {
+        Ok(ip) if ip.is_ipv4() == ipv4 && !ip.is_unspecified() && !ip.is_multicast() => Some(ip),
+        _ => {
+            ck.error(
+                DiagnosticKind::InvalidEndpoint,
+                field,
+                text.span(),
+                format!("{:?} is not a unicast {family} address", text.get_ref()),
+                format!("give this host's {family} underlay address, e.g. \"{example}\""),
+            );
+            None
+        }
+    }
+}
 
 /// Parses and validates a site file. `backends` are the backend names the caller renders.
 pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Invalid> {
@@ -28,34 +51,20 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
         ..Defaults::default()
     };
     if let Some(local) = raw.local.as_ref().map(|l| l.get_ref()) {
-        if let Some(text) = &local.endpoint_ipv4 {
-            match text.get_ref().parse::<IpAddr>() {
-                Ok(IpAddr::V4(ip)) if !ip.is_unspecified() && !ip.is_multicast() => {
-                    defaults.endpoint_ipv4 = Some(ip)
-                }
-                _ => ck.error(
-                    DiagnosticKind::InvalidEndpoint,
-                    "local.endpoint-ipv4",
-                    text.span(),
-                    format!("{:?} is not a unicast IPv4 address", text.get_ref()),
-                    "give this host's IPv4 underlay address, e.g. \"198.51.100.10\"",
-                ),
-            }
-        }
-        if let Some(text) = &local.endpoint_ipv6 {
-            match text.get_ref().parse::<IpAddr>() {
-                Ok(IpAddr::V6(ip)) if !ip.is_unspecified() && !ip.is_multicast() => {
-                    defaults.endpoint_ipv6 = Some(ip)
-                }
-                _ => ck.error(
-                    DiagnosticKind::InvalidEndpoint,
-                    "local.endpoint-ipv6",
-                    text.span(),
-                    format!("{:?} is not a unicast IPv6 address", text.get_ref()),
-                    "give this host's IPv6 underlay address, e.g. \"2001:db8:100::10\"",
-                ),
-            }
-        }
+        let v4 = local.endpoint_ipv4.as_ref();
+        let v6 = local.endpoint_ipv6.as_ref();
+        defaults.endpoint_ipv4 =
+            v4.and_then(|t| endpoint(&mut ck, t, true))
+                .and_then(|ip| match ip {
+                    IpAddr::V4(ip) => Some(ip),
+                    IpAddr::V6(_) => None,
+                });
+        defaults.endpoint_ipv6 =
+            v6.and_then(|t| endpoint(&mut ck, t, false))
+                .and_then(|ip| match ip {
+                    IpAddr::V6(ip) => Some(ip),
+                    IpAddr::V4(_) => None,
+                });
         defaults.local_key_directory = local
             .key_directory
             .as_ref()
