@@ -84,3 +84,54 @@ fn no_panic_on_arbitrary_bytes() {
         let _ = validate(&SourceFile::new("t.toml", text));
     }
 }
+
+#[test]
+fn site_file_defaults_fill_what_peer_files_leave_out() {
+    let site = validate_site(
+        &SourceFile::new(
+            "peergen.toml",
+            "underlay-mtu = 1492\n[local]\nendpoint-ipv4 = \"198.51.100.10\"\nkey-directory = \"/etc/keys\"\n",
+        ),
+        &["networkd"],
+    )
+    .unwrap();
+    let peer = validate_with(
+        &SourceFile::new(
+            "p.toml",
+            "name = \"g1\"\nkind = \"gre\"\n[local]\naddresses = [\"172.31.0.1/31\"]\n[remote]\nendpoint = \"203.0.113.1\"\naddresses = [\"172.31.0.0/31\"]\n",
+        ),
+        &site.defaults,
+    )
+    .unwrap()
+    .peer;
+    assert_eq!(
+        peer.local.endpoint,
+        Some(crate::Endpoint::Ip("198.51.100.10".parse().unwrap()))
+    );
+    assert_eq!(peer.mtu.value, 1468);
+}
+
+#[test]
+fn site_file_errors_name_the_key_and_family() {
+    let err = validate_site(
+        &SourceFile::new(
+            "peergen.toml",
+            "[local]\nendpoint-ipv4 = \"2001:db8::1\"\n[render]\nbackends = [\"systemd\"]\nfile-prefix = \"../\"\n",
+        ),
+        &["networkd", "ip"],
+    )
+    .unwrap_err();
+    let text: Vec<String> = err
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.field.clone().unwrap_or_default(), d.message))
+        .collect();
+    assert_eq!(
+        text,
+        [
+            "local.endpoint-ipv4: \"2001:db8::1\" is not a unicast IPv4 address",
+            "render.backends[0]: \"systemd\" is not a backend",
+            "render.file-prefix: \"../\" cannot start a file name",
+        ]
+    );
+}
