@@ -286,3 +286,66 @@ fn same_endpoints(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::validate;
+
+    fn gre(
+        name: &str,
+        local: &str,
+        remote: &str,
+        endpoint: &str,
+    ) -> (SourceFile, crate::validate::Validated) {
+        let text = format!(
+            "name = \"{name}\"\nkind = \"gre\"\n[local]\nendpoint = \"198.51.100.10\"\naddresses = [\"{local}\", \"fe80::1/64\"]\n[remote]\nendpoint = \"{endpoint}\"\naddresses = [\"{remote}\", \"fe80::2/64\"]\n"
+        );
+        let source = SourceFile::new(format!("{name}.toml"), text);
+        let valid = validate(&source).unwrap();
+        (source, valid)
+    }
+
+    fn problems(peers: &[(SourceFile, crate::validate::Validated)]) -> Vec<String> {
+        let inputs: Vec<CrossInput<'_>> = peers
+            .iter()
+            .map(|(s, v)| CrossInput {
+                source: s,
+                peer: &v.peer,
+                spans: &v.spans,
+            })
+            .collect();
+        cross_check(&inputs)
+            .into_iter()
+            .map(|p| format!("{}: {}", p.index, p.diagnostic.message))
+            .collect()
+    }
+
+    #[test]
+    fn nested_subnets_overlap_adjacent_ones_and_link_local_do_not() {
+        let peers = [
+            gre("a", "10.0.0.1/24", "10.0.0.2/24", "203.0.113.1"),
+            gre("b", "10.0.1.0/31", "10.0.1.1/31", "203.0.113.2"),
+            gre("c", "10.0.0.4/31", "10.0.0.5/31", "203.0.113.3"),
+        ];
+        assert_eq!(
+            problems(&peers),
+            ["2: 10.0.0.4/31 overlaps 10.0.0.1/24 of a.toml:5:14"]
+        );
+    }
+
+    #[test]
+    fn same_endpoints_and_names_are_reported_at_the_later_file() {
+        let peers = [
+            gre("a", "10.0.0.0/31", "10.0.0.1/31", "203.0.113.1"),
+            gre("a", "10.0.2.0/31", "10.0.2.1/31", "203.0.113.1"),
+        ];
+        assert_eq!(
+            problems(&peers),
+            [
+                "1: interface name \"a\" is also used by a.toml:1:8",
+                "1: another gre tunnel between the same endpoints is defined at a.toml:7:12; the kernel cannot tell them apart",
+            ]
+        );
+    }
+}
