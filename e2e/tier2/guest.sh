@@ -17,10 +17,12 @@ KEY_DIR=/run/peergen-e2e/keys
 PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can take a few
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
 NETWORKD=/lib/systemd/systemd-networkd
+JOBS=${E2E_GUEST_JOBS:-3}           # cases run concurrently, each in its own pair of netns
+GUEST_LOG=/tmp/e2e/results.log      # every result line, for the final count
 N=0
-FAILS=0
 
 mkdir -p "$WORK" "$KEY_DIR" /etc/systemd/network /run/systemd
+: >"$GUEST_LOG"
 cp -a /e2e/keys/. "$KEY_DIR/" 2>/dev/null
 [[ -f /e2e/hosts ]] && cat /e2e/hosts >>/etc/hosts
 # Load every tunnel driver up front so a missing module shows up as one clear error here,
@@ -34,8 +36,8 @@ result() { # STATUS KIND BACKEND FAMILY FIXTURE [MESSAGE...]
     local status=$1; shift
     local msg=""
     (($# > 4)) && msg=" $(printf '%s' "${*:5}" | tr '\n\t' '  ' | tr -s ' ' | cut -c1-400)"
-    [[ $status == FAIL ]] && FAILS=$((FAILS + 1))
-    echo "$status $1 $2 $3 $4$msg" | tee -a "$RESULTS" >&2
+    # one short write per line, so concurrent cases do not interleave within a line
+    echo "$status $1 $2 $3 $4$msg" | tee -a "$RESULTS" "$GUEST_LOG" >&2
 }
 
 family_of() {
@@ -56,6 +58,9 @@ underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP
     ip netns add "$l" && ip netns add "$r" || return 1
     ip link add ul-local netns "$l" type veth peer name ul-remote netns "$r" || return 1
     ip -n "$l" link set lo up && ip -n "$r" link set lo up
+    # Up before addressing: Linux 6.1 does not install the peer route of an IPv6 address
+    # added while the link is down.
+    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up
     if [[ $rep == *:* ]]; then
         [[ $lep == *:* ]] && l6=$lep
         ip -n "$l" -6 addr add "$l6" peer "$rep/128" dev ul-local nodad
@@ -65,7 +70,6 @@ underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP
         ip -n "$l" addr add "$l4" peer "$rep/32" dev ul-local
         ip -n "$r" addr add "$rep" peer "$l4/32" dev ul-remote
     fi
-    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up
 }
 
 # Start one systemd-networkd in namespace NS with DIR as its /etc/systemd/network.
@@ -169,10 +173,9 @@ teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
     fi
 }
 
-run_case() { # CASE_DIR BACKEND
-    local case_dir=$1 backend=$2 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS
+run_case() { # CASE_DIR BACKEND N
+    local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS
     source "$case_dir/case.env"
-    N=$((N + 1))
     local l=l$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
     local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
 
@@ -215,7 +218,7 @@ run_case() { # CASE_DIR BACKEND
         teardown_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME"
     fi
     # Keep the evidence of failures on the console.
-    if ((FAILS)) && [[ ${VERBOSE_FAIL:-1} == 1 && $ok == 0 ]]; then
+    if [[ ${VERBOSE_FAIL:-1} == 1 && $ok == 0 ]]; then
         echo "--- $FIXTURE/$backend local log" >&2; tail -n 30 "$llog" >&2
         echo "--- $FIXTURE/$backend remote log" >&2; tail -n 30 "$rlog" >&2
     fi
@@ -224,14 +227,21 @@ run_case() { # CASE_DIR BACKEND
     echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s" >&2
 }
 
+# Cases are independent (own namespaces, own networkd, own mount namespace), so a few run
+# at once: most of a case's time is waiting for handshakes, DAD and networkd.
 for case_dir in "$CASES"/*/; do
     case_dir=${case_dir%/}
     for backend in ip wg-quick networkd netplan; do
-        [[ -d $case_dir/$backend/local && -d $case_dir/$backend/remote ]] && run_case "$case_dir" "$backend"
+        [[ -d $case_dir/$backend/local && -d $case_dir/$backend/remote ]] || continue
+        N=$((N + 1))
+        run_case "$case_dir" "$backend" "$N" &
+        while (($(jobs -rp | wc -l) >= JOBS)); do wait -n; done
     done
 done
+wait
 
 [[ -x /e2e/negative.sh ]] && source /e2e/negative.sh
 
+FAILS=$(grep -c '^FAIL ' "$GUEST_LOG")
 echo "E2E-DONE cases=$N failures=$FAILS" | tee -a "$RESULTS" >&2
 exit $((FAILS > 0))

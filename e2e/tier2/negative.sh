@@ -1,0 +1,94 @@
+# Tier-2 negative twins, sourced by guest.sh at the end of the run (uses its helpers).
+# Each must be rejected by the real tool, or must not pass traffic; see e2e/negative/README.md.
+# Lines: PASS|FAIL negative BACKEND TWIN - [what the tool said]
+
+NEG=/e2e/negative
+NEG_PING_DEADLINE=5
+
+neg_result() { # PASS|FAIL BACKEND TWIN [MESSAGE]
+    result "$1" negative "$2" "$3" - "${@:4}"
+}
+
+neg_ip6gre_ipv4() {
+    local ns=neg1 out
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    out=$(ip netns exec "$ns" sh "$NEG/ip6gre-ipv4.up.sh" 2>&1)
+    if [[ $? -ne 0 && $out == *"inet6 address is expected"* ]]; then
+        neg_result PASS ip ip6gre-ipv4-endpoints "$out"
+    else
+        neg_result FAIL ip ip6gre-ipv4-endpoints "expected 'inet6 address is expected', got: ${out:-success}"
+    fi
+    ip netns del "$ns"
+}
+
+neg_networkd_not_independent() {
+    local l=neg2l r=neg2r
+    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    networkd_start "$l" "$NEG/networkd-not-independent" "$WORK/neg2.log"
+    # networkd configures a netdev within a second or two when it creates it at all
+    if SETTLE_TIMEOUT=6 settle "$l" neg-gre ""; then
+        neg_result FAIL networkd gre-without-Independent "networkd created neg-gre without Independent=yes"
+    else
+        neg_result PASS networkd gre-without-Independent "neg-gre never created"
+    fi
+    networkd_stop "$l"
+    ip netns del "$l"; ip netns del "$r"
+}
+
+neg_vxlan_vni_mismatch() {
+    local l=neg3l r=neg3r out
+    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    ip netns exec "$l" sh "$NEG/vxlan-vni-mismatch/local.up.sh" &&
+        ip netns exec "$r" sh "$NEG/vxlan-vni-mismatch/remote.up.sh" || {
+        neg_result FAIL ip vxlan-vni-mismatch "setting up the twin failed"; return; }
+    settle "$l" neg-vxlan 172.31.98.1/29
+    if out=$(ip netns exec "$l" ping -c 1 -w "$NEG_PING_DEADLINE" 172.31.98.2 2>&1); then
+        neg_result FAIL ip vxlan-vni-mismatch "ping got through different VNIs"
+    else
+        neg_result PASS ip vxlan-vni-mismatch "ping failed: $(echo "$out" | grep -m1 'packet loss')"
+    fi
+    ip netns del "$l"; ip netns del "$r"
+}
+
+neg_wg_wrong_key() {
+    local l=neg4l r=neg4r kl kr out d=$WORK/neg4
+    mkdir -p "$d/l" "$d/r"
+    kl=$(wg genkey); kr=$(wg genkey)
+    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    cat >"$d/l/neg-wg.conf" <<CONF
+[Interface]
+PrivateKey = $kl
+Address = 172.31.96.0/31
+ListenPort = 51900
+[Peer]
+PublicKey = $(wg genkey | wg pubkey)
+AllowedIPs = 172.31.96.0/31
+Endpoint = 203.0.113.20:51900
+CONF
+    cat >"$d/r/neg-wg.conf" <<CONF
+[Interface]
+PrivateKey = $kr
+Address = 172.31.96.1/31
+ListenPort = 51900
+[Peer]
+PublicKey = $(echo "$kl" | wg pubkey)
+AllowedIPs = 172.31.96.0/31
+Endpoint = 198.51.100.10:51900
+CONF
+    chmod 600 "$d"/*/neg-wg.conf
+    ip netns exec "$r" wg-quick up "$d/r/neg-wg.conf" >/dev/null 2>&1 &&
+        ip netns exec "$l" wg-quick up "$d/l/neg-wg.conf" >/dev/null 2>&1 || {
+        neg_result FAIL wg-quick wireguard-wrong-peer-key "setting up the twin failed"; return; }
+    if out=$(ip netns exec "$l" ping -c 1 -w "$NEG_PING_DEADLINE" 172.31.96.1 2>&1); then
+        neg_result FAIL wg-quick wireguard-wrong-peer-key "ping got through with a wrong peer key"
+    else
+        neg_result PASS wg-quick wireguard-wrong-peer-key "ping failed: $(echo "$out" | grep -m1 'packet loss')"
+    fi
+    ip netns del "$l"; ip netns del "$r"
+}
+
+neg_ip6gre_ipv4
+neg_networkd_not_independent
+neg_vxlan_vni_mismatch
+neg_wg_wrong_key
