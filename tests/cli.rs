@@ -166,13 +166,28 @@ fn check_reports_drift_with_a_diff_and_mode_mismatches() {
     assert!(peergen(&["render", "-b", "networkd", "-o", d, peer], None)
         .status
         .success());
+    // A git checkout keeps only the executable bit: 0600 vs 0644 is not drift...
     std::fs::set_permissions(&netdev, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let mode = peergen(
+    let same = peergen(
         &["render", "-b", "networkd", "-o", d, "--check", peer],
         None,
     );
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stdout));
+    // ...but a lost (or added) executable bit is.
+    assert!(peergen(&["render", "-b", "ip", "-o", d, peer], None)
+        .status
+        .success());
+    let script = dir.join("gre-as64520.up.sh");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mode = peergen(&["render", "-b", "ip", "-o", d, "--check", peer], None);
     assert_eq!(mode.status.code(), Some(1));
-    assert!(text(&mode.stdout).contains("is 0600, should be 0644"));
+    assert!(
+        text(&mode.stdout).contains("is 0644, should be executable (0755)"),
+        "{}",
+        text(&mode.stdout)
+    );
+    let manifest = std::fs::read_to_string(dir.join(".peergen-manifest")).unwrap();
+    assert!(manifest.contains("0755 gre-as64520.up.sh\n"), "{manifest}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Where rendered files go: stdout, a directory, or a comparison with a directory.
 //!
 //! Writing into a directory also writes `.peergen-manifest`, the list of files this run
-//! rendered. The next run compares against it: files of peers that no longer exist are
+//! rendered with their modes (a repo keeps only the executable bit, so deployment takes
+//! the modes from here). The next run compares against it: files of peers that no longer exist are
 //! reported (and deleted with `--prune`), and `--check` treats them as drift, so a
 //! removed peer cannot leave a live tunnel configuration behind unnoticed.
 
@@ -38,16 +39,17 @@ fn manifest(files: &[RenderedFile], kept: &[Utf8PathBuf]) -> RenderedFile {
     let mut contents = String::from(
         "# Files peergen rendered into this folder, to find those of removed peers.\n# Generated; do not edit.\n",
     );
-    let mut paths: Vec<&Utf8Path> = files
+    let mut entries: Vec<(&Utf8Path, Option<u32>)> = files
         .iter()
-        .map(|f| f.path.as_path())
-        .chain(kept.iter().map(Utf8PathBuf::as_path))
+        .map(|f| (f.path.as_path(), Some(f.mode)))
+        .chain(kept.iter().map(|p| (p.as_path(), None)))
         .collect();
-    paths.sort();
-    paths.dedup();
-    for path in paths {
-        contents.push_str(path.as_str());
-        contents.push('\n');
+    entries.sort();
+    entries.dedup_by(|a, b| a.0 == b.0);
+    for (path, mode) in entries {
+        // Files kept for a later --prune are listed without a mode: nothing renders them.
+        let mode = mode.map_or_else(|| "----".to_owned(), |m| format!("{m:04o}"));
+        contents.push_str(&format!("{mode} {path}\n"));
     }
     RenderedFile {
         path: MANIFEST.into(),
@@ -63,7 +65,7 @@ fn previous(dir: &Utf8Path) -> BTreeSet<Utf8PathBuf> {
     };
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(Utf8PathBuf::from)
+        .filter_map(|l| l.split_once(' ').map(|(_, path)| Utf8PathBuf::from(path)))
         .filter(|p| {
             p.is_relative()
                 && p.components()
@@ -133,7 +135,7 @@ pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
                 }
             }
         } else {
-            present::warning(&format!("{path} was rendered for a peer that no longer exists; remove it, or run again with --prune"));
+            present::warning(&format!("{path} is in {MANIFEST} but this run did not render it (its peer was removed, or this run covers other peers or backends); remove it, or run again with --prune"));
         }
     }
     crate::outln!("{written} written, {unchanged} unchanged in {dir}");
@@ -141,7 +143,9 @@ pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
 }
 
 /// Compares each file (and the manifest) with what is in `dir`; prints a unified diff per
-/// stale, missing or extra file and a line per mode mismatch.
+/// stale, missing or extra file and a line per mode mismatch. Of the mode only the
+/// executable bit is compared: it is all a git checkout keeps (a fresh clone has 0644
+/// for a file written 0600); the manifest records the full modes.
 pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
     let mut stale = 0usize;
     let manifest = manifest(files, &[]);
@@ -158,9 +162,17 @@ pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
                 crate::outln!("stale: {path}");
                 print_diff(path.as_str(), path.as_str(), &text, &file.contents);
             }
-            Some((_, mode)) if mode != file.mode => {
+            Some((_, mode)) if (mode & 0o111 != 0) != (file.mode & 0o111 != 0) => {
                 stale += 1;
-                crate::outln!("mode: {path} is {mode:04o}, should be {:04o}", file.mode);
+                let should = if file.mode & 0o111 != 0 {
+                    "executable"
+                } else {
+                    "not executable"
+                };
+                crate::outln!(
+                    "mode: {path} is {mode:04o}, should be {should} ({:04o})",
+                    file.mode
+                );
             }
             Some(_) => {}
         }

@@ -93,6 +93,16 @@ pub struct WireguardEnd {
     pub public_key: PublicKey,
     /// Where this end's private key comes from.
     pub private_key: PrivateKeySource,
+    /// Prefixes reachable through this end: the other end's `AllowedIPs` for it.
+    pub allowed_ips: Vec<IpNet>,
+}
+
+impl WireguardEnd {
+    /// Whether the prefixes include a default route: then routing belongs to a BGP
+    /// daemon, and no backend installs routes for them (wg-quick `Table = off`).
+    pub fn has_default_route(&self) -> bool {
+        self.allowed_ips.iter().any(|net| net.prefix_len() == 0)
+    }
 }
 
 /// Where a private key comes from.
@@ -148,18 +158,11 @@ impl Tunnel {
 pub struct WireguardOptions {
     /// Seconds between keepalives; `None` or 0 disables them.
     pub persistent_keepalive: Option<u16>,
-    /// What each end accepts from the other (default `0.0.0.0/0, ::/0`, for BGP peering).
+    /// The default for each end's `allowed-ips` (default `0.0.0.0/0, ::/0`, for BGP
+    /// peering); the ends carry the resolved lists.
     pub allowed_ips: Vec<IpNet>,
     /// Absolute path of the preshared key file, the same path on both ends.
     pub preshared_key_file: Option<Utf8PathBuf>,
-}
-
-impl WireguardOptions {
-    /// Whether the allowed IPs include a default route, in which case wg-quick must not
-    /// install routes (`Table = off`): a BGP daemon owns routing.
-    pub fn has_default_route(&self) -> bool {
-        self.allowed_ips.iter().any(|net| net.prefix_len() == 0)
-    }
 }
 
 /// `[gre]` / `[gretap]` options.

@@ -62,6 +62,9 @@ pub struct RawEnd {
     pub private_key_file: Option<Text>,
     /// Inline private key (explicit opt-in; ends up in rendered files).
     pub private_key: Option<Text>,
+    /// WireGuard: the prefixes reachable through this end, which the other end accepts
+    /// from it and routes to it (default: `[wireguard] allowed-ips`).
+    pub allowed_ips: Option<Spanned<Vec<Text>>>,
 }
 
 /// `[wireguard]`.

@@ -84,8 +84,14 @@ pub fn validate_raw(
             let tunnel = options::tunnel(&mut ck, raw, kind);
             let (local_ep, remote_ep) = endpoints::endpoints(&mut ck, raw, kind, defaults);
             let (local_addrs, remote_addrs) = addresses::addresses(&mut ck, raw, kind);
-            let (local_wg, remote_wg) =
-                wireguard::ends(&mut ck, raw, kind, name.as_deref(), defaults);
+            let (local_wg, remote_wg) = wireguard::ends(
+                &mut ck,
+                raw,
+                kind,
+                name.as_deref(),
+                defaults,
+                tunnel.as_ref(),
+            );
             let local = End {
                 endpoint: local_ep,
                 addresses: local_addrs,

@@ -24,6 +24,7 @@ const END_KEYS: &[&str] = &[
     "public-key",
     "private-key-file",
     "private-key",
+    "allowed-ips",
 ];
 const GRE_KEYS: &[&str] = &["key", "ttl"];
 const IP6GRE_KEYS: &[&str] = &["key", "ttl", "encap-limit"];

@@ -9,7 +9,9 @@ use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::kind::TunnelKind;
-use crate::peer::{default_private_key_path, PrivateKeySource, WireguardEnd, WireguardOptions};
+use crate::peer::{
+    default_private_key_path, PrivateKeySource, Tunnel, WireguardEnd, WireguardOptions,
+};
 use crate::raw::{RawEnd, RawPeer, Text};
 use toml::Spanned;
 
@@ -20,6 +22,7 @@ pub(crate) fn ends(
     kind: TunnelKind,
     name: Option<&str>,
     defaults: &Defaults,
+    tunnel: Option<&Tunnel>,
 ) -> (Option<WireguardEnd>, Option<WireguardEnd>) {
     if kind != TunnelKind::Wireguard {
         for (side, end) in [("local", &raw.local), ("remote", &raw.remote)] {
@@ -27,12 +30,17 @@ pub(crate) fn ends(
         }
         return (None, None);
     }
+    let shared = match tunnel {
+        Some(Tunnel::Wireguard(o)) => o.allowed_ips.clone(),
+        _ => Vec::new(),
+    };
     let local = end(
         ck,
         "local",
         &raw.local,
         name,
         defaults.local_key_directory.as_deref(),
+        &shared,
     );
     let remote = end(
         ck,
@@ -40,6 +48,7 @@ pub(crate) fn ends(
         &raw.remote,
         name,
         defaults.remote_key_directory.as_deref(),
+        &shared,
     );
     if let (Some(l), Some(r)) = (&local, &remote) {
         if l.public_key == r.public_key {
@@ -66,6 +75,7 @@ fn reject_wireguard_keys(ck: &mut Checker, side: &str, end: &RawEnd, kind: Tunne
             end.private_key_file.as_ref().map(|v| v.span()),
         ),
         ("private-key", end.private_key.as_ref().map(|v| v.span())),
+        ("allowed-ips", end.allowed_ips.as_ref().map(|v| v.span())),
     ];
     for (key, span) in spans {
         if let Some(span) = span {
@@ -91,8 +101,13 @@ fn end(
     end: &Spanned<RawEnd>,
     name: Option<&str>,
     key_directory: Option<&Utf8Path>,
+    shared_allowed_ips: &[IpNet],
 ) -> Option<WireguardEnd> {
     let raw = end.get_ref();
+    let allowed_ips = match &raw.allowed_ips {
+        Some(list) => allowed_ips(ck, &format!("{side}.allowed-ips"), list),
+        None => shared_allowed_ips.to_vec(),
+    };
     let port = match &raw.port {
         Some(p) => ck
             .int_in(&format!("{side}.port"), p, 1, 65_535, "a UDP port")
@@ -143,6 +158,7 @@ fn end(
         port,
         public_key: public_key?,
         private_key: private_key?,
+        allowed_ips,
     })
 }
 
@@ -179,7 +195,7 @@ fn private_key(
                     format!("{side}.private-key"),
                     inline.span(),
                     "the private key is written inline and will end up in every rendered file for this end",
-                    "prefer private-key-file = \"/etc/wireguard/NAME.key\"; rendered files holding the key are written mode 0600 and must not be committed",
+                    "prefer private-key-file = \"/etc/wireguard/NAME.key\"; files holding the key get restrictive modes (wg-quick and netplan 0600, networkd .netdev 0640, ip up script 0700) and must not be committed",
                 );
                 Some(PrivateKeySource::Inline(key))
             }
@@ -265,7 +281,7 @@ pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
         .and_then(|p| absolute_path(ck, "wireguard.preshared-key-file", p));
     let allowed_ips = match &table.allowed_ips {
         None => default_allowed(),
-        Some(list) => allowed_ips(ck, list),
+        Some(list) => allowed_ips(ck, "wireguard.allowed-ips", list),
     };
     WireguardOptions {
         persistent_keepalive,
@@ -274,11 +290,11 @@ pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
     }
 }
 
-fn allowed_ips(ck: &mut Checker, list: &Spanned<Vec<Text>>) -> Vec<IpNet> {
+fn allowed_ips(ck: &mut Checker, field: &str, list: &Spanned<Vec<Text>>) -> Vec<IpNet> {
     if list.get_ref().is_empty() {
         ck.error(
             DiagnosticKind::MissingKey,
-            "wireguard.allowed-ips",
+            field,
             list.span(),
             "allowed-ips is empty, so no packet from the peer would be accepted",
             "use [\"0.0.0.0/0\", \"::/0\"] for BGP peering, or list the peer's prefixes",
@@ -286,7 +302,7 @@ fn allowed_ips(ck: &mut Checker, list: &Spanned<Vec<Text>>) -> Vec<IpNet> {
     }
     let mut out: Vec<IpNet> = Vec::new();
     for (i, item) in list.get_ref().iter().enumerate() {
-        let field = format!("wireguard.allowed-ips[{i}]");
+        let field = format!("{field}[{i}]");
         let text = item.get_ref();
         match text.parse::<IpNet>() {
             Ok(net) if net != net.trunc() => ck.error(

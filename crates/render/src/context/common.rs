@@ -83,6 +83,45 @@ pub fn endpoint_text(endpoint: Option<&Endpoint>) -> String {
     endpoint.map(ToString::to_string).unwrap_or_default()
 }
 
+/// Routes to install through the tunnel: the WireGuard peer's allowed IPs, unless they
+/// include a default route (then a BGP daemon does the routing and no backend installs
+/// any, like wg-quick with `Table = off`). Prefixes the interface's own addresses already
+/// route (inside the connected subnet, or the point-to-point peer) are left out, as
+/// wg-quick leaves out routes that exist. Every backend installs the same routes, so switching backends never
+/// changes where traffic goes.
+pub fn routes(peer: &Peer) -> Vec<Route> {
+    let Some(remote) = peer.remote.wireguard.as_ref() else {
+        return Vec::new();
+    };
+    if remote.has_default_route() {
+        return Vec::new();
+    }
+    let connected: Vec<ipnet::IpNet> = peer
+        .local
+        .addresses
+        .iter()
+        .map(|a| a.peer.unwrap_or(a.address).trunc())
+        .collect();
+    remote
+        .allowed_ips
+        .iter()
+        .filter(|net| !connected.iter().any(|c| c.contains(*net)))
+        .map(|net| Route {
+            destination: net.to_string(),
+            family: family_flag(net.addr()),
+        })
+        .collect()
+}
+
+/// A route to a prefix through the tunnel interface.
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    /// The destination prefix.
+    pub destination: String,
+    /// `-4` or `-6`, for `ip` commands.
+    pub family: &'static str,
+}
+
 /// The WireGuard `[Peer]` of this end: the other end's public key and where to reach it.
 #[derive(Debug, Clone, Serialize)]
 pub struct WireguardPeer {
@@ -145,11 +184,7 @@ fn wireguard_peer(
     WireguardPeer {
         public_key: remote.public_key.to_base64(),
         preshared_key_file: options.preshared_key_file.as_ref().map(ToString::to_string),
-        allowed_ips: options
-            .allowed_ips
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        allowed_ips: remote.allowed_ips.iter().map(ToString::to_string).collect(),
         endpoint: match (endpoint, remote.port) {
             (Some(e), Some(port)) => Some(endpoint_with_port(e, port)),
             _ => None,

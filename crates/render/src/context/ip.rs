@@ -4,7 +4,7 @@ use peergen_core::peer::EncapLimit;
 use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
-use super::common::{endpoint_text, family_flag, header, wireguard};
+use super::common::{endpoint_text, family_flag, header, routes, wireguard, Route};
 use crate::Backend;
 
 /// The bring-up and tear-down scripts. Every word is printed through the environment's
@@ -23,6 +23,8 @@ pub struct IpContext {
     pub mtu: u32,
     /// `ip addr add` lines.
     pub addresses: Vec<IpAddress>,
+    /// `ip route add` lines (WireGuard peers with specific allowed IPs).
+    pub routes: Vec<Route>,
     /// The `wg set` command, for WireGuard.
     pub wireguard: Option<WgSet>,
 }
@@ -140,6 +142,7 @@ impl IpContext {
                     peer: a.peer.map(|p| p.to_string()),
                 })
                 .collect(),
+            routes: routes(peer),
             wireguard,
         }
     }

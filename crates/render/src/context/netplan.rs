@@ -4,7 +4,7 @@ use peergen_core::peer::EncapLimit;
 use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
-use super::common::{endpoint_text, header, wireguard, WireguardInterface};
+use super::common::{endpoint_text, header, routes, wireguard, Route, WireguardInterface};
 use crate::{Backend, RenderError};
 
 /// Everything the netplan template prints. All strings reach the YAML double-quoted
@@ -33,8 +33,8 @@ pub struct NetplanContext {
     pub mtu: u32,
     /// `addresses:`.
     pub addresses: Vec<String>,
-    /// gretap and ip6gretap need the networkd renderer.
-    pub networkd_renderer: bool,
+    /// `routes:` (WireGuard peers with specific allowed IPs).
+    pub routes: Vec<Route>,
     /// WireGuard `key`, `port` and `peers`.
     pub wireguard: Option<WireguardInterface>,
 }
@@ -92,7 +92,7 @@ impl NetplanContext {
                 .iter()
                 .map(|a| a.address.to_string())
                 .collect(),
-            networkd_renderer: matches!(peer.tunnel, Tunnel::Gretap(_) | Tunnel::Ip6Gretap(_)),
+            routes: routes(peer),
             wireguard,
         })
     }

@@ -5,7 +5,8 @@ use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
 use super::common::{
-    endpoint_text, header, split_addresses, wireguard, PointToPoint, WireguardInterface,
+    endpoint_text, header, routes, split_addresses, wireguard, PointToPoint, Route,
+    WireguardInterface,
 };
 use crate::Backend;
 
@@ -72,6 +73,8 @@ pub struct NetworkContext {
     pub addresses: Vec<String>,
     /// `[Address] Address= Peer=` sections.
     pub point_to_point: Vec<PointToPoint>,
+    /// `[Route] Destination=` sections (WireGuard peers with specific allowed IPs).
+    pub routes: Vec<Route>,
 }
 
 impl NetdevContext {
@@ -131,6 +134,7 @@ impl NetworkContext {
             name: peer.name.clone(),
             addresses,
             point_to_point,
+            routes: routes(peer),
         }
     }
 }

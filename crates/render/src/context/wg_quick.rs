@@ -29,7 +29,7 @@ pub struct WgQuickContext {
 impl WgQuickContext {
     /// Builds the context; wg-quick only drives WireGuard.
     pub fn new(peer: &Peer) -> Result<Self, RenderError> {
-        let Tunnel::Wireguard(options) = &peer.tunnel else {
+        let Tunnel::Wireguard(_) = &peer.tunnel else {
             return Err(RenderError::Unsupported {
                 peer: peer.name.clone(),
                 backend: Backend::WgQuick,
@@ -47,7 +47,11 @@ impl WgQuickContext {
             addresses,
             point_to_point,
             mtu: peer.mtu.value,
-            table_off: options.has_default_route(),
+            table_off: peer
+                .remote
+                .wireguard
+                .as_ref()
+                .is_some_and(|w| w.has_default_route()),
             wireguard: wireguard(peer).ok_or_else(|| RenderError::Unsupported {
                 peer: peer.name.clone(),
                 backend: Backend::WgQuick,
