@@ -3,7 +3,7 @@
 
 use camino::Utf8PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
-use peergen_core::Side;
+use peergen_core::{Side, TunnelKind};
 use peergen_render::Backend;
 
 /// Turn one tunnel peer definition into ready-to-install network configuration.
@@ -85,6 +85,115 @@ pub enum Command {
         #[arg(long, requires = "out")]
         force: bool,
     },
+    /// Write a commented starter peer file for one tunnel kind.
+    ///
+    /// Every key the kind takes is there with a comment saying what it is and its default;
+    /// optional keys are commented out. Addresses are documentation placeholders
+    /// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and WireGuard public
+    /// keys are readable stand-ins, so the file passes `peergen check` as written: replace
+    /// every value marked REPLACE before rendering. No private key is ever written.
+    /// Without --out, the file is printed on stdout.
+    Init(InitArgs),
+    /// Print the JSON Schema of the peer file or the site file, for editors.
+    ///
+    /// The schema is derived from the same definitions the parser uses, so it lists
+    /// exactly the keys peergen accepts, with their types, ranges, defaults and
+    /// descriptions. Editors with a TOML language server (taplo, Even Better TOML) use it
+    /// for completion, hover help and validation as you type; see docs/editors.md.
+    Schema {
+        /// Which file the schema describes.
+        #[arg(value_enum, default_value_t = SchemaKind::Peer)]
+        file: SchemaKind,
+    },
+    /// Print a shell completion script for peergen.
+    ///
+    /// For example `peergen completions bash > ~/.local/share/bash-completion/completions/peergen`;
+    /// docs/editors.md lists the install path for each shell.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Generate man pages from these help texts.
+    ///
+    /// Without --out, prints peergen(1) on stdout (try `peergen man | man -l -`). With
+    /// --out, writes peergen.1 and one page per subcommand (peergen-render.1, …) into DIR,
+    /// creating it if needed.
+    Man {
+        /// Write peergen.1 and a page per subcommand into this folder.
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<Utf8PathBuf>,
+    },
+}
+
+/// `peergen init` options.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The interface name, the same on both hosts: 1 to 15 characters of
+    /// a-z A-Z 0-9 _ = + . -
+    #[arg(value_name = "NAME", value_parser = interface_name)]
+    pub name: String,
+    /// The tunnel kind.
+    #[arg(long, short, value_enum)]
+    pub kind: KindArg,
+    /// Write the peer file to FILE (never over an existing file unless --force) instead
+    /// of printing it.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<Utf8PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+/// Checks NAME on the command line with the peer file's interface name rule.
+fn interface_name(name: &str) -> Result<String, String> {
+    if peergen_core::validate::is_valid_interface_name(name) {
+        Ok(name.to_owned())
+    } else {
+        Err("an interface name is 1 to 15 characters of a-z A-Z 0-9 _ = + . - (not \".\" or \"..\")".to_owned())
+    }
+}
+
+/// Tunnel kinds on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// WireGuard: encrypted, over UDP, IPv4 or IPv6 underlay.
+    Wireguard,
+    /// GRE over IPv4, carrying IPv4 and IPv6.
+    Gre,
+    /// SIT (6in4): IPv6 over IPv4.
+    Sit,
+    /// GRE over IPv6, carrying IPv4 and IPv6.
+    Ip6gre,
+    /// Ethernet over GRE over IPv4 (layer 2).
+    Gretap,
+    /// Ethernet over GRE over IPv6 (layer 2).
+    Ip6gretap,
+    /// Ethernet over UDP (layer 2), IPv4 or IPv6 underlay.
+    Vxlan,
+}
+
+impl From<KindArg> for TunnelKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Wireguard => TunnelKind::Wireguard,
+            KindArg::Gre => TunnelKind::Gre,
+            KindArg::Sit => TunnelKind::Sit,
+            KindArg::Ip6gre => TunnelKind::Ip6Gre,
+            KindArg::Gretap => TunnelKind::Gretap,
+            KindArg::Ip6gretap => TunnelKind::Ip6Gretap,
+            KindArg::Vxlan => TunnelKind::Vxlan,
+        }
+    }
+}
+
+/// The files `peergen schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A peer file (one tunnel).
+    Peer,
+    /// The site file, peergen.toml.
+    Site,
 }
 
 /// `peergen render` options.

@@ -1,9 +1,13 @@
 //! Dispatches each subcommand to its module.
 
 mod check;
+mod completions;
+mod init;
 mod keys;
+mod man;
 mod mtu;
 mod render;
+mod schema;
 
 use crate::args::{Args, Command};
 use crate::exit::Exit;
@@ -17,5 +21,9 @@ pub fn run(args: Args) -> Exit {
         Command::Keygen { out, force } => keys::keygen(out.as_deref(), force),
         Command::Pubkey => keys::pubkey(),
         Command::Genpsk { out, force } => keys::genpsk(out.as_deref(), force),
+        Command::Init(args) => init::run(&args),
+        Command::Schema { file } => schema::run(file),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man { out } => man::run(out.as_deref()),
     }
 }

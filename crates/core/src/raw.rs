@@ -3,132 +3,256 @@
 //! Only the shape is checked here (known keys, TOML types). Numbers stay `i64` and
 //! addresses stay strings so that [`crate::validate`] can report range and syntax problems
 //! with peergen's own messages, locations and fixes.
+//!
+//! The same structs derive the peer file's JSON Schema (`peergen schema`), so their doc
+//! comments are what editors show for each key: type, default and rule, as in
+//! docs/peer-file.md. `Spanned` has no schema of its own; `#[schemars(with = …)]` names the
+//! plain type it wraps.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
+
+use crate::kind::TunnelKind;
 
 /// A spanned string.
 pub type Text = Spanned<String>;
 /// A spanned integer, range-checked later.
 pub type Int = Spanned<i64>;
 
-/// The top level of a peer file.
-#[derive(Debug, Deserialize)]
+/// A peergen peer file: one tunnel between this host (`[local]`) and a peer (`[remote]`).
+/// Top-level keys come before the first `[table]`; only the options table named by `kind`
+/// may appear.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "PeerFile")]
 pub struct RawPeer {
-    /// Interface name.
+    /// Required. The interface name, the same on both hosts: 1 to 15 characters of
+    /// `a-z A-Z 0-9 _ = + . -`, not `.` or `..`, and not a device the kernel creates itself
+    /// (`gre0`, `gretap0`, `erspan0`, `ip6gre0`, `ip6tnl0`, `sit0`, `tunl0`, `ip_vti0`,
+    /// `ip6_vti0`).
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_=+.-]{1,15}$"))]
     pub name: Text,
-    /// Tunnel kind.
+    /// Required. The tunnel kind, lower case: `wireguard`, `gre` (over IPv4), `sit` (6in4),
+    /// `ip6gre` (GRE over IPv6), `gretap`, `ip6gretap` (layer 2 over GRE) or `vxlan`.
+    #[schemars(schema_with = "kind_schema")]
     pub kind: Text,
-    /// Free text.
+    /// Optional free text for the rendered files: at most 255 characters, no control
+    /// characters, line breaks or tabs.
+    #[schemars(with = "Option<String>", length(max = 255))]
     pub description: Option<Text>,
-    /// Tunnel MTU override.
+    /// Optional tunnel interface MTU, 68 to 65535 (at least 1280 when any tunnel address is
+    /// IPv6). Default: computed from `underlay-mtu` minus the headers of the kind (e.g.
+    /// 1440 for WireGuard over IPv4); a value above the computed one only warns.
+    #[schemars(with = "Option<i64>", range(min = 68, max = 65535))]
     pub mtu: Option<Int>,
-    /// MTU of the underlay path (default 1500).
+    /// Optional MTU of the path between the two endpoints, from which the tunnel MTU is
+    /// computed: 576 to 65535 over IPv4, 1280 to 65535 over IPv6. Default: the site file's
+    /// `underlay-mtu`, else 1500.
+    #[schemars(
+        with = "Option<i64>",
+        range(min = 576, max = 65535),
+        extend("default" = 1500)
+    )]
     pub underlay_mtu: Option<Int>,
-    /// Our end.
+    /// Required. This host's end of the tunnel: the files rendered by default are for it.
+    #[schemars(with = "RawEnd")]
     pub local: Spanned<RawEnd>,
-    /// Their end.
+    /// Required. The other operator's end, with the same keys as `[local]`; rendered with
+    /// `--side remote`.
+    #[schemars(with = "RawEnd")]
     pub remote: Spanned<RawEnd>,
-    /// WireGuard options.
+    /// WireGuard options, only for `kind = "wireguard"`; all optional.
+    #[schemars(with = "Option<RawWireguard>")]
     pub wireguard: Option<Spanned<RawWireguard>>,
-    /// GRE options.
+    /// GRE options, only for `kind = "gre"`; all optional.
+    #[schemars(with = "Option<RawGre>")]
     pub gre: Option<Spanned<RawGre>>,
-    /// SIT options.
+    /// SIT (6in4) options, only for `kind = "sit"`; all optional.
+    #[schemars(with = "Option<RawSit>")]
     pub sit: Option<Spanned<RawSit>>,
-    /// ip6gre options.
+    /// GRE-over-IPv6 options, only for `kind = "ip6gre"`; all optional.
+    #[schemars(with = "Option<RawIp6Gre>")]
     pub ip6gre: Option<Spanned<RawIp6Gre>>,
-    /// GRETAP options.
+    /// GRETAP options (same keys as `[gre]`), only for `kind = "gretap"`; all optional.
+    #[schemars(with = "Option<RawGre>")]
     pub gretap: Option<Spanned<RawGre>>,
-    /// ip6gretap options.
+    /// ip6gretap options (same keys as `[ip6gre]`), only for `kind = "ip6gretap"`; all
+    /// optional.
+    #[schemars(with = "Option<RawIp6Gre>")]
     pub ip6gretap: Option<Spanned<RawIp6Gre>>,
-    /// VXLAN options.
+    /// VXLAN options, only for `kind = "vxlan"`, and required for it (`vni`).
+    #[schemars(with = "Option<RawVxlan>")]
     pub vxlan: Option<Spanned<RawVxlan>>,
 }
 
-/// `[local]` or `[remote]`.
-#[derive(Debug, Deserialize)]
+/// One end of the tunnel, `[local]` or `[remote]`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "End")]
 pub struct RawEnd {
-    /// Underlay address or (WireGuard) host name.
+    /// The end's underlay (public) address: one literal IPv4 or IPv6 address without
+    /// brackets, port or prefix length; WireGuard also accepts a DNS host name. Its family
+    /// must suit the kind and be the same on both ends. Required, except for WireGuard
+    /// (an end without one only dials out); `[local]` may take it from the site file.
+    #[schemars(with = "Option<String>")]
     pub endpoint: Option<Text>,
-    /// Tunnel addresses with prefix length.
+    /// Addresses of the tunnel interface on this end, each `ADDRESS/PREFIX` (e.g.
+    /// `"172.31.0.1/31"`, `"fe80::1/64"`). Required (at least one) for `wireguard`, `gre`,
+    /// `sit` (IPv6 only) and `ip6gre`; optional for the layer 2 kinds. The other end needs
+    /// an address in the same subnet with the same prefix length, or a `/32` / `/128`
+    /// partner of the same family.
+    #[schemars(
+        with = "Option<Vec<String>>",
+        extend("uniqueItems" = true),
+        inner(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))
+    )]
     pub addresses: Option<Spanned<Vec<Text>>>,
-    /// WireGuard listen port.
+    /// WireGuard only: the UDP port this end listens on, 1 to 65535. Required when the end
+    /// has an `endpoint`, since the other end sends there. (The VXLAN port is
+    /// `[vxlan] port`.)
+    #[schemars(with = "Option<i64>", range(min = 1, max = 65535))]
     pub port: Option<Int>,
-    /// WireGuard public key of this end.
+    /// WireGuard only, required: this end's public key as `wg pubkey` or `peergen pubkey`
+    /// prints it (44 characters of base64). The two ends' keys must differ.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")
+    )]
     pub public_key: Option<Text>,
-    /// Absolute path of this end's WireGuard private key.
+    /// WireGuard only: absolute path of this end's private key on that end's host; rendered
+    /// files reference it and never contain the key. No whitespace, quotes, backquotes, `$`,
+    /// `\` or `;`. Default: `DIR/NAME.key` with the site file's `key-directory`, else
+    /// `/etc/wireguard/NAME.key`.
+    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
     pub private_key_file: Option<Text>,
-    /// Inline private key (explicit opt-in; ends up in rendered files).
+    /// WireGuard only, discouraged: the private key itself (base64). An explicit opt-in that
+    /// puts the secret into every rendered file for this end (a warning; such files are
+    /// written mode 0600). Not together with `private-key-file`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")
+    )]
     pub private_key: Option<Text>,
-    /// WireGuard: the prefixes reachable through this end, which the other end accepts
-    /// from it and routes to it (default: `[wireguard] allowed-ips`).
+    /// WireGuard only: the prefixes reachable through this end, which the other end accepts
+    /// from it and routes to it: networks `ADDRESS/PREFIX` without host bits, each once, not
+    /// empty. Default: `[wireguard] allowed-ips`.
+    #[schemars(
+        with = "Option<Vec<String>>",
+        length(min = 1),
+        extend("uniqueItems" = true),
+        inner(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))
+    )]
     pub allowed_ips: Option<Spanned<Vec<Text>>>,
 }
 
-/// `[wireguard]`.
-#[derive(Debug, Deserialize)]
+/// `[wireguard]`: WireGuard options for both ends.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Wireguard")]
 pub struct RawWireguard {
-    /// Keepalive interval in seconds.
+    /// Seconds between keepalive packets, 0 to 65535; 0 turns them off, 25 keeps NAT
+    /// mappings open. Default: off.
+    #[schemars(with = "Option<i64>", range(min = 0, max = 65535))]
     pub persistent_keepalive: Option<Int>,
-    /// Allowed IPs, both ends.
+    /// What each end accepts from (and routes to) the other: networks `ADDRESS/PREFIX`
+    /// without host bits, each once, not empty. With a default route (`/0`) in the list,
+    /// wg-quick gets `Table = off` and the BGP daemon owns routing. Default:
+    /// `["0.0.0.0/0", "::/0"]`.
+    #[schemars(
+        with = "Option<Vec<String>>",
+        length(min = 1),
+        extend("uniqueItems" = true, "default" = ["0.0.0.0/0", "::/0"]),
+        inner(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))
+    )]
     pub allowed_ips: Option<Spanned<Vec<Text>>>,
-    /// Absolute path of the preshared key, both ends.
+    /// Absolute path of the preshared key (`peergen genpsk --out FILE`), the same path on
+    /// both hosts; same path rules as `private-key-file`. Default: no preshared key.
+    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
     pub preshared_key_file: Option<Text>,
 }
 
-/// `[gre]` and `[gretap]`.
-#[derive(Debug, Deserialize)]
+/// `[gre]` and `[gretap]`: GRE over IPv4.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Gre")]
 pub struct RawGre {
-    /// GRE key.
+    /// The GRE key, used in both directions, 1 to 4294967295 (0 is refused: networkd and
+    /// netplan read it as "no key"). Adds 4 bytes per packet. Default: no key.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
     pub key: Option<Int>,
-    /// Outer TTL.
+    /// TTL of the outer IPv4 header, 1 to 255. Default: inherit the inner packet's TTL.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
     pub ttl: Option<Int>,
 }
 
-/// `[sit]`.
-#[derive(Debug, Deserialize)]
+/// `[sit]`: SIT (6in4) options.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Sit")]
 pub struct RawSit {
-    /// Outer TTL.
+    /// TTL of the outer IPv4 header, 1 to 255. Default: inherit the inner packet's TTL.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
     pub ttl: Option<Int>,
 }
 
-/// `[ip6gre]` and `[ip6gretap]`.
-#[derive(Debug, Deserialize)]
+/// `[ip6gre]` and `[ip6gretap]`: GRE over IPv6.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Ip6Gre")]
 pub struct RawIp6Gre {
-    /// GRE key.
+    /// The GRE key, used in both directions, 1 to 4294967295 (0 is refused: networkd and
+    /// netplan read it as "no key"). Adds 4 bytes per packet. Default: no key.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
     pub key: Option<Int>,
-    /// Outer hop limit.
+    /// Hop limit of the outer IPv6 header, 1 to 255. Default: inherit the inner packet's.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
     pub ttl: Option<Int>,
-    /// `"none"` or 0–255.
+    /// The IPv6 tunnel encapsulation limit option (RFC 2473, 8 bytes per packet): `"none"`
+    /// leaves it out, a number 0 to 255 sets the limit. Default: the kernel's (the option is
+    /// sent, limit 4).
+    #[schemars(with = "Option<RawEncapLimit>")]
     pub encap_limit: Option<Spanned<RawEncapLimit>>,
 }
 
-/// `encap-limit = "none"` or a number.
-#[derive(Debug, Deserialize)]
+/// `encap-limit`: `"none"` or a number from 0 to 255.
+// Any word deserializes, so that validation can explain a wrong one; the schema admits
+// only "none".
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
+#[schemars(rename = "EncapLimit")]
 pub enum RawEncapLimit {
-    /// A limit.
-    Number(i64),
-    /// Should be `"none"`.
-    Word(String),
+    /// A limit, 0 to 255.
+    Number(#[schemars(range(min = 0, max = 255))] i64),
+    /// `"none"`: leave the option out.
+    Word(#[schemars(extend("enum" = ["none"]))] String),
 }
 
-/// `[vxlan]`.
-#[derive(Debug, Deserialize)]
+/// `[vxlan]`: VXLAN options; required for `kind = "vxlan"`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Vxlan")]
 pub struct RawVxlan {
-    /// VXLAN network identifier.
+    /// Required. The VXLAN network identifier, 1 to 16777215, the same on both ends.
+    #[schemars(with = "i64", range(min = 1, max = 16_777_215))]
     pub vni: Int,
-    /// UDP destination port.
+    /// UDP destination port, 1 to 65535. Always rendered, because Linux would otherwise use
+    /// 8472 rather than the IANA port. Default: 4789.
+    #[schemars(
+        with = "Option<i64>",
+        range(min = 1, max = 65535),
+        extend("default" = 4789)
+    )]
     pub port: Option<Int>,
-    /// Outer TTL.
+    /// TTL of the outer header, 1 to 255. Default: inherit the inner packet's TTL.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
     pub ttl: Option<Int>,
+}
+
+/// The schema of `kind`: the names of [`TunnelKind::ALL`].
+fn kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = TunnelKind::ALL.iter().map(|k| k.as_str()).collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
 }
 
 /// Parses the TOML text; errors carry toml's message and span.

@@ -3,11 +3,13 @@
 //!
 //! Precedence, highest first: command-line flags, the peer file, the site file, built-in
 //! defaults. The raw structs here are parsed with spans; [`crate::validate::validate_site`]
-//! turns them into a [`Site`].
+//! turns them into a [`Site`]. The raw structs also derive the site file's JSON Schema
+//! (`peergen schema site`); their doc comments are what editors show for each key.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use camino::Utf8PathBuf;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -17,52 +19,93 @@ use crate::side::Side;
 /// The file name searched for by walking up from the peer files.
 pub const SITE_FILE_NAME: &str = "peergen.toml";
 
-/// The top level of a site file.
-#[derive(Debug, Deserialize)]
+/// A peergen site file (`peergen.toml` at the top of a config repo): defaults for every
+/// peer file below it, and how `peergen render` runs. A peer file's own value always wins;
+/// command-line flags win over both.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "SiteFile")]
 pub struct RawSite {
-    /// Default `underlay-mtu` for every peer.
+    /// Default `underlay-mtu` for every peer file that sets none: the MTU of the path to the
+    /// peers, 576 to 65535. Default: 1500.
+    #[schemars(
+        with = "Option<i64>",
+        range(min = 576, max = 65535),
+        extend("default" = 1500)
+    )]
     pub underlay_mtu: Option<Int>,
-    /// Defaults for our end.
+    /// Defaults for our end (`[local]` of every peer file).
+    #[schemars(with = "Option<RawSiteLocal>")]
     pub local: Option<Spanned<RawSiteLocal>>,
-    /// Defaults for the peers' ends.
+    /// Defaults for the peers' ends (`[remote]` of every peer file).
+    #[schemars(with = "Option<RawSiteRemote>")]
     pub remote: Option<Spanned<RawSiteRemote>>,
-    /// How `peergen render` runs when flags do not say.
+    /// How `peergen render` runs when its flags do not say.
+    #[schemars(with = "Option<RawSiteRender>")]
     pub render: Option<Spanned<RawSiteRender>>,
 }
 
-/// `[local]` in the site file.
-#[derive(Debug, Deserialize)]
+/// `[local]` in the site file: defaults for this host's end.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "SiteLocal")]
 pub struct RawSiteLocal {
-    /// Our IPv4 underlay address, for peers whose `[local]` has no endpoint.
+    /// This host's IPv4 underlay address (unicast, e.g. `"198.51.100.10"`): the `[local]`
+    /// endpoint of peers that have none and need IPv4 (`gre`, `sit`, `gretap`, and
+    /// `wireguard` or `vxlan` with an IPv4 or host-name remote endpoint).
+    #[schemars(with = "Option<String>")]
     pub endpoint_ipv4: Option<Text>,
-    /// Our IPv6 underlay address, for peers whose `[local]` has no endpoint.
+    /// This host's IPv6 underlay address (unicast, e.g. `"2001:db8:100::10"`): the
+    /// `[local]` endpoint of peers that have none and need IPv6 (`ip6gre`, `ip6gretap`, and
+    /// `wireguard` or `vxlan` with an IPv6 remote endpoint, or a host name when no
+    /// `endpoint-ipv4` is set).
+    #[schemars(with = "Option<String>")]
     pub endpoint_ipv6: Option<Text>,
-    /// Folder of our WireGuard private keys: the default `private-key-file` is
-    /// `DIR/NAME.key`.
+    /// Absolute path of the folder of our WireGuard private keys: the default `[local]
+    /// private-key-file` becomes `DIR/NAME.key`. Default: `/etc/wireguard`.
+    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
     pub key_directory: Option<Text>,
 }
 
-/// `[remote]` in the site file.
-#[derive(Debug, Deserialize)]
+/// `[remote]` in the site file: defaults for the peers' ends.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "SiteRemote")]
 pub struct RawSiteRemote {
-    /// Folder of the peers' private keys on their hosts, used by `--side remote`.
+    /// Absolute path of the folder of the peers' private keys on their hosts: the default
+    /// `[remote] private-key-file` becomes `DIR/NAME.key`, used by `--side remote`.
+    /// Default: `/etc/wireguard`.
+    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
     pub key_directory: Option<Text>,
 }
 
-/// `[render]` in the site file.
-#[derive(Debug, Deserialize)]
+/// `[render]` in the site file: how `peergen render` runs when flags do not say.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "SiteRender")]
 pub struct RawSiteRender {
-    /// Backends rendered when `--backend` is not given.
+    /// Backends rendered when `--backend` is not given: `wg-quick` (WireGuard peers only),
+    /// `networkd`, `netplan`, `ip`. Default: none (`--backend` is then required).
+    #[schemars(with = "Option<Vec<String>>", extend("uniqueItems" = true))]
     pub backends: Option<Spanned<Vec<Text>>>,
-    /// Side rendered when `--side` is not given.
+    /// Side rendered when `--side` is not given: `"local"` (this host) or `"remote"` (the
+    /// peers' hosts). Default: `"local"`.
+    #[schemars(
+        with = "Option<String>",
+        extend("enum" = ["local", "remote"], "default" = "local")
+    )]
     pub side: Option<Text>,
-    /// Output folder when `--out` is not given, relative to the site file.
+    /// Output folder when `--out` is not given, relative to the site file's folder unless
+    /// absolute. Default: none (files are printed).
+    #[schemars(with = "Option<String>")]
     pub out: Option<Text>,
-    /// Prefix of networkd and netplan file names (default `10-`).
+    /// Prefix of networkd and netplan file names, which sets their order: up to 16 letters,
+    /// digits, `-` or `_`. Default: `"10-"`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z0-9_-]{0,16}$"),
+        extend("default" = "10-")
+    )]
     pub file_prefix: Option<Text>,
 }
 

@@ -22,6 +22,7 @@ use crate::side::Side;
 use crate::source::SourceFile;
 
 pub(crate) use checker::Checker;
+pub use names::is_valid_interface_name;
 pub use site::validate_site;
 
 use crate::site::Defaults;
