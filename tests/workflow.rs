@@ -199,3 +199,46 @@ fn a_site_file_error_stops_everything() {
     assert!(text(&out.stderr).contains("\"systemd\" is not a backend"));
     assert!(!dir.join("rendered").exists());
 }
+
+#[test]
+fn a_partial_run_never_reports_or_prunes_other_peers_files() {
+    let dir = temp_dir("workflow-partial");
+    generate_repo(&dir, 6);
+    let peers = dir.join("peers");
+    let all = peergen(&["render", peers.to_str().unwrap()], None);
+    assert!(all.status.success(), "{}", text(&all.stderr));
+    // One peer, one backend, with --prune: the other peers' and backends' files stay.
+    let one = peergen(
+        &[
+            "render",
+            "-b",
+            "networkd",
+            "--prune",
+            peers.join("peer0002.toml").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(one.status.success(), "{}", text(&one.stderr));
+    assert!(
+        !text(&one.stdout).lines().any(|l| l.starts_with("removed ")),
+        "{}",
+        text(&one.stdout)
+    );
+    assert!(
+        !text(&one.stderr).contains("warning"),
+        "{}",
+        text(&one.stderr)
+    );
+    let check = peergen(&["render", "--check", peers.to_str().unwrap()], None);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    // A renamed tunnel: its peer file was rendered and no longer produces the old files.
+    let path = peers.join("peer0003.toml");
+    let renamed = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("wg-3", "wg-33");
+    std::fs::write(&path, renamed).unwrap();
+    let pruned = peergen(&["render", "--prune", path.to_str().unwrap()], None);
+    assert!(text(&pruned.stdout).contains("wireguard/wg-3.conf (nothing renders it any more)"));
+    let check = peergen(&["render", "--check", peers.to_str().unwrap()], None);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+}

@@ -15,6 +15,14 @@ use crate::present;
 pub fn peer_files(paths: &[Utf8PathBuf]) -> Result<Vec<Utf8PathBuf>, Exit> {
     let mut files = Vec::new();
     for path in paths {
+        // Paths end up in comments and in the tab-separated manifest.
+        if path.as_str().chars().any(char::is_control) {
+            present::error(&format!(
+                "{:?}: peer file paths with control characters or tabs are not supported",
+                path.as_str()
+            ));
+            return Err(Exit::Usage);
+        }
         if path.is_dir() {
             let before = files.len();
             walk(path, &mut files)?;

@@ -8,6 +8,7 @@ mod commands;
 mod exit;
 mod inputs;
 mod load;
+mod manifest;
 mod output;
 mod present;
 mod stdout;

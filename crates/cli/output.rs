@@ -6,18 +6,15 @@
 //! reported (and deleted with `--prune`), and `--check` treats them as drift, so a
 //! removed peer cannot leave a live tunnel configuration behind unnoticed.
 
-use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt as _;
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8Path;
 use peergen_render::RenderedFile;
 
 use crate::exit::Exit;
+use crate::manifest::{self, Plan, Produced, MANIFEST};
 use crate::present;
 use crate::write::{write_atomic, Overwrite};
-
-/// The manifest's file name inside the output directory.
-pub const MANIFEST: &str = ".peergen-manifest";
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
 pub fn print(files: &[RenderedFile]) -> Exit {
@@ -33,56 +30,6 @@ pub fn print(files: &[RenderedFile]) -> Exit {
     Exit::Ok
 }
 
-/// The manifest listing `files` and `kept` (orphans not pruned yet, so a later `--prune`
-/// still finds them), sorted so its bytes only change with the set.
-fn manifest(files: &[RenderedFile], kept: &[Utf8PathBuf]) -> RenderedFile {
-    let mut contents = String::from(
-        "# Files peergen rendered into this folder, to find those of removed peers.\n# Generated; do not edit.\n",
-    );
-    let mut entries: Vec<(&Utf8Path, Option<u32>)> = files
-        .iter()
-        .map(|f| (f.path.as_path(), Some(f.mode)))
-        .chain(kept.iter().map(|p| (p.as_path(), None)))
-        .collect();
-    entries.sort();
-    entries.dedup_by(|a, b| a.0 == b.0);
-    for (path, mode) in entries {
-        // Files kept for a later --prune are listed without a mode: nothing renders them.
-        let mode = mode.map_or_else(|| "----".to_owned(), |m| format!("{m:04o}"));
-        contents.push_str(&format!("{mode} {path}\n"));
-    }
-    RenderedFile {
-        path: MANIFEST.into(),
-        mode: 0o644,
-        contents,
-    }
-}
-
-/// The files the previous run listed, ignoring entries that could escape the folder.
-fn previous(dir: &Utf8Path) -> BTreeSet<Utf8PathBuf> {
-    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
-        return BTreeSet::new();
-    };
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|l| l.split_once(' ').map(|(_, path)| Utf8PathBuf::from(path)))
-        .filter(|p| {
-            p.is_relative()
-                && p.components()
-                    .all(|c| matches!(c, camino::Utf8Component::Normal(_)))
-        })
-        .collect()
-}
-
-/// Files the previous run wrote that this run does not render.
-fn orphans(dir: &Utf8Path, files: &[RenderedFile]) -> Vec<Utf8PathBuf> {
-    let now: BTreeSet<&Utf8Path> = files.iter().map(|f| f.path.as_path()).collect();
-    previous(dir)
-        .into_iter()
-        .filter(|p| !now.contains(p.as_path()) && dir.join(p).is_file())
-        .collect()
-}
-
 fn current(path: &Utf8Path) -> Option<(String, u32)> {
     let bytes = std::fs::read(path).ok()?;
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o7777;
@@ -91,12 +38,19 @@ fn current(path: &Utf8Path) -> Option<(String, u32)> {
 
 /// Writes every file under `dir` (unchanged files are left alone), then the manifest;
 /// reports files of removed peers and deletes them with `prune`.
-pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
-    let orphans = orphans(dir, files);
-    let kept: &[Utf8PathBuf] = if prune { &[] } else { &orphans };
-    let manifest = manifest(files, kept);
+pub fn write(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan, prune: bool) -> Exit {
+    let mut keep = plan.carried.clone();
+    if !prune {
+        // Listed until pruned, so a later `--prune` still finds them.
+        keep.extend(plan.orphan_entries.iter().cloned());
+    }
+    let manifest = manifest::file(produced, &keep);
     let (mut written, mut unchanged) = (0usize, 0usize);
-    for file in files.iter().chain(std::iter::once(&manifest)) {
+    for file in produced
+        .iter()
+        .map(|p| p.file)
+        .chain(std::iter::once(&manifest))
+    {
         let path = dir.join(&file.path);
         if current(&path).is_some_and(|(text, mode)| text == file.contents && mode == file.mode) {
             if file.path != MANIFEST {
@@ -124,21 +78,25 @@ pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
             crate::outln!("wrote {path}");
         }
     }
-    for orphan in &orphans {
+    let mut removed = 0usize;
+    for orphan in &plan.orphans {
         let path = dir.join(orphan);
         if prune {
             match std::fs::remove_file(&path) {
-                Ok(()) => crate::outln!("removed {path} (its peer no longer exists)"),
+                Ok(()) => {
+                    removed += 1;
+                    crate::outln!("removed {path} (nothing renders it any more)");
+                }
                 Err(err) => {
                     present::error(&format!("cannot remove {path}: {err}"));
                     return Exit::IoError;
                 }
             }
         } else {
-            present::warning(&format!("{path} is in {MANIFEST} but this run did not render it (its peer was removed, or this run covers other peers or backends); remove it, or run again with --prune"));
+            present::warning(&format!("{path} was rendered for a peer file that is gone, or that no longer produces it; remove it, or run again with --prune"));
         }
     }
-    crate::outln!("{written} written, {unchanged} unchanged in {dir}");
+    crate::outln!("{written} written, {unchanged} unchanged, {removed} removed in {dir}");
     Exit::Ok
 }
 
@@ -146,10 +104,14 @@ pub fn write(dir: &Utf8Path, files: &[RenderedFile], prune: bool) -> Exit {
 /// stale, missing or extra file and a line per mode mismatch. Of the mode only the
 /// executable bit is compared: it is all a git checkout keeps (a fresh clone has 0644
 /// for a file written 0600); the manifest records the full modes.
-pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
+pub fn check(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan) -> Exit {
     let mut stale = 0usize;
-    let manifest = manifest(files, &[]);
-    for file in files.iter().chain(std::iter::once(&manifest)) {
+    let manifest = manifest::file(produced, &plan.carried);
+    for file in produced
+        .iter()
+        .map(|p| p.file)
+        .chain(std::iter::once(&manifest))
+    {
         let path = dir.join(&file.path);
         match current(&path) {
             None => {
@@ -177,15 +139,15 @@ pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
             Some(_) => {}
         }
     }
-    for orphan in orphans(dir, files) {
+    for orphan in &plan.orphans {
         stale += 1;
-        let path = dir.join(&orphan);
-        crate::outln!("extra: {path} (its peer no longer exists)");
+        let path = dir.join(orphan);
+        crate::outln!("extra: {path} (nothing renders it any more)");
         let text = current(&path).map(|(t, _)| t).unwrap_or_default();
         print_diff(path.as_str(), "/dev/null", &text, "");
     }
     if stale == 0 {
-        crate::outln!("up to date: {} files in {dir}", files.len());
+        crate::outln!("up to date: {} files in {dir}", produced.len());
         Exit::Ok
     } else {
         eprintln!(
@@ -197,16 +159,12 @@ pub fn check(dir: &Utf8Path, files: &[RenderedFile]) -> Exit {
 
 fn print_diff(old_name: &str, new_name: &str, old: &str, new: &str) {
     let diff = similar::TextDiff::from_lines(old, new);
-    let old_label = if old_name == "/dev/null" {
-        old_name.to_owned()
-    } else {
-        format!("a/{old_name}")
+    // `a/PATH` and `b/PATH` as git writes them, also for absolute paths.
+    let label = |prefix: &str, name: &str| match name {
+        "/dev/null" => name.to_owned(),
+        _ => format!("{prefix}/{}", name.trim_start_matches('/')),
     };
-    let new_label = if new_name == "/dev/null" {
-        new_name.to_owned()
-    } else {
-        format!("b/{new_name}")
-    };
+    let (old_label, new_label) = (label("a", old_name), label("b", new_name));
     crate::out!(
         "{}",
         diff.unified_diff()

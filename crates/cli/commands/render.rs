@@ -9,6 +9,7 @@ use peergen_render::{Backend, RenderOptions, RenderedFile, Renderer, TemplateSou
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
+use crate::manifest::{self, Produced};
 use crate::{load, output, present};
 
 /// The backends to render: the flag, else the site file.
@@ -87,7 +88,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     let skip_wg_quick_for_others = backends.len() > 1;
     let mut skipped = 0usize;
     // Render everything in memory first: one failure means nothing is written.
-    let mut files: BTreeMap<Utf8PathBuf, (RenderedFile, &Utf8Path)> = BTreeMap::new();
+    let mut files: BTreeMap<Utf8PathBuf, (RenderedFile, Backend, &Utf8Path)> = BTreeMap::new();
     let mut failed = false;
     for l in &loaded {
         for &backend in &backends {
@@ -101,7 +102,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
             match renderer.render(&l.peer, backend, side) {
                 Ok(rendered) => {
                     for file in rendered {
-                        if let Some((_, other)) = files.get(&file.path) {
+                        if let Some((_, _, other)) = files.get(&file.path) {
                             present::error(&format!(
                                 "{other} and {} both render {}; give the peers different names",
                                 l.source.path(),
@@ -110,7 +111,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                             failed = true;
                             continue;
                         }
-                        files.insert(file.path.clone(), (file, l.source.path()));
+                        files.insert(file.path.clone(), (file, backend, l.peer.source.as_path()));
                     }
                 }
                 Err(err) => {
@@ -126,10 +127,35 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     if skipped > 0 {
         eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
     }
-    let files: Vec<RenderedFile> = files.into_values().map(|(f, _)| f).collect();
-    Ok(match (&out, args.check) {
-        (None, _) => output::print(&files),
-        (Some(dir), false) => output::write(dir, &files, args.prune),
-        (Some(dir), true) => output::check(dir, &files),
+    let produced: Vec<Produced<'_>> = files
+        .values()
+        .map(|(file, backend, source)| Produced {
+            file,
+            backend: *backend,
+            source,
+        })
+        .collect();
+    let Some(dir) = &out else {
+        let files: Vec<RenderedFile> = produced.iter().map(|p| p.file.clone()).collect();
+        return Ok(output::print(&files));
+    };
+    // Peer files are named relative to the site file's folder (or the working folder).
+    let base = site
+        .path
+        .as_deref()
+        .and_then(Utf8Path::parent)
+        .map_or_else(|| Utf8PathBuf::from("."), Utf8Path::to_owned);
+    let base = if base.as_str().is_empty() {
+        Utf8PathBuf::from(".")
+    } else {
+        base
+    };
+    let plan = manifest::plan(dir, &produced, &backends, |source| {
+        base.join(source).is_file()
+    });
+    Ok(if args.check {
+        output::check(dir, &produced, &plan)
+    } else {
+        output::write(dir, &produced, &plan, args.prune)
     })
 }
