@@ -17,7 +17,7 @@ KEY_DIR=/run/peergen-e2e/keys
 PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can take a few
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
 NETWORKD=/lib/systemd/systemd-networkd
-JOBS=${E2E_GUEST_JOBS:-3}           # cases run concurrently, each in its own pair of netns
+JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own pair of netns
 GUEST_LOG=/tmp/e2e/results.log      # every result line, for the final count
 N=0
 
@@ -109,20 +109,21 @@ networkd_complaints() { # LOG IFNAME
 }
 
 # Wait until IFNAME exists in NS, is up, and holds every address in ADDRS with DAD done.
+# One `ip` call per poll: under TCG every fork costs, and up to $JOBS cases poll at once.
 settle() { # NS IFNAME "ADDRS"
-    local ns=$1 ifname=$2 addrs=$3 t=0 a ok
-    while ((t < SETTLE_TIMEOUT * 5)); do
+    local ns=$1 ifname=$2 addrs=$3 t=0 a ok out
+    while ((t < SETTLE_TIMEOUT * 4)); do
         ok=1
-        if ip -n "$ns" link show dev "$ifname" >/dev/null 2>&1; then
+        if out=$(ip -n "$ns" addr show dev "$ifname" 2>/dev/null); then
+            [[ $out == *tentative* ]] && ok=0
             for a in $addrs; do
-                ip -n "$ns" addr show dev "$ifname" | grep -q "inet6\? ${a%/*}[/ ]" || ok=0
+                [[ $out == *"inet "${a%/*}[/\ ]* || $out == *"inet6 "${a%/*}[/\ ]* ]] || ok=0
             done
-            ip -n "$ns" -6 addr show dev "$ifname" tentative | grep -q inet6 && ok=0
         else
             ok=0
         fi
         ((ok)) && return 0
-        sleep 0.2
+        sleep 0.25
         t=$((t + 1))
     done
     return 1
