@@ -56,6 +56,9 @@ if [[ $what == tier2 || $what == all ]]; then
         while read -r st kind backend check fixture msg; do
             result "$st" 2 "$kind" "$backend" "$check" "$fixture" ${msg:+"$msg"}
         done <"$OUT_DIR/tier2-results.txt"
+        # a VM that ran nothing must not look green
+        grep -q '^PASS [a-z0-9]* [a-z-]* ipv' "$OUT_DIR/tier2-results.txt" ||
+            result FAIL 2 tier2 vm ping - "no tunnel ping passed at all"
     fi
     t2="$((SECONDS - s))s"
     log "tier 2 took $t2"

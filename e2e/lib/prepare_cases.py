@@ -129,6 +129,8 @@ def prepare(fixture: Path, out_dir: Path, key_dir: Path):
         "REMOTE_HOST": remote_host,
         "LOCAL_ADDRS": " ".join(local.get("addresses", [])),
         "REMOTE_ADDRS": " ".join(remote.get("addresses", [])),
+        # the veth underlay gets the path MTU the fixture declares, so the MTU check is real
+        "UNDERLAY_MTU": str(peer.get("underlay-mtu", 1500)),
     }
     (case / "case.env").write_text(
         "".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()))

@@ -53,10 +53,10 @@ family_of() {
 # that gives the kernel route to the other end without a route networkd could treat as
 # foreign. Both IPv4 and IPv6 local endpoints are always present, so the underlay of the
 # remote's family exists whatever the fixture uses.
-underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP
-    local l=$1 r=$2 lep=$3 rep=$4 l4=198.51.100.10 l6=2001:db8:100::10
+underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
+    local l=$1 r=$2 lep=$3 rep=$4 mtu=${5:-1500} l4=198.51.100.10 l6=2001:db8:100::10
     ip netns add "$l" && ip netns add "$r" || return 1
-    ip link add ul-local netns "$l" type veth peer name ul-remote netns "$r" || return 1
+    ip link add ul-local mtu "$mtu" netns "$l" type veth peer name ul-remote mtu "$mtu" netns "$r" || return 1
     ip -n "$l" link set lo up && ip -n "$r" link set lo up
     # Up before addressing: Linux 6.1 does not install the peer route of an IPv6 address
     # added while the link is down.
@@ -155,6 +155,34 @@ apply_side() { # BACKEND NS DIR LOG
     esac
 }
 
+# The MTU peergen computed (its "# MTU N = ..." header) must be what the link got, and a
+# full-size packet with fragmentation forbidden must cross the underlay (a too-large MTU
+# makes GRE-family tunnels answer "Frag needed"/"Packet too big" instead).
+mtu_check() { # KIND BACKEND FIXTURE NS DIR IFNAME "REMOTE_ADDRS"
+    local kind=$1 backend=$2 fixture=$3 ns=$4 dir=$5 ifname=$6 claimed actual a target="" size out
+    claimed=$(grep -rhoE -m1 '^# MTU [0-9]+' "$dir" 2>/dev/null | head -n1 | awk '{print $3}')
+    [[ -z $claimed ]] && claimed=$(grep -rhoE -m1 '(MTUBytes=|MTU = |mtu:? )[0-9]+' "$dir" | head -n1 | grep -oE '[0-9]+$')
+    actual=$(ip -n "$ns" link show dev "$ifname" | grep -oE 'mtu [0-9]+' | awk '{print $2}')
+    if [[ -z $claimed ]]; then
+        result FAIL "$kind" "$backend" mtu "$fixture" "no MTU stated in the rendered files"; return
+    elif [[ $claimed != "$actual" ]]; then
+        result FAIL "$kind" "$backend" mtu "$fixture" "rendered files say MTU $claimed, the link has $actual"; return
+    fi
+    for a in $REMOTE_ADDRS; do  # prefer IPv4 (28 bytes of headers), else global IPv6 (48)
+        a=${a%/*}
+        case $(family_of "$a") in
+        ipv4) target=$a; size=$((actual - 28)); break ;;
+        ipv6) [[ -z $target ]] && { target=$a; size=$((actual - 48)); } ;;
+        esac
+    done
+    [[ -z $target ]] && { result PASS "$kind" "$backend" mtu "$fixture" "link MTU $actual (no global address for a DF ping)"; return; }
+    if out=$(ip netns exec "$ns" ping -c 1 -w "$PING_DEADLINE" -M do -s "$size" "$target" 2>&1); then
+        result PASS "$kind" "$backend" mtu "$fixture"
+    else
+        result FAIL "$kind" "$backend" mtu "$fixture" "MTU $actual: ping -M do -s $size $target: $(echo "$out" | grep -v '^PING' | head -n 2)"
+    fi
+}
+
 # Tear down with the backend's own down path where it has one, and check it worked.
 teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
     local kind=$1 backend=$2 fixture=$3 ns=$4 dir=$5 ifname=$6 out f
@@ -175,7 +203,7 @@ teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
 }
 
 run_case() { # CASE_DIR BACKEND N
-    local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS
+    local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS UNDERLAY_MTU
     source "$case_dir/case.env"
     local l=l$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
     local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
@@ -183,7 +211,7 @@ run_case() { # CASE_DIR BACKEND N
     fail_all() {
         for a in $REMOTE_ADDRS; do result FAIL "$KIND" "$backend" "$(family_of "$a")" "$FIXTURE" "$1"; done
     }
-    if ! underlay_up "$l" "$r" "$LOCAL_EP" "$REMOTE_EP" 2>"$WORK/$N.ul.log"; then
+    if ! underlay_up "$l" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/$N.ul.log"; then
         fail_all "underlay: $(cat "$WORK/$N.ul.log")"; ok=0
     elif ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
         fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
@@ -216,6 +244,7 @@ run_case() { # CASE_DIR BACKEND N
                 result FAIL "$KIND" "$backend" "$fam" "$FIXTURE" "ping $a: $(echo "$out" | grep -v '^PING' | head -n 3)"
             fi
         done
+        mtu_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME" "$REMOTE_ADDRS"
         teardown_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME"
     fi
     # Keep the evidence of failures on the console.

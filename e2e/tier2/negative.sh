@@ -88,7 +88,25 @@ CONF
     ip netns del "$l"; ip netns del "$r"
 }
 
+neg_gre_mtu_too_big() {
+    local l=neg5l r=neg5r out
+    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    # (variables via ip's environment: busybox env would exec busybox's own sh and ip)
+    out=$({ LOCAL=198.51.100.10 REMOTE=203.0.113.20 ADDR=172.31.95.1/30 ip netns exec "$l" sh "$NEG/gre-mtu-too-big.up.sh" &&
+        LOCAL=203.0.113.20 REMOTE=198.51.100.10 ADDR=172.31.95.2/30 ip netns exec "$r" sh "$NEG/gre-mtu-too-big.up.sh"; } 2>&1) || {
+        neg_result FAIL ip gre-mtu-too-big "setting up the twin failed: $out"; return; }
+    settle "$l" neg-gre 172.31.95.1/30
+    # the same DF ping mtu_check uses: it must fail when the MTU is wrong
+    if out=$(ip netns exec "$l" ping -c 1 -w "$NEG_PING_DEADLINE" -M do -s 1472 172.31.95.2 2>&1); then
+        neg_result FAIL ip gre-mtu-too-big "a 1500-byte DF packet crossed a GRE tunnel over a 1500 underlay"
+    else
+        neg_result PASS ip gre-mtu-too-big "$(echo "$out" | grep -v '^PING' | head -n 1)"
+    fi
+    ip netns del "$l"; ip netns del "$r"
+}
+
 neg_ip6gre_ipv4
+neg_gre_mtu_too_big
 neg_networkd_not_independent
 neg_vxlan_vni_mismatch
 neg_wg_wrong_key
