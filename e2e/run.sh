@@ -29,6 +29,7 @@ case $what in tier1 | tier2 | all) ;; *) die "usage: $0 [tier1|tier2|all]" ;; es
 cleanup() {
     local ns
     for ns in $(ip netns list 2>/dev/null | awk '/^e2e-/ {print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
+    rm -rf /run/peergen-e2e   # the test keys (the VM has its own copy)
 }
 trap cleanup EXIT
 

@@ -12,6 +12,35 @@ result() { # STATUS TIER KIND BACKEND CHECK FIXTURE [MESSAGE...]
     echo "$1 $3 $4 $5 $6$msg"
 }
 
+# One row per fixture, one column per backend: "ok 12/12", "FAIL 11/12", "n/a" or "-".
+write_matrix() {
+    awk '
+        $2 == "tier0" || $2 == "tier1" || $2 == "tier2" {
+            if ($3 == "negative") next
+            key = $6 SUBSEP $4; fixtures[$6] = 1
+            if ($1 == "NA") na[key] = 1
+            else { total[key]++; if ($1 == "PASS") pass[key]++ }
+        }
+        END {
+            n = split("ip wg-quick networkd netplan", b, " ")
+            print "| fixture | ip | wg-quick | networkd | netplan |"
+            print "|---|---|---|---|---|"
+            m = 0; for (f in fixtures) list[++m] = f
+            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
+            for (i = 1; i <= m; i++) {
+                f = list[i]; row = "| " f " |"
+                for (j = 1; j <= n; j++) {
+                    key = f SUBSEP b[j]
+                    if (key in na) cell = "n/a"
+                    else if (!(key in total)) cell = "-"
+                    else cell = (pass[key] == total[key] ? "ok " : "**FAIL** ") pass[key] + 0 "/" total[key]
+                    row = row " " cell " |"
+                }
+                print row
+            }
+        }' "$RESULTS_TXT"
+}
+
 # results.md: counts per tier, then every line; returns non-zero if anything failed.
 write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
     local md=$OUT_DIR/results.md pass fail na
@@ -21,7 +50,7 @@ write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
     {
         echo "# peergen end-to-end results"
         echo
-        echo "peergen $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC'), kernel in VM: ${KERNEL_VERSION:-n/a}"
+        echo "peergen $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC'), kernel in VM: $(cat "$OUT_DIR/tier2/kernel-version" 2>/dev/null || echo 'not booted')"
         echo
         echo "| tier | pass | fail | n/a | wall time |"
         echo "|---|---|---|---|---|"
@@ -33,6 +62,12 @@ write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
             echo "| $label | $(grep -c "^PASS tier$t " "$RESULTS_TXT") | $(grep -c "^FAIL tier$t " "$RESULTS_TXT") | $(grep -c "^NA tier$t " "$RESULTS_TXT") | $time |"
         done
         echo "| **all** | **$pass** | **$fail** | **$na** | |"
+        echo
+        echo "## Fixture × backend (checks passed / run, both tiers; n/a = refused by design)"
+        echo
+        write_matrix
+        echo
+        echo "## Every check"
         echo
         echo "| result | tier | kind | backend | check | fixture | message |"
         echo "|---|---|---|---|---|---|---|"

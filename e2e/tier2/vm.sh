@@ -15,6 +15,7 @@ rm -rf "$T2" && mkdir -p "$T2"
 
 fetch_kernel
 fetch_qemu
+echo "$KERNEL_VERSION" >"$T2/kernel-version"   # for the summary
 
 # The base image only changes with the host tools or the kernel: rebuild it when any of
 # them is newer than the cached image.
@@ -55,7 +56,8 @@ timeout "${E2E_VM_TIMEOUT:-900}" "$QEMU" "${QEMU_BIOS_ARGS[@]}" -accel tcg -cpu 
     </dev/null >"$T2/console.log" 2>&1 || rc=$?
 ((rc == 0)) || log "qemu exited $rc (see $T2/console.log)"
 
-grep -E '^(PASS|FAIL) ' "$T2/results.txt" >"$RESULTS" || true
+# the serial line discipline turns \n into \r\n
+tr -d '\r' <"$T2/results.txt" | grep -E '^(PASS|FAIL) ' >"$RESULTS" || true
 if ! grep -q '^E2E-DONE' "$T2/results.txt"; then
     echo "FAIL tier2 vm boot - the guest did not finish (qemu exit $rc); tail of console: $(tail -n 5 "$T2/console.log" | tr -d '\r' | tr '\n' ' ')" >>"$RESULTS"
 fi
