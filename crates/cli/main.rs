@@ -10,6 +10,7 @@ mod inputs;
 mod load;
 mod manifest;
 mod output;
+mod parallel;
 mod present;
 mod stdout;
 mod write;

@@ -8,17 +8,19 @@
 
 use std::os::unix::fs::PermissionsExt as _;
 
-use camino::Utf8Path;
+use std::collections::{HashMap, HashSet};
+
+use camino::{Utf8Path, Utf8PathBuf};
 use peergen_render::RenderedFile;
 
 use crate::exit::Exit;
 use crate::manifest::{self, Plan, Produced, MANIFEST};
 use crate::present;
-use crate::write::{write_atomic, Overwrite};
+use crate::write::{write_atomic, Durability, Overwrite};
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
-pub fn print(files: &[RenderedFile]) -> Exit {
-    for (i, file) in files.iter().enumerate() {
+pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
+    for (i, file) in files.enumerate() {
         let sep = if i == 0 { "" } else { "\n" };
         crate::out!(
             "{sep}==> {} (mode {:04o}) <==\n{}",
@@ -45,39 +47,49 @@ pub fn write(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan, prune: bool
         keep.extend(plan.orphan_entries.iter().cloned());
     }
     let manifest = manifest::file(produced, &keep);
-    let (mut written, mut unchanged) = (0usize, 0usize);
-    for file in produced
-        .iter()
-        .map(|p| p.file)
-        .chain(std::iter::once(&manifest))
-    {
-        let path = dir.join(&file.path);
-        if current(&path).is_some_and(|(text, mode)| text == file.contents && mode == file.mode) {
-            if file.path != MANIFEST {
-                unchanged += 1;
-            }
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            if let Err(err) = std::fs::create_dir_all(parent) {
-                present::error(&format!("cannot create {parent}: {err}"));
-                return Exit::CantCreate;
-            }
-        }
-        if let Err(err) = write_atomic(
-            path.as_std_path(),
+    let files: Vec<&RenderedFile> = produced.iter().map(|p| p.file).collect();
+    let (stale, unchanged) = match stale_files(dir, &files) {
+        Ok(split) => split,
+        Err(exit) => return exit,
+    };
+    // Independent files: written on every core. The manifest goes last, once the files
+    // it lists are in place.
+    let failures = crate::parallel::map(&stale, |file| {
+        write_atomic(
+            dir.join(&file.path).as_std_path(),
             file.contents.as_bytes(),
             file.mode,
             Overwrite::Replace,
+            Durability::Atomic,
+        )
+        .err()
+        .map(|err| format!("cannot write {}: {err}", dir.join(&file.path)))
+    });
+    if let Some(message) = failures.into_iter().flatten().next() {
+        present::error(&message);
+        return Exit::IoError;
+    }
+    let manifest_path = dir.join(MANIFEST);
+    if !current(&manifest_path)
+        .is_some_and(|(text, mode)| text == manifest.contents && mode == manifest.mode)
+    {
+        if let Err(err) = write_atomic(
+            manifest_path.as_std_path(),
+            manifest.contents.as_bytes(),
+            manifest.mode,
+            Overwrite::Replace,
+            Durability::Atomic,
         ) {
-            present::error(&format!("cannot write {path}: {err}"));
+            present::error(&format!("cannot write {manifest_path}: {err}"));
             return Exit::IoError;
         }
-        if file.path != MANIFEST {
-            written += 1;
-            crate::outln!("wrote {path}");
-        }
     }
+    let mut report = String::new();
+    for file in &stale {
+        report.push_str(&format!("wrote {}\n", dir.join(&file.path)));
+    }
+    crate::out!("{report}");
+    let written = stale.len();
     let mut removed = 0usize;
     for orphan in &plan.orphans {
         let path = dir.join(orphan);
@@ -98,6 +110,48 @@ pub fn write(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan, prune: bool
     }
     crate::outln!("{written} written, {unchanged} unchanged, {removed} removed in {dir}");
     Exit::Ok
+}
+
+/// Splits `files` into those whose bytes or mode differ from `dir` and the number that
+/// are already right, creating missing folders on the way. Each folder is listed once
+/// instead of probing every file, which matters with thousands of files.
+fn stale_files<'a>(
+    dir: &Utf8Path,
+    files: &[&'a RenderedFile],
+) -> Result<(Vec<&'a RenderedFile>, usize), Exit> {
+    let mut present_in: HashMap<Utf8PathBuf, HashSet<String>> = HashMap::new();
+    let mut stale = Vec::with_capacity(files.len());
+    let mut unchanged = 0usize;
+    for file in files {
+        let path = dir.join(&file.path);
+        let parent = path.parent().unwrap_or(dir).to_owned();
+        if !present_in.contains_key(&parent) {
+            let names = match parent.read_dir_utf8() {
+                Ok(entries) => entries
+                    .filter_map(|e| e.ok().map(|e| e.file_name().to_owned()))
+                    .collect(),
+                Err(_) => {
+                    if let Err(err) = std::fs::create_dir_all(&parent) {
+                        present::error(&format!("cannot create {parent}: {err}"));
+                        return Err(Exit::CantCreate);
+                    }
+                    HashSet::new()
+                }
+            };
+            present_in.insert(parent.clone(), names);
+        }
+        let exists = path
+            .file_name()
+            .is_some_and(|name| present_in[&parent].contains(name));
+        if exists
+            && current(&path).is_some_and(|(text, mode)| text == file.contents && mode == file.mode)
+        {
+            unchanged += 1;
+        } else {
+            stale.push(*file);
+        }
+    }
+    Ok((stale, unchanged))
 }
 
 /// Compares each file (and the manifest) with what is in `dir`; prints a unified diff per

@@ -15,7 +15,7 @@ use peergen_core::{validate, Mtu, SourceFile, TunnelKind};
 use crate::args::InitArgs;
 use crate::exit::Exit;
 use crate::present;
-use crate::write::{write_atomic, Overwrite};
+use crate::write::{write_atomic, Durability, Overwrite};
 
 /// Peer files hold no secret (keys are referenced by path).
 const PEER_FILE_MODE: u32 = 0o644;
@@ -58,6 +58,7 @@ fn write_peer_file(path: &Utf8Path, text: &str, force: bool) -> Result<(), Exit>
         text.as_bytes(),
         PEER_FILE_MODE,
         overwrite,
+        Durability::Synced,
     )
     .map_err(|err| {
         if err.kind() == io::ErrorKind::AlreadyExists {

@@ -7,7 +7,7 @@ use peergen_core::keys::{PresharedKey, PrivateKey};
 
 use crate::exit::Exit;
 use crate::present;
-use crate::write::{write_atomic, Overwrite};
+use crate::write::{write_atomic, Durability, Overwrite};
 
 /// Key files: readable by their owner only.
 const KEY_MODE: u32 = 0o600;
@@ -19,7 +19,7 @@ fn write_key(path: &Utf8Path, base64: &str, force: bool) -> Result<(), Exit> {
         Overwrite::Refuse
     };
     let contents = format!("{base64}\n");
-    write_atomic(path.as_std_path(), contents.as_bytes(), KEY_MODE, overwrite).map_err(|err| {
+    write_atomic(path.as_std_path(), contents.as_bytes(), KEY_MODE, overwrite, Durability::Synced).map_err(|err| {
         if err.kind() == io::ErrorKind::AlreadyExists {
             present::error(&format!("{path} already exists; not replacing a key (use --force to replace it, the old key is then lost)"));
             Exit::CantCreate

@@ -10,7 +10,7 @@ use clap_mangen::Man;
 use crate::args::Args;
 use crate::exit::Exit;
 use crate::present;
-use crate::write::{write_atomic, Overwrite};
+use crate::write::{write_atomic, Durability, Overwrite};
 
 /// Man pages are documentation: readable by everyone.
 const MAN_MODE: u32 = 0o644;
@@ -37,7 +37,13 @@ pub fn run(out: Option<&Utf8Path>) -> Exit {
     }
     for (name, page) in &pages {
         let path = dir.join(name);
-        if let Err(err) = write_atomic(path.as_std_path(), page, MAN_MODE, Overwrite::Replace) {
+        if let Err(err) = write_atomic(
+            path.as_std_path(),
+            page,
+            MAN_MODE,
+            Overwrite::Replace,
+            Durability::Atomic,
+        ) {
             present::error(&format!("{path}: cannot write the man page: {err}"));
             return Exit::CantCreate;
         }

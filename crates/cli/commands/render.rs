@@ -1,11 +1,11 @@
 //! `peergen render`: validate everything, render everything, then print, write or check.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_core::site::Site;
 use peergen_core::{Side, TunnelKind};
-use peergen_render::{Backend, RenderOptions, RenderedFile, Renderer, TemplateSource};
+use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
@@ -87,9 +87,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     // With several backends, wg-quick simply does not apply to non-WireGuard peers.
     let skip_wg_quick_for_others = backends.len() > 1;
     let mut skipped = 0usize;
-    // Render everything in memory first: one failure means nothing is written.
-    let mut files: BTreeMap<Utf8PathBuf, (RenderedFile, Backend, &Utf8Path)> = BTreeMap::new();
-    let mut failed = false;
+    let mut jobs: Vec<(&load::Loaded, Backend)> = Vec::with_capacity(loaded.len() * backends.len());
     for l in &loaded {
         for &backend in &backends {
             if backend == Backend::WgQuick
@@ -97,27 +95,41 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                 && l.peer.kind() != TunnelKind::Wireguard
             {
                 skipped += 1;
-                continue;
+            } else {
+                jobs.push((l, backend));
             }
-            match renderer.render(&l.peer, backend, side) {
-                Ok(rendered) => {
-                    for file in rendered {
-                        if let Some((_, _, other)) = files.get(&file.path) {
-                            present::error(&format!(
-                                "{other} and {} both render {}; give the peers different names",
-                                l.source.path(),
-                                file.path
-                            ));
-                            failed = true;
-                            continue;
-                        }
-                        files.insert(file.path.clone(), (file, backend, l.peer.source.as_path()));
+        }
+    }
+    // Render everything in memory first: one failure means nothing is written.
+    let results = crate::parallel::map(&jobs, |&(l, backend)| {
+        renderer.render(&l.peer, backend, side)
+    });
+    let mut produced: Vec<Produced<'_>> = Vec::with_capacity(results.len() * 2);
+    let mut owners: HashMap<&str, &Utf8Path> = HashMap::with_capacity(results.len() * 2);
+    let mut failed = false;
+    for (&(l, backend), result) in jobs.iter().zip(&results) {
+        match result {
+            Ok(rendered) => {
+                for file in rendered {
+                    if let Some(other) = owners.insert(file.path.as_str(), l.source.path()) {
+                        present::error(&format!(
+                            "{other} and {} both render {}; give the peers different names",
+                            l.source.path(),
+                            file.path
+                        ));
+                        failed = true;
+                        continue;
                     }
+                    produced.push(Produced {
+                        file,
+                        backend,
+                        source: &l.peer.source,
+                    });
                 }
-                Err(err) => {
-                    present::error(&format!("{}: {err}", l.source.path()));
-                    failed = true;
-                }
+            }
+            Err(err) => {
+                present::error(&format!("{}: {err}", l.source.path()));
+                failed = true;
             }
         }
     }
@@ -127,17 +139,10 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     if skipped > 0 {
         eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
     }
-    let produced: Vec<Produced<'_>> = files
-        .values()
-        .map(|(file, backend, source)| Produced {
-            file,
-            backend: *backend,
-            source,
-        })
-        .collect();
+    // Output order is the order of install paths, whatever order the peers came in.
+    produced.sort_unstable_by(|a, b| a.file.path.as_str().cmp(b.file.path.as_str()));
     let Some(dir) = &out else {
-        let files: Vec<RenderedFile> = produced.iter().map(|p| p.file.clone()).collect();
-        return Ok(output::print(&files));
+        return Ok(output::print(produced.iter().map(|p| p.file)));
     };
     // Peer files are named relative to the site file's folder (or the working folder).
     let base = site

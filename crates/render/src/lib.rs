@@ -149,11 +149,13 @@ impl Renderer {
             template: template.to_owned(),
             source,
         };
-        let contents = self
+        let mut contents = self
             .env
             .get_template(template)
             .and_then(|t| t.render(ctx))
             .map_err(error)?;
+        // Thousands of files are held until all have rendered: keep only what they use.
+        contents.shrink_to_fit();
         Ok(RenderedFile {
             path: Utf8PathBuf::from(path),
             mode,
