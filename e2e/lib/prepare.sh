@@ -6,7 +6,8 @@
 BACKENDS=(ip wg-quick networkd netplan)
 
 build_peergen() {
-    if [[ -n ${PEERGEN_BIN:-} ]]; then PEERGEN=$PEERGEN_BIN; return; fi
+    # absolute: rendering runs from inside each case folder
+    if [[ -n ${PEERGEN_BIN:-} ]]; then PEERGEN=$(realpath "$PEERGEN_BIN"); return; fi
     log "cargo build --release"
     (cd "$REPO_DIR" && cargo build --release --quiet) || die "cargo build --release failed"
     [[ -x $PEERGEN ]] || die "no $PEERGEN after the build"
@@ -49,7 +50,7 @@ prepare_cases() {
                 (cd "$fixture" && "$PEERGEN" render --backend "$backend" --side "$side" \
                     --out "$backend/$side" peer.toml) >"$fixture/$backend.$side.render.log" 2>&1 || rc=$?
                 if ((rc != 0)); then
-                    rm -rf "$fixture/$backend"
+                    rm -rf "${fixture:?}/$backend"
                     if expected_refusal "$name" "$backend" && grep -q 'cannot render this peer' "$fixture/$backend.$side.render.log"; then
                         result NA 0 "$kind" "$backend" render "$name" "$(grep -m1 'cannot render' "$fixture/$backend.$side.render.log" | sed 's/.*cannot render this peer: //')"
                     else

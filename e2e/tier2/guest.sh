@@ -159,7 +159,7 @@ apply_side() { # BACKEND NS DIR LOG
 # full-size packet with fragmentation forbidden must cross the underlay (a too-large MTU
 # makes GRE-family tunnels answer "Frag needed"/"Packet too big" instead).
 mtu_check() { # KIND BACKEND FIXTURE NS DIR IFNAME "REMOTE_ADDRS"
-    local kind=$1 backend=$2 fixture=$3 ns=$4 dir=$5 ifname=$6 claimed actual a target="" size out
+    local kind=$1 backend=$2 fixture=$3 ns=$4 dir=$5 ifname=$6 remote_addrs=$7 claimed actual a target="" size out
     claimed=$(grep -rhoE -m1 '^# MTU [0-9]+' "$dir" 2>/dev/null | head -n1 | awk '{print $3}')
     [[ -z $claimed ]] && claimed=$(grep -rhoE -m1 '(MTUBytes=|MTU = |mtu:? )[0-9]+' "$dir" | head -n1 | grep -oE '[0-9]+$')
     actual=$(ip -n "$ns" link show dev "$ifname" | grep -oE 'mtu [0-9]+' | awk '{print $2}')
@@ -168,7 +168,7 @@ mtu_check() { # KIND BACKEND FIXTURE NS DIR IFNAME "REMOTE_ADDRS"
     elif [[ $claimed != "$actual" ]]; then
         result FAIL "$kind" "$backend" mtu "$fixture" "rendered files say MTU $claimed, the link has $actual"; return
     fi
-    for a in $REMOTE_ADDRS; do  # prefer IPv4 (28 bytes of headers), else global IPv6 (48)
+    for a in $remote_addrs; do  # prefer IPv4 (28 bytes of headers), else global IPv6 (48)
         a=${a%/*}
         case $(family_of "$a") in
         ipv4) target=$a; size=$((actual - 28)); break ;;
@@ -176,7 +176,7 @@ mtu_check() { # KIND BACKEND FIXTURE NS DIR IFNAME "REMOTE_ADDRS"
         esac
     done
     [[ -z $target ]] && { result PASS "$kind" "$backend" mtu "$fixture" "link MTU $actual (no global address for a DF ping)"; return; }
-    if out=$(ip netns exec "$ns" ping -c 1 -w "$PING_DEADLINE" -M do -s "$size" "$target" 2>&1); then
+    if out=$(ip netns exec "$ns" ping -c 1 -w "$PING_DEADLINE" -M "do" -s "$size" "$target" 2>&1); then
         result PASS "$kind" "$backend" mtu "$fixture"
     else
         result FAIL "$kind" "$backend" mtu "$fixture" "MTU $actual: ping -M do -s $size $target: $(echo "$out" | grep -v '^PING' | head -n 2)"

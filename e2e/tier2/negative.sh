@@ -97,7 +97,7 @@ neg_gre_mtu_too_big() {
         neg_result FAIL ip gre-mtu-too-big "setting up the twin failed: $out"; return; }
     settle "$l" neg-gre 172.31.95.1/30
     # the same DF ping mtu_check uses: it must fail when the MTU is wrong
-    if out=$(ip netns exec "$l" ping -c 1 -w "$NEG_PING_DEADLINE" -M do -s 1472 172.31.95.2 2>&1); then
+    if out=$(ip netns exec "$l" ping -c 1 -w "$NEG_PING_DEADLINE" -M "do" -s 1472 172.31.95.2 2>&1); then
         neg_result FAIL ip gre-mtu-too-big "a 1500-byte DF packet crossed a GRE tunnel over a 1500 underlay"
     else
         neg_result PASS ip gre-mtu-too-big "$(echo "$out" | grep -v '^PING' | head -n 1)"
