@@ -9,6 +9,7 @@
 use std::os::unix::fs::PermissionsExt as _;
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_render::RenderedFile;
@@ -20,16 +21,31 @@ use crate::write::{write_atomic, Durability, Overwrite};
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
 pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
+    // One buffered stream: stdout is line-buffered, which would mean a write(2) per line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     for (i, file) in files.enumerate() {
         let sep = if i == 0 { "" } else { "\n" };
-        crate::out!(
+        let result = write!(
+            out,
             "{sep}==> {} (mode {:04o}) <==\n{}",
-            file.path,
-            file.mode,
-            file.contents
+            file.path, file.mode, file.contents
         );
+        if let Err(err) = result {
+            return stdout_failed(&err);
+        }
     }
-    Exit::Ok
+    match out.flush() {
+        Ok(()) => Exit::Ok,
+        Err(err) => stdout_failed(&err),
+    }
+}
+
+/// A closed pipe (`| head`) ends quietly; other errors are reported.
+fn stdout_failed(err: &std::io::Error) -> Exit {
+    if err.kind() != std::io::ErrorKind::BrokenPipe {
+        present::error(&format!("cannot write to stdout: {err}"));
+    }
+    Exit::IoError
 }
 
 fn current(path: &Utf8Path) -> Option<(String, u32)> {

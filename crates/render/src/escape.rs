@@ -63,7 +63,15 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
             "a template printed an undefined or none value",
         ));
     }
-    let text = value.to_string();
+    // Strings are borrowed, not copied: this runs for every value of every file.
+    let owned;
+    let text: &str = match value.as_str() {
+        Some(text) => text,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
+    };
     let mode = state.auto_escape();
     if let AutoEscape::Custom("ini") = mode {
         if text.chars().any(|c| c.is_control()) {
@@ -73,13 +81,18 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
             ));
         }
     }
-    let escaped = match mode {
-        _ if value.is_safe() && !matches!(mode, AutoEscape::Custom("ini")) => text,
-        AutoEscape::Custom("sh") => shell_quote(&text),
-        AutoEscape::Custom("yaml") if value.kind() == ValueKind::String => yaml_quote(&text),
-        _ => text,
+    let result = match mode {
+        _ if value.is_safe() && !matches!(mode, AutoEscape::Custom("ini")) => out.write_str(text),
+        AutoEscape::Custom("sh") if !text.is_empty() && text.chars().all(is_shell_literal) => {
+            out.write_str(text)
+        }
+        AutoEscape::Custom("sh") => out.write_str(&shell_quote(text)),
+        AutoEscape::Custom("yaml") if value.kind() == ValueKind::String => {
+            out.write_str(&yaml_quote(text))
+        }
+        _ => out.write_str(text),
     };
-    out.write_str(&escaped).map_err(Error::from)
+    result.map_err(Error::from)
 }
 
 /// The `comment` filter: text for a comment line, written as it is in every format.
