@@ -1,7 +1,7 @@
 //! Context of `templates/netplan/tunnel.yaml.j2` (netplan 0.106).
 
 use peergen_core::peer::EncapLimit;
-use peergen_core::{Peer, Tunnel};
+use peergen_core::{Peer, PrivateKeySource, Tunnel};
 use serde::Serialize;
 
 use super::common::{endpoint_text, header, routes, wireguard, Route, WireguardInterface};
@@ -56,6 +56,18 @@ impl NetplanContext {
                     a.peer.map(|p| p.to_string()).unwrap_or_default()
                 ),
                 "use --backend networkd or ip, or give both ends addresses in one subnet (/31, /127 or /64)",
+            ));
+        }
+        let inline_key = peer
+            .local
+            .wireguard
+            .as_ref()
+            .is_some_and(|w| matches!(w.private_key, PrivateKeySource::Inline(_)));
+        if inline_key {
+            // netplan copies an inline key into a world-readable .netdev (CVE-2022-4968).
+            return Err(unsupported(
+                "the private key is inline, and netplan 0.106 writes it into a world-readable (0644) generated .netdev".to_owned(),
+                "use private-key-file (netplan then references the file), or --backend networkd, which writes the .netdev 0640",
             ));
         }
         if let Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) = &peer.tunnel {
