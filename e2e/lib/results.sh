@@ -72,7 +72,7 @@ write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
         echo "| result | tier | kind | backend | check | fixture | message |"
         echo "|---|---|---|---|---|---|---|"
         # failures first: they are what a reader came for
-        { grep '^FAIL ' "$RESULTS_TXT"; grep -v '^FAIL ' "$RESULTS_TXT"; } | while read -r st tier kind backend check fixture msg; do
+        { grep '^FAIL ' "$RESULTS_TXT" || true; grep -v '^FAIL ' "$RESULTS_TXT" || true; } | while read -r st tier kind backend check fixture msg; do
             msg=${msg//|/\\|}
             echo "| $st | ${tier#tier} | $kind | $backend | $check | $fixture | $msg |"
         done
