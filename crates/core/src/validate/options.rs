@@ -83,16 +83,21 @@ fn gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawGre>>) -> GreOptio
     let Some(raw) = raw.map(|r| r.get_ref()) else {
         return GreOptions::default();
     };
-    GreOptions {
-        key: raw
-            .key
-            .as_ref()
-            .and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
-        ttl: raw
-            .ttl
-            .as_ref()
-            .and_then(|t| ttl(ck, &format!("{table}.ttl"), t)),
-    }
+    let (key, ttl) = key_and_ttl(ck, table, raw.key.as_ref(), raw.ttl.as_ref());
+    GreOptions { key, ttl }
+}
+
+/// `key` and `ttl`, shared by every GRE table.
+fn key_and_ttl(
+    ck: &mut Checker,
+    table: &str,
+    key: Option<&Int>,
+    hops: Option<&Int>,
+) -> (Option<u32>, Option<u8>) {
+    (
+        key.and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
+        hops.and_then(|t| ttl(ck, &format!("{table}.ttl"), t)),
+    )
 }
 
 fn ip6gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawIp6Gre>>) -> Ip6GreOptions {
@@ -122,15 +127,10 @@ fn ip6gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawIp6Gre>>) -> Ip
             }
         },
     };
+    let (key, ttl) = key_and_ttl(ck, table, raw.key.as_ref(), raw.ttl.as_ref());
     Ip6GreOptions {
-        key: raw
-            .key
-            .as_ref()
-            .and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
-        ttl: raw
-            .ttl
-            .as_ref()
-            .and_then(|t| ttl(ck, &format!("{table}.ttl"), t)),
+        key,
+        ttl,
         encap_limit,
     }
 }
