@@ -23,6 +23,11 @@ snapshots:
 e2e tier="all":
     bash e2e/run.sh {{tier}}
 
+# Performance benchmark: 2,000 and 10,000 synthetic peers, netplan's generator, one peer
+# (needs hyperfine, GNU time, netplan.io); results in bench/out/results.md.
+bench:
+    bash bench/run.sh
+
 # Render the bundled example.
 example:
     cargo run --release -- render --backend networkd fixtures/valid/wireguard-bgp.toml

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# peergen's performance benchmark (a benchmark, not a test: it reports, it never gates CI).
+#
+#   bash bench/run.sh            # or: just bench
+#
+# Builds the release binary, generates synthetic peers into a temporary directory (never
+# inside the repository), and measures:
+#   1. 2,000 tunnels (1,000 GRE + 1,000 WireGuard) rendered to systemd-networkd files,
+#      against netplan's own generator turning the same 2,000 tunnels (YAML) into networkd
+#      files, in the same run, on the same filesystem: peergen must be faster.
+#   2. 10,000 peers rendered for all four backends: under 1 s wall, peak RSS under 100 MiB.
+#   3. One `peergen render` of one peer: under 5 ms.
+# and writes the results table to bench/out/results.md (git-ignored).
+#
+# Environment:
+#   BENCH_RUNS        hyperfine runs for the large targets (default 10)
+#   BENCH_SMALL_RUNS  hyperfine runs for the one-peer target (default 200)
+#   BENCH_DIR         where to generate peers and write output (default: a new directory
+#                     under ${TMPDIR:-/var/tmp}, removed afterwards; /var/tmp because /tmp
+#                     may be tmpfs, and rendered files normally land on a disk)
+#   BENCH_KEEP=1      keep that directory
+#
+# Needs: cargo, python3, hyperfine, GNU time (/usr/bin/time), xargs, and netplan's generator
+# (/usr/libexec/netplan/generate, package netplan.io) for target 1.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO=$PWD
+RESULTS_DIR=$REPO/bench/out
+RUNS=${BENCH_RUNS:-10}
+SMALL_RUNS=${BENCH_SMALL_RUNS:-200}
+NETPLAN_GENERATE=${NETPLAN_GENERATE:-/usr/libexec/netplan/generate}
+GNU_TIME=/usr/bin/time
+
+missing=()
+command -v hyperfine >/dev/null || missing+=("hyperfine (apt-get install -y hyperfine)")
+[ -x "$GNU_TIME" ] || missing+=("GNU time at /usr/bin/time (apt-get install -y time)")
+command -v python3 >/dev/null || missing+=("python3")
+[ -x "$NETPLAN_GENERATE" ] || missing+=("netplan's generator $NETPLAN_GENERATE (apt-get install -y netplan.io)")
+if [ ${#missing[@]} -gt 0 ]; then
+    printf 'bench: missing %s\n' "${missing[@]}" >&2
+    exit 2
+fi
+
+echo "bench: cargo build --release" >&2
+cargo build --release --quiet
+PEERGEN=${CARGO_TARGET_DIR:-$REPO/target}/release/peergen
+
+if [ -n "${BENCH_DIR:-}" ]; then
+    WORK=$BENCH_DIR
+    mkdir -p "$WORK"
+else
+    WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/peergen-bench.XXXXXX")
+fi
+SHM=""
+cleanup() {
+    if [ -n "$SHM" ]; then rm -rf "$SHM"; fi
+    if [ -z "${BENCH_KEEP:-}" ] && [ -z "${BENCH_DIR:-}" ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+mkdir -p "$RESULTS_DIR"
+cd "$WORK"
+echo "bench: working in $WORK" >&2
+
+# Synthetic peers (deterministic). Relative paths keep the argument lists short.
+python3 "$REPO/bench/gen-peers.py" --out t1 --gre 1000 --wireguard 1000 --netplan
+python3 "$REPO/bench/gen-peers.py" --out t2 --gre 5000 --wireguard 5000
+for list in t1/*.list t2/*.list; do sed -i 's|^t[12]/||' "$list"; done
+
+# All paths in ONE peergen invocation: -n huge with -x makes xargs fail rather than split.
+ARGMAX=$(($(getconf ARG_MAX) - 65536))
+XARGS="xargs -x -n 1000000 -s $ARGMAX"
+
+# The one-peer target uses a copy of the bundled fixture.
+cp "$REPO/fixtures/valid/wireguard-bgp.toml" one.toml
+
+# Does a multi-backend run tolerate wg-quick for non-WireGuard peers?
+first_other=$(head -n1 t2/peers-other.list)
+if (cd t2 && "$PEERGEN" render --backend wg-quick,networkd,netplan,ip "$first_other" >/dev/null 2>&1); then
+    T2_MODE="one run: --backend wg-quick,networkd,netplan,ip over all 10,000 peers"
+    cat >t2/render-all.sh <<EOF
+#!/bin/sh
+set -e
+cd "\$(dirname "\$0")"
+# \$1: output directory; empty: print to stdout.
+if [ -n "\$1" ]; then set -- --out "\$1"; else set --; fi
+$XARGS -a peers.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip "\$@"
+EOF
+else
+    T2_MODE="two runs (this CLI rejects wg-quick for non-WireGuard peers): 5,000 WireGuard peers with --backend wg-quick,networkd,netplan,ip, then 5,000 GRE peers with --backend networkd,netplan,ip"
+    cat >t2/render-all.sh <<EOF
+#!/bin/sh
+set -e
+cd "\$(dirname "\$0")"
+# \$1: output directory; empty: print to stdout.
+if [ -n "\$1" ]; then set -- --out "\$1"; else set --; fi
+$XARGS -a peers-wireguard.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip "\$@"
+$XARGS -a peers-other.list "$PEERGEN" render --backend networkd,netplan,ip "\$@"
+EOF
+fi
+chmod +x t2/render-all.sh
+echo "bench: target 2 mode: $T2_MODE" >&2
+
+# A fresh output directory for every run, and nothing dirty left in the page cache, so
+# every run (peergen's and netplan's alike) starts from the same state.
+fresh() { printf 'sh -c "rm -rf %s; sync"' "$*"; }
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Sanity check, once, outside the timings: both sides produce 2 files per tunnel.
+rm -rf t1/out t1/netplan-root/run
+(cd t1 && $XARGS -a peers.list "$PEERGEN" render --backend networkd --out out >/dev/null)
+"$NETPLAN_GENERATE" --root-dir t1/netplan-root
+t1_peergen_files=$(find t1/out/systemd/network -type f | wc -l)
+t1_netplan_files=$(find t1/netplan-root/run/systemd/network -type f | wc -l)
+if [ "$t1_peergen_files" != 4000 ] || [ "$t1_netplan_files" != 4000 ]; then
+    echo "bench: expected 4000 networkd files from each, got peergen $t1_peergen_files, netplan $t1_netplan_files" >&2
+    exit 1
+fi
+
+echo "bench: target 1 (2,000 tunnels to networkd: peergen vs netplan generate, interleaved)" >&2
+# Interleaved (netplan, peergen, netplan, peergen, ...): this machine's disk speed drifts,
+# and a comparison must not depend on which command ran during the slow minute.
+python3 "$REPO/bench/interleave.py" --warmup 2 --runs "$RUNS" \
+    --prepare "rm -rf t1/out t1/netplan-root/run; sync" \
+    --export-json "$RESULTS_DIR/t1.json" \
+    "netplan generate" "$NETPLAN_GENERATE --root-dir t1/netplan-root" \
+    "peergen networkd --out" "cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out"
+
+# For context (no target): the same comparison on tmpfs, where fsync and the disk cost
+# nothing; rendering alone (stdout); and peergen re-rendering into an up-to-date folder
+# (the config-repo case: nothing changed, nothing is written).
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    SHM=$(mktemp -d /dev/shm/peergen-bench.XXXXXX)
+    cp -a t1 "$SHM/t1"
+    python3 "$REPO/bench/interleave.py" --warmup 2 --runs "$RUNS" \
+        --prepare "rm -rf $SHM/t1/out $SHM/t1/netplan-root/run" \
+        --export-json "$RESULTS_DIR/t1-tmpfs.json" \
+        "netplan generate (tmpfs)" "$NETPLAN_GENERATE --root-dir $SHM/t1/netplan-root" \
+        "peergen networkd --out (tmpfs)" "cd $SHM/t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out"
+fi
+hyperfine -N --style basic --warmup 2 --runs "$RUNS" \
+    --export-json "$RESULTS_DIR/t1-stdout.json" \
+    -n "peergen networkd stdout" "sh -c 'cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd >/dev/null'"
+rm -rf t1/out && (cd t1 && $XARGS -a peers.list "$PEERGEN" render --backend networkd --out out >/dev/null) && sync
+hyperfine -N --style basic --warmup 2 --runs "$RUNS" \
+    --export-json "$RESULTS_DIR/t1-uptodate.json" \
+    -n "peergen networkd --out, up to date" "sh -c 'cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out >/dev/null'"
+
+echo "bench: target 2 (10,000 peers x 4 backends)" >&2
+hyperfine -N --style basic --warmup 1 --runs "$RUNS" \
+    --prepare "$(fresh t2/out)" \
+    --export-json "$RESULTS_DIR/t2.json" \
+    -n "peergen 4 backends --out" "t2/render-all.sh out" \
+    -n "peergen 4 backends stdout" "sh -c 't2/render-all.sh \"\" >/dev/null'"
+# Peak memory: one more run under GNU time (ru_maxrss covers every process it waits for,
+# so with two peergen runs it is the larger of the two).
+rm -rf t2/out && sync
+"$GNU_TIME" -v -o t2/time-out.txt t2/render-all.sh out >/dev/null
+"$GNU_TIME" -v -o t2/time-stdout.txt sh -c 't2/render-all.sh "" >/dev/null'
+t2_files=$(find t2/out -type f ! -name .peergen-manifest | wc -l)
+rss_kib() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+wall_s() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1"; }
+T2_RSS_OUT=$(rss_kib t2/time-out.txt)
+T2_RSS_STDOUT=$(rss_kib t2/time-stdout.txt)
+T2_WALL_TIMEV=$(wall_s t2/time-out.txt)
+
+echo "bench: target 3 (one peer)" >&2
+hyperfine -N --style basic --warmup 20 --runs "$SMALL_RUNS" \
+    --prepare "rm -rf one-out" \
+    --export-json "$RESULTS_DIR/t3.json" \
+    -n "peergen render 1 peer stdout" "$PEERGEN render --backend networkd one.toml" \
+    -n "peergen render 1 peer --out" "$PEERGEN render --backend networkd --out one-out one.toml"
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+FS=$(df -T . | awk 'NR==2 {print $2}')
+
+# The table.
+export SHM RESULTS_DIR T2_MODE T2_RSS_OUT T2_RSS_STDOUT T2_WALL_TIMEV t1_peergen_files \
+    t1_netplan_files t2_files LOAD_BEFORE LOAD_AFTER FS WORK RUNS SMALL_RUNS
+export CPU="$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1) x $(nproc)"
+export KERNEL="$(uname -r)"
+export MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+export NETPLAN_VERSION="$(dpkg-query -W -f '${Version}' netplan.io 2>/dev/null || echo unknown)"
+export HYPERFINE_VERSION="$(hyperfine --version)"
+export COMMIT="$(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- crates Cargo.toml Cargo.lock templates 2>/dev/null || echo '+dirty')"
+export DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
+python3 "$REPO/bench/report.py" | tee "$RESULTS_DIR/results.md"
+echo "bench: wrote $RESULTS_DIR/results.md" >&2
