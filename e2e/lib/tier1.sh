@@ -1,5 +1,8 @@
 # Tier 1: the real parsers on the host, no VM (sourced; needs common.sh, results.sh, prepare.sh).
-#   netplan   netplan 0.106's generator accepts the YAML: exit 0, no WARNING
+#   netplan   netplan 0.106's generator accepts the YAML: exit 0, no WARNING; and the
+#             networkd files it generates agree key by key with peergen's own networkd
+#             output for the same peer and side (compare_networkd.py says what is
+#             normalised and why)
 #   wg-quick  wg-quick strip + wg setconf into a userspace wireguard-go device + the PostUp
 #             lines; wg showconf must hold the expected keys (proves the key-by-path design)
 #   networkd  systemd-networkd started as a parser in a throwaway netns logs nothing about
@@ -170,9 +173,41 @@ tier1_ip() {
     done
 }
 
+# netplan's networkd files vs peergen's networkd files, for every fixture and side
+# where both backends rendered.
+tier1_netplan_equivalence() {
+    local dir fixture side kind msg
+    for dir in "$OUT_DIR"/cases/*/netplan/*/root/run/systemd/network; do
+        [[ -d $dir ]] || continue
+        side=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$dir")")")")")
+        fixture=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$(dirname "$dir")")")")")")
+        kind=$(. "$OUT_DIR/cases/$fixture/case.env" && echo "$KIND")
+        local ours=$OUT_DIR/cases/$fixture/networkd/$side/systemd/network
+        if [[ ! -d $ours ]]; then
+            result FAIL 1 "$kind" netplan "same-as-networkd-$side" "$fixture" "no peergen networkd output to compare with"
+        elif msg=$(python3 "$E2E_DIR/lib/compare_networkd.py" "$dir" "$ours"); then
+            result PASS 1 "$kind" netplan "same-as-networkd-$side" "$fixture" "$msg"
+        else
+            result FAIL 1 "$kind" netplan "same-as-networkd-$side" "$fixture" "$msg"
+        fi
+    done
+    # Negative twin: the comparison must see a real difference (gretap's netplan output
+    # against gre's networkd output differ in kind, endpoints, key and MTU).
+    local a=$OUT_DIR/cases/gretap/netplan/local/root/run/systemd/network
+    local b=$OUT_DIR/cases/gre-dualstack/networkd/local/systemd/network
+    if [[ -d $a && -d $b ]]; then
+        if msg=$(python3 "$E2E_DIR/lib/compare_networkd.py" "$a" "$b"); then
+            result FAIL 1 negative netplan same-as-networkd-twin gretap-vs-gre "the comparison saw no difference: $msg"
+        else
+            result PASS 1 negative netplan same-as-networkd-twin gretap-vs-gre "${msg:0:160}"
+        fi
+    fi
+}
+
 run_tier1() {
     rm -rf "$T1_WORK"; mkdir -p "$T1_WORK"
     tier1_netplan
+    tier1_netplan_equivalence
     tier1_wgquick
     tier1_networkd
     tier1_ip
