@@ -33,30 +33,30 @@ fn read(path: &Utf8Path, what: &str) -> Result<SourceFile, Exit> {
     }
 }
 
-fn canonical(path: &Utf8Path) -> Option<Utf8PathBuf> {
-    let path = if path.as_str().is_empty() {
-        Utf8Path::new(".")
-    } else {
-        path
-    };
-    path.canonicalize_utf8().ok()
+/// `path` made absolute against `cwd` and cleaned of `.` and `..` without asking the file
+/// system: one `getcwd` per run instead of a `realpath` per peer file.
+fn absolute(path: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
+    let mut out = Utf8PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            camino::Utf8Component::ParentDir => {
+                out.pop();
+            }
+            camino::Utf8Component::CurDir => {}
+            other => out.push(other.as_str()),
+        }
+    }
+    out
 }
 
 /// The peer file's path as rendered files name it: relative to the folder of the site
 /// file (the config repo), so the bytes do not depend on where peergen was run from or
-/// how the path was typed; without a site file, as given, relative to the working folder
-/// when it lies below it.
-fn header_path(path: &Utf8Path, root: Option<&Utf8Path>) -> Utf8PathBuf {
-    let base = root
-        .map(Utf8Path::to_owned)
-        .or_else(|| canonical(Utf8Path::new(".")));
-    match (canonical(path), base) {
-        (Some(full), Some(base)) => full
-            .strip_prefix(&base)
-            .map(Utf8Path::to_owned)
-            .unwrap_or_else(|_| path.to_owned()),
-        _ => path.to_owned(),
-    }
+/// how the path was typed; without a site file, relative to the working folder when it
+/// lies below it, else as given.
+fn header_path(path: &Utf8Path, root: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
+    absolute(path, cwd)
+        .strip_prefix(root)
+        .map_or_else(|_| path.to_owned(), Utf8Path::to_owned)
 }
 
 /// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`).
@@ -78,11 +78,14 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
 /// Returns the peers only when all of them are valid: one bad file stops everything.
 pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
     let files = inputs::peer_files(paths)?;
-    let root = site
-        .path
-        .as_deref()
-        .and_then(|p| p.parent())
-        .and_then(canonical);
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| Utf8PathBuf::from_path_buf(d).ok())
+        .unwrap_or_else(|| Utf8PathBuf::from("/"));
+    let root = match site.path.as_deref().and_then(Utf8Path::parent) {
+        Some(dir) => absolute(dir, &cwd),
+        None => cwd.clone(),
+    };
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     for path in &files {
@@ -95,7 +98,7 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
         };
         match validate_with(&source, &site.defaults) {
             Ok(mut valid) => {
-                valid.peer.source = header_path(path, root.as_deref());
+                valid.peer.source = header_path(path, &root, &cwd);
                 for warning in &valid.warnings {
                     present::diagnostic(warning, &source);
                 }

@@ -9,7 +9,7 @@
 //!
 //! One line per file, tab-separated: `MODE BACKEND PEER-FILE PATH`, sorted by path.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_render::{Backend, RenderedFile};
@@ -86,8 +86,9 @@ pub fn plan(
     backends: &[Backend],
     peer_exists: impl Fn(&Utf8Path) -> bool,
 ) -> Plan {
-    let now: BTreeSet<&Utf8Path> = produced.iter().map(|p| p.file.path.as_path()).collect();
-    let rendered: BTreeSet<&Utf8Path> = produced.iter().map(|p| p.source).collect();
+    // Keyed by string: comparing `Path`s walks their components, which is slow in bulk.
+    let now: HashSet<&str> = produced.iter().map(|p| p.file.path.as_str()).collect();
+    let rendered: HashSet<&str> = produced.iter().map(|p| p.source.as_str()).collect();
     let names: BTreeSet<&str> = backends.iter().map(|b| b.as_str()).collect();
     let mut plan = Plan {
         orphans: Vec::new(),
@@ -95,11 +96,11 @@ pub fn plan(
         orphan_entries: Vec::new(),
     };
     for entry in read(dir) {
-        if now.contains(entry.path.as_path()) {
+        if now.contains(entry.path.as_str()) {
             continue;
         }
         let covered =
-            rendered.contains(entry.source.as_path()) && names.contains(entry.backend.as_str());
+            rendered.contains(entry.source.as_str()) && names.contains(entry.backend.as_str());
         if !peer_exists(&entry.source) || covered {
             if dir.join(&entry.path).is_file() {
                 plan.orphans.push(entry.path.clone());
@@ -114,10 +115,10 @@ pub fn plan(
 
 /// The manifest file listing `produced` and `extra` entries.
 pub fn file(produced: &[Produced<'_>], extra: &[Entry]) -> RenderedFile {
-    let mut lines: BTreeMap<&Utf8Path, String> = BTreeMap::new();
+    let mut lines: BTreeMap<&str, String> = BTreeMap::new();
     for p in produced {
         lines.insert(
-            &p.file.path,
+            p.file.path.as_str(),
             format!(
                 "{:04o}\t{}\t{}\t{}\n",
                 p.file.mode, p.backend, p.source, p.file.path
@@ -125,7 +126,7 @@ pub fn file(produced: &[Produced<'_>], extra: &[Entry]) -> RenderedFile {
         );
     }
     for e in extra {
-        lines.entry(&e.path).or_insert_with(|| {
+        lines.entry(e.path.as_str()).or_insert_with(|| {
             format!("{:04o}\t{}\t{}\t{}\n", e.mode, e.backend, e.source, e.path)
         });
     }
