@@ -82,6 +82,29 @@ rows.append(
         verdict(rss_mib < 100),
     )
 )
+if tmpfs:
+    np_t, pg_t = tmpfs["netplan generate (tmpfs)"], tmpfs["peergen networkd --out (tmpfs)"]
+    rows.append(
+        (
+            "1 (tmpfs). same, files on tmpfs",
+            "peergen median < netplan generate median",
+            f"peergen {fmt(median(pg_t))} vs netplan {fmt(median(np_t))}; "
+            f"ratio **{median(pg_t) / median(np_t):.2f}**",
+            verdict(median(pg_t) < median(np_t)),
+        )
+    )
+t2_tmpfs = load("t2-tmpfs.json") if env.get("SHM") and env.get("T2_RSS_TMPFS") else {}
+if t2_tmpfs:
+    pg2_t = t2_tmpfs["peergen 4 backends --out (tmpfs)"]
+    rss_t = int(env["T2_RSS_TMPFS"]) / 1024
+    rows.append(
+        (
+            "2 (tmpfs). 10,000 × 4 backends written to tmpfs: wall, peak RSS",
+            "< 1 s, < 100 MiB",
+            f"{fmt(median(pg2_t))}, {rss_t:.1f} MiB",
+            verdict(median(pg2_t) < 1.0 and rss_t < 100),
+        )
+    )
 one = t3["peergen render 1 peer stdout"]
 rows.append(
     (
@@ -122,6 +145,7 @@ for name, r in [
     *[(f"T1 on tmpfs: {k.replace(' (tmpfs)', '')}", v) for k, v in tmpfs.items()],
     ("T2 peergen 4 backends --out, 10,000 peers", pg2),
     ("T2 peergen 4 backends to stdout, 10,000 peers (no files written)", t2["peergen 4 backends stdout"]),
+    *[("T2 on tmpfs: peergen 4 backends --out", v) for v in t2_tmpfs.values()],
     ("T3 peergen render 1 peer, stdout", one),
     ("T3 peergen render 1 peer, --out (fresh directory)", t3["peergen render 1 peer --out"]),
 ]:

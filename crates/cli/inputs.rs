@@ -104,6 +104,7 @@ pub fn site_file(
         return Ok(Some(config.to_owned()));
     }
     let mut first: Option<(&Utf8PathBuf, Option<Utf8PathBuf>)> = None;
+    let mut searched: Vec<(Utf8PathBuf, Option<Utf8PathBuf>)> = Vec::new();
     for input in inputs {
         let start = if input.is_dir() {
             input.as_path()
@@ -115,7 +116,15 @@ pub fn site_file(
         } else {
             start
         };
-        let site = nearest_site_file(start);
+        // Peer files mostly share a folder: look each folder up once.
+        let site = match searched.iter().find(|(dir, _)| dir == start) {
+            Some((_, site)) => site.clone(),
+            None => {
+                let site = nearest_site_file(start);
+                searched.push((start.to_owned(), site.clone()));
+                site
+            }
+        };
         match &first {
             None => first = Some((input, site)),
             Some((first_input, first_site)) if *first_site != site => {

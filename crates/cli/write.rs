@@ -52,8 +52,11 @@ pub fn write_atomic(
             .mode(mode)
             .open(&tmp)?;
         file.write_all(contents)?;
-        // `mode` passed to open(2) is reduced by the umask; set it exactly.
-        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+        // `mode` passed to open(2) is reduced by the umask; set it exactly when the umask
+        // could have changed it (an extra inode update per file otherwise).
+        if umask_may_strip(mode) {
+            file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+        }
         if durability == Durability::Synced {
             file.sync_all()?;
         }
@@ -67,6 +70,22 @@ pub fn write_atomic(
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Whether creating a file with `mode` may not give exactly `mode` under this process's
+/// umask. The umask is read once from `/proc/self/status` (std has no call for it); where
+/// that is unavailable the answer is always yes, so the mode is then always set.
+fn umask_may_strip(mode: u32) -> bool {
+    static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    let umask = UMASK.get_or_init(|| {
+        let status = fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+        u32::from_str_radix(line.trim(), 8).ok()
+    });
+    match umask {
+        Some(mask) => mode & mask != 0,
+        None => true,
+    }
 }
 
 fn temp_path(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
