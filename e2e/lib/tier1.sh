@@ -179,8 +179,11 @@ tier1_netplan_equivalence() {
     local dir fixture side kind msg
     for dir in "$OUT_DIR"/cases/*/netplan/*/root/run/systemd/network; do
         [[ -d $dir ]] || continue
-        side=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$dir")")")")")
-        fixture=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$(dirname "$dir")")")")")")
+        # DIR is cases/FIXTURE/netplan/SIDE/root/run/systemd/network
+        local rel=${dir#"$OUT_DIR"/cases/}
+        fixture=${rel%%/*}
+        rel=${rel#*/netplan/}
+        side=${rel%%/*}
         kind=$(. "$OUT_DIR/cases/$fixture/case.env" && echo "$KIND")
         local ours=$OUT_DIR/cases/$fixture/networkd/$side/systemd/network
         if [[ ! -d $ours ]]; then
