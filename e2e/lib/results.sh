@@ -8,7 +8,7 @@ result() { # STATUS TIER KIND BACKEND CHECK FIXTURE [MESSAGE...]
     local msg=""
     (($# > 6)) && msg=" $(printf '%s' "${*:7}" | tr '\n\t' '  ' | tr -s ' ' | cut -c1-500)"
     echo "$1 tier$2 $3 $4 $5 $6$msg" >>"$RESULTS_TXT"
-    # The console line has the shape the issue asks for: STATUS kind backend family fixture.
+    # One console line per check: STATUS kind backend check fixture [message].
     echo "$1 $3 $4 $5 $6$msg"
 }
 
