@@ -42,10 +42,13 @@ wgquick_check_one() { # CONF EXPECTED_PRIV EXPECTED_PEER_PUB EXPECTED_PSK HOSTS 
         ifname=$(basename "$conf" .conf)
         # host name endpoints resolve through our /etc/hosts (wg setconf resolves them)
         mount --bind "$hosts" /etc/hosts
-        mkdir -p /run/wireguard && mount -t tmpfs tmpfs /run/wireguard && mount -t tmpfs tmpfs /tmp
+        # A private /run/wireguard (sockets, scratch). Not a tmpfs over /tmp: the checkout,
+        # and so $conf, may live below /tmp.
+        mkdir -p /run/wireguard && mount -t tmpfs tmpfs /run/wireguard
+        err=/run/wireguard/strip.err
         # stderr apart: a warning (e.g. "is world accessible") must not become config input
-        stripped=$(wg-quick strip "$conf" 2>/tmp/strip.err) || { echo "wg-quick strip: $(cat /tmp/strip.err)"; exit; }
-        [[ -s /tmp/strip.err ]] && { echo "wg-quick strip warned: $(cat /tmp/strip.err)"; exit; }
+        stripped=$(wg-quick strip "$conf" 2>"$err") || { echo "wg-quick strip: $(cat "$err")"; exit; }
+        [[ -s $err ]] && { echo "wg-quick strip warned: $(cat "$err")"; exit; }
         WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 wireguard-go -f "$ifname" >/dev/null 2>&1 &
         gopid=$!
         trap "kill $gopid 2>/dev/null" EXIT
