@@ -12,7 +12,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
-use common::{peergen, root, temp_dir};
+use common::{peergen, require_tool, root, temp_dir};
 use serde_json::Value;
 
 const KINDS: [&str; 7] = [
@@ -485,11 +485,6 @@ fn init_refuses_bad_names_and_usage() {
 }
 
 /// Finds `tool` on PATH (these checks are extra assurance, so they skip quietly).
-fn tool(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|p| p.join(name))
-        .find(|p| p.is_file())
-}
 
 #[test]
 fn completions_cover_every_subcommand_in_every_shell() {
@@ -516,8 +511,10 @@ fn completions_cover_every_subcommand_in_every_shell() {
             _ => None,
         };
         if let Some((program, args)) = syntax_check {
-            let Some(program) = tool(program) else {
-                eprintln!("note: {program} not installed; {shell} script syntax not checked");
+            // Missing shells skip visibly here and fail in CI (PEERGEN_E2E_REQUIRED=1).
+            let Some(program) =
+                require_tool(program, "completions_cover_every_subcommand_in_every_shell")
+            else {
                 continue;
             };
             let status = std::process::Command::new(program)
@@ -571,7 +568,10 @@ fn man_prints_peergen_1_and_writes_a_page_per_subcommand() {
         page,
         "the page on stdout is peergen.1"
     );
-    if let Some(man) = tool("man") {
+    if let Some(man) = require_tool(
+        "man",
+        "man_prints_peergen_1_and_writes_a_page_per_subcommand",
+    ) {
         let status = std::process::Command::new(man)
             .arg("-l")
             .arg(out.join("peergen-init.1"))

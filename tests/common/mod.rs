@@ -50,7 +50,13 @@ pub fn require_tool(tool: &str, test: &str) -> Option<PathBuf> {
             !tools_required(),
             "{test}: `{tool}` is not installed, and PEERGEN_E2E_REQUIRED=1 forbids skipping"
         );
-        eprintln!("SKIPPED {test}: `{tool}` is not installed (install it, or set PEERGEN_E2E_REQUIRED=1 to make this a failure)");
+        // Straight to the stderr handle: libtest captures `eprintln!` of passing tests, and
+        // a skip must be seen.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: `{tool}` is not installed (install it, or set PEERGEN_E2E_REQUIRED=1 to make this a failure)"
+        );
     }
     found
 }
