@@ -99,3 +99,38 @@ fn temp_path(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
     ));
     dir.join(tmp)
 }
+
+/// Creates a file the user asked for by name (a key, a starter peer file): synced, and
+/// never over an existing file unless `force`. `what` names the file in messages;
+/// `replaced` says what replacing it would lose. Errors are reported; the exit is 73.
+pub fn create_requested(
+    path: &camino::Utf8Path,
+    contents: &[u8],
+    mode: u32,
+    force: bool,
+    what: &str,
+    replaced: &str,
+) -> Result<(), crate::exit::Exit> {
+    let overwrite = if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    write_atomic(
+        path.as_std_path(),
+        contents,
+        mode,
+        overwrite,
+        Durability::Synced,
+    )
+    .map_err(|err| {
+        if err.kind() == io::ErrorKind::AlreadyExists {
+            crate::present::error(&format!(
+                "{path} already exists; not replacing {what} (use --force to replace it{replaced})"
+            ));
+        } else {
+            crate::present::error(&format!("{path}: cannot write {what}: {err}"));
+        }
+        crate::exit::Exit::CantCreate
+    })
+}

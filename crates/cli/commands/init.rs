@@ -6,8 +6,6 @@
 //! documentation ranges (RFC 5737, RFC 3849) and WireGuard public keys are valid base64
 //! that reads "REPLACE…". No private key is ever generated or written here.
 
-use std::io;
-
 use camino::Utf8Path;
 use peergen_core::kind::UnderlayRule;
 use peergen_core::{validate, Mtu, SourceFile, TunnelKind};
@@ -15,7 +13,7 @@ use peergen_core::{validate, Mtu, SourceFile, TunnelKind};
 use crate::args::InitArgs;
 use crate::exit::Exit;
 use crate::present;
-use crate::write::{write_atomic, Durability, Overwrite};
+use crate::write::create_requested;
 
 /// Peer files hold no secret (keys are referenced by path).
 const PEER_FILE_MODE: u32 = 0o644;
@@ -48,28 +46,14 @@ pub fn run(args: &InitArgs) -> Exit {
 }
 
 fn write_peer_file(path: &Utf8Path, text: &str, force: bool) -> Result<(), Exit> {
-    let overwrite = if force {
-        Overwrite::Replace
-    } else {
-        Overwrite::Refuse
-    };
-    write_atomic(
-        path.as_std_path(),
+    create_requested(
+        path,
         text.as_bytes(),
         PEER_FILE_MODE,
-        overwrite,
-        Durability::Synced,
+        force,
+        "the peer file",
+        "",
     )
-    .map_err(|err| {
-        if err.kind() == io::ErrorKind::AlreadyExists {
-            present::error(&format!(
-                "{path} already exists; not replacing it (use --force to replace it)"
-            ));
-        } else {
-            present::error(&format!("{path}: cannot write the peer file: {err}"));
-        }
-        Exit::CantCreate
-    })
 }
 
 /// The starter file, validated: a name the kernel reserves (`gre0`, …) is refused here

@@ -6,28 +6,21 @@ use camino::Utf8Path;
 use peergen_core::keys::{PresharedKey, PrivateKey};
 
 use crate::exit::Exit;
-use crate::present;
-use crate::write::{write_atomic, Durability, Overwrite};
+use crate::write::create_requested;
 
 /// Key files: readable by their owner only.
 const KEY_MODE: u32 = 0o600;
 
 fn write_key(path: &Utf8Path, base64: &str, force: bool) -> Result<(), Exit> {
-    let overwrite = if force {
-        Overwrite::Replace
-    } else {
-        Overwrite::Refuse
-    };
     let contents = format!("{base64}\n");
-    write_atomic(path.as_std_path(), contents.as_bytes(), KEY_MODE, overwrite, Durability::Synced).map_err(|err| {
-        if err.kind() == io::ErrorKind::AlreadyExists {
-            present::error(&format!("{path} already exists; not replacing a key (use --force to replace it, the old key is then lost)"));
-            Exit::CantCreate
-        } else {
-            present::error(&format!("{path}: cannot write key file: {err}"));
-            Exit::CantCreate
-        }
-    })
+    create_requested(
+        path,
+        contents.as_bytes(),
+        KEY_MODE,
+        force,
+        "a key",
+        ", the old key is then lost",
+    )
 }
 
 /// `keygen`: to a file (printing the public key) or to stdout.
