@@ -6,6 +6,8 @@
 //! - overlapping tunnel subnets (routes would conflict); link-local addresses are scoped
 //!   to their interface and exempt, and for point-to-point pairs the *peer* addresses
 //!   must be unique (dn42-style setups reuse one local /32 on every tunnel, which is fine);
+//! - the same route (destination, table and metric) through two tunnels: the kernel
+//!   refuses the second ("File exists"), networkd would replace one with the other;
 //! - two tunnels of one kind between the same endpoints that the kernel cannot tell apart
 //!   (same GRE key, VNI and port, or WireGuard port): the kernel refuses the second one.
 //!
@@ -53,6 +55,7 @@ pub fn cross_check(inputs: &[CrossInput<'_>]) -> Vec<CrossProblem> {
     duplicate_ports(inputs, &mut problems);
     overlapping_subnets(inputs, &mut problems);
     duplicate_peer_addresses(inputs, &mut problems);
+    duplicate_routes(inputs, &mut problems);
     same_endpoints(inputs, &mut problems);
     problems.sort_by_key(|p| (p.index, p.diagnostic.span.as_ref().map(|s| s.start)));
     problems
@@ -232,6 +235,47 @@ fn duplicate_peer_addresses(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossP
     }
 }
 
+/// The kernel keeps one route per destination, table and metric: the second `ip route add`
+/// fails with "File exists". Different metrics are a deliberate primary and backup.
+fn duplicate_routes(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
+    let mut seen: HashMap<(IpNet, u32, u32), (usize, usize)> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for (j, route) in input.peer.local.routes.iter().enumerate() {
+            let key = (route.to, route.effective_table(), route.effective_metric());
+            match seen.get(&key) {
+                Some(&(fi, fj)) if fi != i => {
+                    let span = input.spans.local_routes.get(j).cloned().unwrap_or_default();
+                    let other = inputs[fi]
+                        .spans
+                        .local_routes
+                        .get(fj)
+                        .cloned()
+                        .unwrap_or_default();
+                    push(
+                        problems,
+                        i,
+                        &format!("local.routes[{j}]"),
+                        span,
+                        format!(
+                            "the route to {} (table {}, metric {}) is also installed through {} by {}",
+                            route.to,
+                            key.1,
+                            key.2,
+                            inputs[fi].peer.name,
+                            location(&inputs[fi], &other)
+                        ),
+                        "a host holds one route per destination, table and metric, and the second tunnel would fail with \"File exists\": keep the route on one peer, or give the two different metrics (primary and backup)",
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (i, j));
+                }
+            }
+        }
+    }
+}
+
 /// What the kernel uses to tell two tunnels of one kind between the same endpoints apart.
 fn discriminator(peer: &Peer) -> String {
     match &peer.tunnel {
@@ -332,6 +376,48 @@ mod tests {
             problems(&peers),
             ["2: 10.0.0.4/31 overlaps 10.0.0.1/24 of a.toml:5:14"]
         );
+    }
+
+    fn gre_with_routes(
+        name: &str,
+        subnet: u8,
+        routes: &str,
+    ) -> (SourceFile, crate::validate::Validated) {
+        let text = format!(
+            "name = \"{name}\"\nkind = \"gre\"\n[local]\nendpoint = \"198.51.100.10\"\naddresses = [\"10.0.{subnet}.0/31\"]\nroutes = [{routes}]\n[remote]\nendpoint = \"203.0.113.{subnet}\"\naddresses = [\"10.0.{subnet}.1/31\"]\n"
+        );
+        let source = SourceFile::new(format!("{name}.toml"), text);
+        let valid = validate(&source).unwrap();
+        (source, valid)
+    }
+
+    #[test]
+    fn the_same_route_through_two_tunnels_is_reported_with_both_locations() {
+        let peers = [
+            gre_with_routes("a", 1, "\"172.20.0.0/14\", \"fd00::/8\""),
+            gre_with_routes("b", 2, "\"fd00::/8\", { to = \"172.20.0.0/14\", metric = 0 }"),
+        ];
+        assert_eq!(
+            problems(&peers),
+            [
+                "1: the route to fd00::/8 (table 254, metric 1024) is also installed through a by a.toml:6:28",
+                "1: the route to 172.20.0.0/14 (table 254, metric 0) is also installed through a by a.toml:6:11",
+            ]
+        );
+    }
+
+    #[test]
+    fn routes_in_other_tables_or_with_other_metrics_do_not_conflict() {
+        let peers = [
+            gre_with_routes("a", 1, "\"172.20.0.0/14\", \"fd00::/8\""),
+            gre_with_routes(
+                "b",
+                2,
+                "{ to = \"172.20.0.0/14\", table = 100 }, { to = \"fd00::/8\", metric = 2048 }",
+            ),
+            gre_with_routes("c", 3, "{ to = \"172.20.0.0/14\", table = 254, metric = 1 }"),
+        ];
+        assert_eq!(problems(&peers), Vec::<String>::new());
     }
 
     #[test]

@@ -79,6 +79,10 @@ pub enum DiagnosticKind {
     NotForKind,
     /// Two peer files that cannot both be configured on one host.
     Conflict,
+    /// The outer TTL is inherited from the inner packet.
+    TtlInherit,
+    /// A route WireGuard would not send to the other end (outside its allowed IPs).
+    RouteNotAllowed,
 }
 
 impl DiagnosticKind {
@@ -109,6 +113,8 @@ impl DiagnosticKind {
             Self::ControlCharacter => "control-character",
             Self::NotForKind => "not-for-kind",
             Self::Conflict => "conflict",
+            Self::TtlInherit => "ttl-inherit",
+            Self::RouteNotAllowed => "route-not-allowed",
         }
     }
 }

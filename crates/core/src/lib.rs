@@ -21,7 +21,7 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use kind::TunnelKind;
 pub use mtu::{Mtu, MtuComputation};
-pub use peer::{Endpoint, Peer, PrivateKeySource, Tunnel, TunnelAddress};
+pub use peer::{Endpoint, Peer, PrivateKeySource, Route, Ttl, Tunnel, TunnelAddress};
 pub use side::Side;
 pub use source::SourceFile;
 pub use validate::{validate, Invalid, Validated};

@@ -166,7 +166,7 @@ mod tests {
         );
         let keyed = GreOptions {
             key: Some(42),
-            ttl: None,
+            ttl: Ttl::DEFAULT,
         };
         assert_eq!(mtu(Tunnel::Gre(keyed), Some(Family::V4)), 1472);
         assert_eq!(
@@ -189,7 +189,7 @@ mod tests {
         let vx = VxlanOptions {
             vni: 1,
             port: 4789,
-            ttl: None,
+            ttl: Ttl::DEFAULT,
         };
         assert_eq!(mtu(Tunnel::Vxlan(vx), Some(Family::V4)), 1450);
         assert_eq!(mtu(Tunnel::Vxlan(vx), Some(Family::V6)), 1430);

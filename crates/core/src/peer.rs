@@ -44,6 +44,40 @@ pub struct End {
     pub addresses: Vec<TunnelAddress>,
     /// WireGuard settings of this end; `Some` exactly for WireGuard tunnels.
     pub wireguard: Option<WireguardEnd>,
+    /// Routes this end's host installs through the tunnel, in the peer file's order.
+    /// Nothing else installs routes: WireGuard's allowed IPs only filter.
+    pub routes: Vec<Route>,
+}
+
+/// A route through the tunnel interface, installed by the host of the end that lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The destination network (no host bits).
+    pub to: IpNet,
+    /// The route's metric; `None` leaves the kernel default (0 for IPv4, 1024 for IPv6).
+    pub metric: Option<u32>,
+    /// The numeric routing table; `None` is the main table (254).
+    pub table: Option<u32>,
+    /// For layer 2 kinds: the other end's tunnel address the route goes through (an
+    /// Ethernet-like link needs a next hop to resolve). `None`: a device route, which a
+    /// layer 3 tunnel delivers to the other end whatever the destination.
+    pub via: Option<IpAddr>,
+}
+
+impl Route {
+    /// The main routing table's number, where routes without `table` go.
+    pub const MAIN_TABLE: u32 = 254;
+
+    /// The table the route ends up in.
+    pub fn effective_table(&self) -> u32 {
+        self.table.unwrap_or(Self::MAIN_TABLE)
+    }
+
+    /// The metric the kernel gives the route: unset means 0 for IPv4 and 1024 for IPv6.
+    pub fn effective_metric(&self) -> u32 {
+        self.metric
+            .unwrap_or(if self.to.addr().is_ipv4() { 0 } else { 1024 })
+    }
 }
 
 /// An underlay endpoint.
@@ -98,10 +132,10 @@ pub struct WireguardEnd {
 }
 
 impl WireguardEnd {
-    /// Whether the prefixes include a default route: then routing belongs to a BGP
-    /// daemon, and no backend installs routes for them (wg-quick `Table = off`).
-    pub fn has_default_route(&self) -> bool {
-        self.allowed_ips.iter().any(|net| net.prefix_len() == 0)
+    /// Whether `net` lies entirely inside one of the prefixes, so WireGuard sends traffic
+    /// for it to this end rather than dropping it.
+    pub fn allows(&self, net: &IpNet) -> bool {
+        self.allowed_ips.iter().any(|a| a.contains(net))
     }
 }
 
@@ -151,6 +185,17 @@ impl Tunnel {
             Self::Vxlan(_) => TunnelKind::Vxlan,
         }
     }
+
+    /// The outer TTL; `None` for WireGuard, whose outer TTL is the route's hop limit.
+    pub fn ttl(&self) -> Option<Ttl> {
+        match self {
+            Self::Gre(o) | Self::Gretap(o) => Some(o.ttl),
+            Self::Ip6Gre(o) | Self::Ip6Gretap(o) => Some(o.ttl),
+            Self::Sit(o) => Some(o.ttl),
+            Self::Vxlan(o) => Some(o.ttl),
+            Self::Wireguard(_) => None,
+        }
+    }
 }
 
 /// `[wireguard]` options shared by both ends.
@@ -165,20 +210,41 @@ pub struct WireguardOptions {
     pub preshared_key_file: Option<Utf8PathBuf>,
 }
 
+/// The TTL (IPv6: hop limit) of the outer header of a tunnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ttl {
+    /// A fixed value, 1–255.
+    Fixed(u8),
+    /// Copy the inner packet's TTL: a packet sent with TTL 1 (as eBGP does) then dies at
+    /// the first router of the underlay. Only on explicit request.
+    Inherit,
+}
+
+impl Ttl {
+    /// The default: 255, so the underlay's hops never eat into the inner packet's TTL.
+    pub const DEFAULT: Ttl = Ttl::Fixed(255);
+}
+
+impl Default for Ttl {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 /// `[gre]` / `[gretap]` options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GreOptions {
     /// GRE key, used in both directions (adds 4 bytes per packet).
     pub key: Option<u32>,
-    /// Outer TTL; `None` inherits from the inner packet.
-    pub ttl: Option<u8>,
+    /// Outer TTL (default 255).
+    pub ttl: Ttl,
 }
 
 /// `[sit]` options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SitOptions {
-    /// Outer TTL; `None` inherits.
-    pub ttl: Option<u8>,
+    /// Outer TTL (default 255).
+    pub ttl: Ttl,
 }
 
 /// `[ip6gre]` / `[ip6gretap]` options.
@@ -186,8 +252,8 @@ pub struct SitOptions {
 pub struct Ip6GreOptions {
     /// GRE key, used in both directions.
     pub key: Option<u32>,
-    /// Outer hop limit; `None` inherits.
-    pub ttl: Option<u8>,
+    /// Outer hop limit (default 255).
+    pub ttl: Ttl,
     /// The IPv6 tunnel encapsulation limit option.
     pub encap_limit: EncapLimit,
 }
@@ -218,8 +284,8 @@ pub struct VxlanOptions {
     pub vni: u32,
     /// UDP destination port (default 4789, the IANA port; Linux would use 8472).
     pub port: u16,
-    /// Outer TTL; `None` inherits.
-    pub ttl: Option<u8>,
+    /// Outer TTL (default 255).
+    pub ttl: Ttl,
 }
 
 /// The path a remote end's private key is rendered with when the peer file names none.

@@ -144,6 +144,68 @@ pub struct RawEnd {
         inner(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))
     )]
     pub allowed_ips: Option<Spanned<Vec<Text>>>,
+    /// Routes this end's host installs through the tunnel (`[remote]`'s are rendered with
+    /// `--side remote`). Each is a network `ADDRESS/PREFIX` without host bits, or an inline
+    /// table `{ to = "PREFIX", metric = N, table = N }` with optional `metric` (0 to
+    /// 4294967294; default the kernel's) and `table` (a numeric routing table, 1 to
+    /// 4294967295; default main). Nothing else installs routes: WireGuard's
+    /// `allowed-ips` only filter, and with BGP the daemon routes. Default: none.
+    #[schemars(with = "Option<Vec<RawRoute>>")]
+    pub routes: Option<Spanned<Vec<Spanned<RawRoute>>>>,
+}
+
+/// One entry of `routes`: a prefix, or a table with the prefix in `to`.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged, rename = "Route")]
+pub enum RawRoute {
+    /// `"PREFIX"`: a route with the kernel's default metric in the main table.
+    Prefix(#[schemars(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))] String),
+    /// `{ to = "PREFIX", metric = N, table = N }`.
+    Table(RawRouteTable),
+}
+
+/// The table form of a route.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "RouteTable")]
+pub struct RawRouteTable {
+    /// Required. The destination network, `ADDRESS/PREFIX` without host bits.
+    #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
+    pub to: Text,
+    /// The route's metric, 0 to 4294967294 (lower wins). Default: the kernel's (0 for IPv4,
+    /// 1024 for IPv6).
+    #[schemars(with = "Option<i64>", range(min = 0, max = 4_294_967_294_i64))]
+    pub metric: Option<Int>,
+    /// The numeric routing table, 1 to 4294967295 (254 is main; names from rt_tables are
+    /// not accepted, because netplan takes numbers only). Default: main.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
+    pub table: Option<Int>,
+}
+
+// A string or a table; hand-written rather than `#[serde(untagged)]` so that a mistake
+// inside the table (an unknown key, a wrong type) keeps serde's precise message and span
+// instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RawRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRoute;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a prefix string or a table { to = \"PREFIX\", metric = N, table = N }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawRoute, E> {
+                Ok(RawRoute::Prefix(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawRoute, A::Error> {
+                RawRouteTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawRoute::Table)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// `[wireguard]`: WireGuard options for both ends.
@@ -181,9 +243,11 @@ pub struct RawGre {
     /// netplan read it as "no key"). Adds 4 bytes per packet. Default: no key.
     #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
     pub key: Option<Int>,
-    /// TTL of the outer IPv4 header, 1 to 255. Default: inherit the inner packet's TTL.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
-    pub ttl: Option<Int>,
+    /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
+    /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
+    /// Default: 255.
+    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    pub ttl: Option<Spanned<RawTtl>>,
 }
 
 /// `[sit]`: SIT (6in4) options.
@@ -191,9 +255,11 @@ pub struct RawGre {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "Sit")]
 pub struct RawSit {
-    /// TTL of the outer IPv4 header, 1 to 255. Default: inherit the inner packet's TTL.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
-    pub ttl: Option<Int>,
+    /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
+    /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
+    /// Default: 255.
+    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    pub ttl: Option<Spanned<RawTtl>>,
 }
 
 /// `[ip6gre]` and `[ip6gretap]`: GRE over IPv6.
@@ -205,9 +271,11 @@ pub struct RawIp6Gre {
     /// netplan read it as "no key"). Adds 4 bytes per packet. Default: no key.
     #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
     pub key: Option<Int>,
-    /// Hop limit of the outer IPv6 header, 1 to 255. Default: inherit the inner packet's.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
-    pub ttl: Option<Int>,
+    /// Hop limit of the outer IPv6 header, 1 to 255, or `"inherit"` to copy the inner
+    /// packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
+    /// underlay). Default: 255.
+    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    pub ttl: Option<Spanned<RawTtl>>,
     /// The IPv6 tunnel encapsulation limit option (RFC 2473, 8 bytes per packet): `"none"`
     /// leaves it out, a number 0 to 255 sets the limit. Default: the kernel's (the option is
     /// sent, limit 4).
@@ -228,6 +296,19 @@ pub enum RawEncapLimit {
     Word(#[schemars(extend("enum" = ["none"]))] String),
 }
 
+/// `ttl`: a number from 1 to 255 or `"inherit"`.
+// Any number or word deserializes, so that validation can explain a wrong one; the schema
+// admits only valid values.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Ttl")]
+pub enum RawTtl {
+    /// A fixed TTL, 1 to 255.
+    Number(#[schemars(range(min = 1, max = 255))] i64),
+    /// `"inherit"`: copy the inner packet's TTL.
+    Word(#[schemars(extend("enum" = ["inherit"]))] String),
+}
+
 /// `[vxlan]`: VXLAN options; required for `kind = "vxlan"`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -244,9 +325,11 @@ pub struct RawVxlan {
         extend("default" = 4789)
     )]
     pub port: Option<Int>,
-    /// TTL of the outer header, 1 to 255. Default: inherit the inner packet's TTL.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 255))]
-    pub ttl: Option<Int>,
+    /// TTL (IPv6: hop limit) of the outer header, 1 to 255, or `"inherit"` to copy the
+    /// inner packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
+    /// underlay). Default: 255.
+    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    pub ttl: Option<Spanned<RawTtl>>,
 }
 
 /// The schema of `kind`: the names of [`TunnelKind::ALL`].

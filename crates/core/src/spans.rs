@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::raw::RawPeer;
+use crate::raw::{RawPeer, RawRoute};
 
 /// Byte spans of the fields cross-peer checks report on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct PeerSpans {
     pub remote_endpoint: Range<usize>,
     /// Each item of `local.addresses`, in order.
     pub local_addresses: Vec<Range<usize>>,
+    /// The destination of each item of `local.routes`, in order.
+    pub local_routes: Vec<Range<usize>>,
 }
 
 impl PeerSpans {
@@ -33,6 +35,19 @@ impl PeerSpans {
                 .addresses
                 .as_ref()
                 .map(|a| a.get_ref().iter().map(|t| t.span()).collect())
+                .unwrap_or_default(),
+            local_routes: local
+                .routes
+                .as_ref()
+                .map(|r| {
+                    r.get_ref()
+                        .iter()
+                        .map(|item| match item.get_ref() {
+                            RawRoute::Prefix(_) => item.span(),
+                            RawRoute::Table(t) => t.to.span(),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }

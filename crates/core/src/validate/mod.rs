@@ -10,6 +10,7 @@ mod endpoints;
 mod mtu;
 mod names;
 mod options;
+mod routes;
 mod site;
 mod toml_error;
 mod wireguard;
@@ -84,7 +85,9 @@ pub fn validate_raw(
         Some(kind) => {
             let tunnel = options::tunnel(&mut ck, raw, kind);
             let (local_ep, remote_ep) = endpoints::endpoints(&mut ck, raw, kind, defaults);
+            let errors_before_addresses = ck.error_count();
             let (local_addrs, remote_addrs) = addresses::addresses(&mut ck, raw, kind);
+            let addresses_ok = ck.error_count() == errors_before_addresses;
             let (local_wg, remote_wg) = wireguard::ends(
                 &mut ck,
                 raw,
@@ -93,16 +96,40 @@ pub fn validate_raw(
                 defaults,
                 tunnel.as_ref(),
             );
-            let local = End {
+            let mut local = End {
                 endpoint: local_ep,
                 addresses: local_addrs,
                 wireguard: local_wg,
+                routes: Vec::new(),
             };
-            let remote = End {
+            let mut remote = End {
                 endpoint: remote_ep,
                 addresses: remote_addrs,
                 wireguard: remote_wg,
+                routes: Vec::new(),
             };
+            local.routes = routes::routes(
+                &mut ck,
+                raw,
+                routes::Ends {
+                    side: Side::Local,
+                    kind,
+                    this: &local,
+                    other: &remote,
+                    addresses_ok,
+                },
+            );
+            remote.routes = routes::routes(
+                &mut ck,
+                raw,
+                routes::Ends {
+                    side: Side::Remote,
+                    kind,
+                    this: &remote,
+                    other: &local,
+                    addresses_ok,
+                },
+            );
             (Some(local), Some(remote), tunnel)
         }
         None => (None, None, None),

@@ -4,8 +4,10 @@
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
-use crate::peer::{EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Tunnel, VxlanOptions};
-use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer};
+use crate::peer::{
+    EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Ttl, Tunnel, VxlanOptions,
+};
+use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer, RawTtl};
 use toml::Spanned;
 
 /// Checks that only `kind`'s table is present and builds the options.
@@ -41,11 +43,11 @@ pub(crate) fn tunnel(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) -> Optio
         TunnelKind::Gre => Tunnel::Gre(gre(ck, "gre", raw.gre.as_ref())),
         TunnelKind::Gretap => Tunnel::Gretap(gre(ck, "gretap", raw.gretap.as_ref())),
         TunnelKind::Sit => Tunnel::Sit(SitOptions {
-            ttl: raw
-                .sit
-                .as_ref()
-                .and_then(|s| s.get_ref().ttl.as_ref())
-                .and_then(|t| ttl(ck, "sit.ttl", t)),
+            ttl: ttl(
+                ck,
+                "sit.ttl",
+                raw.sit.as_ref().and_then(|s| s.get_ref().ttl.as_ref()),
+            ),
         }),
         TunnelKind::Ip6Gre => Tunnel::Ip6Gre(ip6gre(ck, "ip6gre", raw.ip6gre.as_ref())),
         TunnelKind::Ip6Gretap => Tunnel::Ip6Gretap(ip6gre(ck, "ip6gretap", raw.ip6gretap.as_ref())),
@@ -55,15 +57,47 @@ pub(crate) fn tunnel(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) -> Optio
     Some(tunnel)
 }
 
-fn ttl(ck: &mut Checker, field: &str, value: &Int) -> Option<u8> {
-    ck.int_in_or(
-        field,
-        value,
-        1..=255,
-        "a TTL",
-        ", or remove ttl to inherit the TTL of the inner packet",
-    )
-    .and_then(|v| u8::try_from(v).ok())
+/// The outer TTL: 255 unless the peer file says otherwise. Without a value the kernel
+/// would copy the inner packet's TTL for gre, sit and gretap (and iproute2 and networkd
+/// leave it at that), so a fixed value is the default for every kind and always rendered.
+fn ttl(ck: &mut Checker, field: &str, value: Option<&Spanned<RawTtl>>) -> Ttl {
+    let Some(value) = value else {
+        return Ttl::DEFAULT;
+    };
+    match value.get_ref() {
+        RawTtl::Word(w) if w == "inherit" => {
+            ck.warning(
+                DiagnosticKind::TtlInherit,
+                field,
+                value.span(),
+                "the outer header copies the inner packet's TTL, so a packet sent with TTL 1 (as eBGP sends) dies at the first router of the underlay",
+                "remove ttl for the default of 255, unless the two ends are directly connected and nothing on the way decrements the TTL",
+            );
+            Ttl::Inherit
+        }
+        RawTtl::Number(n) => {
+            let spanned = Int::new(value.span(), *n);
+            ck.int_in_or(
+                field,
+                &spanned,
+                1..=255,
+                "a TTL",
+                ", or remove ttl for the default of 255 (\"inherit\" copies the inner packet's TTL)",
+            )
+            .and_then(|v| u8::try_from(v).ok())
+            .map_or(Ttl::DEFAULT, Ttl::Fixed)
+        }
+        RawTtl::Word(w) => {
+            ck.error(
+                DiagnosticKind::OutOfRange,
+                field,
+                value.span(),
+                format!("{w:?} is not a TTL"),
+                "use a number from 1 to 255, or \"inherit\" to copy the inner packet's TTL",
+            );
+            Ttl::DEFAULT
+        }
+    }
 }
 
 /// GRE keys are 1 to 2^32 - 1: networkd (and so netplan) treat `Key=0` as "no key" while
@@ -92,11 +126,11 @@ fn key_and_ttl(
     ck: &mut Checker,
     table: &str,
     key: Option<&Int>,
-    hops: Option<&Int>,
-) -> (Option<u32>, Option<u8>) {
+    hops: Option<&Spanned<RawTtl>>,
+) -> (Option<u32>, Ttl) {
     (
         key.and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
-        hops.and_then(|t| ttl(ck, &format!("{table}.ttl"), t)),
+        ttl(ck, &format!("{table}.ttl"), hops),
     )
 }
 
@@ -158,7 +192,7 @@ fn vxlan(ck: &mut Checker, raw: &RawPeer) -> Option<VxlanOptions> {
         Some(p) => ck.int_in("vxlan.port", p, 1, 65_535, "a UDP port"),
         None => Some(4789),
     };
-    let ttl = t.ttl.as_ref().and_then(|v| ttl(ck, "vxlan.ttl", v));
+    let ttl = ttl(ck, "vxlan.ttl", t.ttl.as_ref());
     Some(VxlanOptions {
         vni: u32::try_from(vni?).ok()?,
         port: u16::try_from(port?).ok()?,

@@ -25,6 +25,7 @@ const END_KEYS: &[&str] = &[
     "private-key-file",
     "private-key",
     "allowed-ips",
+    "routes",
 ];
 const GRE_KEYS: &[&str] = &["key", "ttl"];
 const IP6GRE_KEYS: &[&str] = &["key", "ttl", "encap-limit"];
