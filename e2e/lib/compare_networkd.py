@@ -13,7 +13,8 @@ that do not change the result are normalised, each for a stated reason:
 - netplan repeats the MTU as `[Link] MTUBytes=`: it must equal `[NetDev] MTUBytes=`;
 - netplan adds `LinkLocalAddressing=ipv6` (networkd's default for these links) and
   `ConfigureWithoutCarrier=yes` (tunnels have carrier once up);
-- peergen adds `Description=` (free text, not a setting of the link).
+- peergen adds `Description=` (free text, not a setting of the link);
+- netplan writes `Scope=link` on IPv6 routes too, which networkd ignores (with a warning).
 
 Usage: compare_networkd.py NETPLAN_DIR PEERGEN_DIR; prints the differences and exits 1 if
 any remain.
@@ -74,6 +75,8 @@ def entries(folder):
                 if (section, key) == ("Network", "ConfigureWithoutCarrier") and value == "yes":
                     continue
                 kept.append((key, value))
+            if section == "Route" and any(k == "Destination" and ":" in v for k, v in kept):
+                kept = [(k, v) for k, v in kept if (k, v) != ("Scope", "link")]
             if section in REPEATED:
                 # One entry per section: its settings belong together.
                 found.append(f"[{section}] " + " ".join(f"{k}={v}" for k, v in sorted(kept)))

@@ -54,9 +54,11 @@ pub struct End {
 pub struct Route {
     /// The destination network (no host bits).
     pub to: IpNet,
-    /// The route's metric; `None` leaves the kernel default (0 for IPv4, 1024 for IPv6).
+    /// The route's metric, at most 2147483647 (netplan writes it as a signed number);
+    /// `None` leaves the kernel default (0 for IPv4, 1024 for IPv6).
     pub metric: Option<u32>,
-    /// The numeric routing table; `None` is the main table (254).
+    /// The numeric routing table, 1–2147483647 (netplan writes it as a signed number);
+    /// `None` is the main table (254).
     pub table: Option<u32>,
     /// For layer 2 kinds: the other end's tunnel address the route goes through (an
     /// Ethernet-like link needs a next hop to resolve). `None`: a device route, which a
@@ -73,10 +75,15 @@ impl Route {
         self.table.unwrap_or(Self::MAIN_TABLE)
     }
 
-    /// The metric the kernel gives the route: unset means 0 for IPv4 and 1024 for IPv6.
+    /// The metric the kernel gives the route: unset means 0 for IPv4 and 1024 for IPv6,
+    /// where the kernel (and networkd) also turn an explicit 0 into 1024.
     pub fn effective_metric(&self) -> u32 {
-        self.metric
-            .unwrap_or(if self.to.addr().is_ipv4() { 0 } else { 1024 })
+        match (self.metric, self.to.addr().is_ipv4()) {
+            (Some(m), true) => m,
+            (Some(m), false) if m > 0 => m,
+            (None, true) => 0,
+            _ => 1024,
+        }
     }
 }
 

@@ -147,8 +147,8 @@ pub struct RawEnd {
     /// Routes this end's host installs through the tunnel (`[remote]`'s are rendered with
     /// `--side remote`). Each is a network `ADDRESS/PREFIX` without host bits, or an inline
     /// table `{ to = "PREFIX", metric = N, table = N }` with optional `metric` (0 to
-    /// 4294967294; default the kernel's) and `table` (a numeric routing table, 1 to
-    /// 4294967295; default main). Nothing else installs routes: WireGuard's
+    /// 2147483647; default the kernel's) and `table` (a numeric routing table, 1 to
+    /// 2147483647; default main). Nothing else installs routes: WireGuard's
     /// `allowed-ips` only filter, and with BGP the daemon routes. Default: none.
     #[schemars(with = "Option<Vec<RawRoute>>")]
     pub routes: Option<Spanned<Vec<Spanned<RawRoute>>>>,
@@ -165,26 +165,31 @@ pub enum RawRoute {
 }
 
 /// The table form of a route.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "RouteTable")]
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "RouteTable", deny_unknown_fields)]
 pub struct RawRouteTable {
     /// Required. The destination network, `ADDRESS/PREFIX` without host bits.
     #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
-    pub to: Text,
-    /// The route's metric, 0 to 4294967294 (lower wins). Default: the kernel's (0 for IPv4,
-    /// 1024 for IPv6).
-    #[schemars(with = "Option<i64>", range(min = 0, max = 4_294_967_294_i64))]
+    pub to: Option<Text>,
+    /// The route's metric, 0 to 2147483647 (lower wins; netplan 0.106 writes larger ones as
+    /// negative numbers). Default: the kernel's (0 for IPv4, 1024 for IPv6).
+    #[schemars(with = "Option<i64>", range(min = 0, max = 2_147_483_647_i64))]
     pub metric: Option<Int>,
-    /// The numeric routing table, 1 to 4294967295 (254 is main; names from rt_tables are
-    /// not accepted, because netplan takes numbers only). Default: main.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
+    /// The numeric routing table, 1 to 2147483647 (254 is main; names from rt_tables are
+    /// not accepted, because netplan takes numbers only, and it writes numbers above
+    /// 2147483647 as negative ones). Default: main.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 2_147_483_647_i64))]
     pub table: Option<Int>,
+    /// Keys a route does not have, with the span of their values: validation reports them
+    /// with the keys a route takes.
+    #[schemars(skip)]
+    pub unknown: Vec<Spanned<String>>,
 }
 
-// A string or a table; hand-written rather than `#[serde(untagged)]` so that a mistake
-// inside the table (an unknown key, a wrong type) keeps serde's precise message and span
-// instead of "did not match any variant".
+// A string or a table, read by hand: validation then reports an unknown or missing key of
+// a route with its place in the list and the keys a route takes, which neither
+// `#[serde(untagged)]` ("did not match any variant") nor toml's own errors (no path into
+// an array) can say.
 impl<'de> Deserialize<'de> for RawRoute {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -198,10 +203,26 @@ impl<'de> Deserialize<'de> for RawRoute {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                map: A,
+                mut map: A,
             ) -> Result<RawRoute, A::Error> {
-                RawRouteTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawRoute::Table)
+                let mut route = RawRouteTable {
+                    to: None,
+                    metric: None,
+                    table: None,
+                    unknown: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "to" => route.to = Some(map.next_value()?),
+                        "metric" => route.metric = Some(map.next_value()?),
+                        "table" => route.table = Some(map.next_value()?),
+                        _ => {
+                            let value: Spanned<toml::Value> = map.next_value()?;
+                            route.unknown.push(Spanned::new(value.span(), key));
+                        }
+                    }
+                }
+                Ok(RawRoute::Table(route))
             }
         }
         deserializer.deserialize_any(Visitor)

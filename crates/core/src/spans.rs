@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::raw::{RawPeer, RawRoute};
+use crate::raw::{RawPeer, RawRoute, RawRouteTable};
 
 /// Byte spans of the fields cross-peer checks report on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,8 +43,8 @@ impl PeerSpans {
                     r.get_ref()
                         .iter()
                         .map(|item| match item.get_ref() {
-                            RawRoute::Prefix(_) => item.span(),
-                            RawRoute::Table(t) => t.to.span(),
+                            RawRoute::Table(RawRouteTable { to: Some(to), .. }) => to.span(),
+                            _ => item.span(),
                         })
                         .collect()
                 })

@@ -12,7 +12,9 @@
 //!   next hop to resolve: the other end's tunnel address of the route's family, which both
 //!   ends must therefore have;
 //! - WireGuard drops what the other end's `allowed-ips` do not cover, so such a route is an
-//!   error.
+//!   error;
+//! - a route in the main table must not cover the other end's endpoint, or the tunnel's
+//!   own packets would be routed into it.
 
 use std::net::IpAddr;
 use std::ops::Range;
@@ -23,7 +25,7 @@ use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
 use crate::peer::{End, Route};
-use crate::raw::{RawPeer, RawRoute};
+use crate::raw::{RawPeer, RawRoute, RawRouteTable};
 use crate::side::Side;
 use toml::Spanned;
 
@@ -85,19 +87,40 @@ pub(crate) fn routes(ck: &mut Checker, raw: &RawPeer, ends: Ends<'_>) -> Vec<Rou
 
 fn to_span(item: &Spanned<RawRoute>) -> Range<usize> {
     match item.get_ref() {
-        RawRoute::Prefix(_) => item.span(),
-        RawRoute::Table(t) => t.to.span(),
+        RawRoute::Table(RawRouteTable { to: Some(to), .. }) => to.span(),
+        _ => item.span(),
     }
 }
 
 /// One entry on its own: prefix, metric, table.
 fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Route> {
+    let errors = ck.error_count();
     let (text, metric, table) = match item.get_ref() {
         RawRoute::Prefix(text) => (text.as_str(), None, None),
-        RawRoute::Table(t) => (t.to.get_ref().as_str(), t.metric.as_ref(), t.table.as_ref()),
+        RawRoute::Table(t) => {
+            for key in &t.unknown {
+                ck.error(
+                    DiagnosticKind::UnknownKey,
+                    format!("{field}.{}", key.get_ref()),
+                    key.span(),
+                    format!("a route has no key `{}`", key.get_ref()),
+                    "a route takes to (required), metric and table; it always goes through the tunnel interface (on layer 2 kinds via the other end's address)",
+                );
+            }
+            let Some(to) = &t.to else {
+                ck.error(
+                    DiagnosticKind::MissingKey,
+                    format!("{field}.to"),
+                    item.span(),
+                    "this route has no destination",
+                    "add to = \"NETWORK/PREFIX\", e.g. { to = \"192.0.2.0/24\", metric = 100 }",
+                );
+                return None;
+            };
+            (to.get_ref().as_str(), t.metric.as_ref(), t.table.as_ref())
+        }
     };
     let span = to_span(item);
-    let errors = ck.error_count();
     let to = match text.parse::<IpNet>() {
         Ok(net) if net != net.trunc() => {
             ck.error(
@@ -132,9 +155,9 @@ fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Rout
         ck.int_in_or(
             &format!("{field}.metric"),
             m,
-            0..=4_294_967_294,
+            0..=2_147_483_647,
             "a route metric",
-            " (4294967295 is netplan's \"unset\")",
+            " (netplan 0.106 writes larger ones as negative numbers)",
         )
         .and_then(|v| u32::try_from(v).ok())
     });
@@ -142,9 +165,9 @@ fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Rout
         ck.int_in_or(
             &format!("{field}.table"),
             t,
-            1..=i64::from(u32::MAX),
+            1..=2_147_483_647,
             "a routing table number",
-            " (254 is the main table)",
+            " (254 is the main table; netplan 0.106 writes larger numbers as negative ones)",
         )
         .and_then(|v| u32::try_from(v).ok())
     });
@@ -209,6 +232,25 @@ fn fits_tunnel(
             "remove the route: the tunnel addresses route their own subnet",
         );
         return None;
+    }
+    // A route that covers the other end's underlay address would send the tunnel's own
+    // packets into the tunnel (the kernel drops them as a recursion): the tunnel dies as
+    // soon as the route is in.
+    let endpoint = other.endpoint.as_ref().and_then(|e| e.ip());
+    if let Some(ip) = endpoint.filter(|ip| route.to.contains(ip)) {
+        if route.effective_table() == Route::MAIN_TABLE {
+            ck.error(
+                DiagnosticKind::InvalidAddress,
+                field,
+                span,
+                format!(
+                    "{} contains the {other_side} endpoint {ip}: the tunnel's own packets would be routed into the tunnel",
+                    route.to
+                ),
+                "route narrower prefixes that leave the endpoint out, or put the route into its own table (table = N) for policy routing",
+            );
+            return None;
+        }
     }
     if kind.is_layer2() && ends.addresses_ok {
         let has = |end: &End| {

@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use peergen_core::peer::{PrivateKeySource, WireguardEnd, WireguardOptions};
-use peergen_core::{Endpoint, Peer, Tunnel, TunnelAddress};
+use peergen_core::{Endpoint, Peer, Ttl, Tunnel, TunnelAddress};
 use serde::Serialize;
 
 use crate::Backend;
@@ -83,32 +83,21 @@ pub fn endpoint_text(endpoint: Option<&Endpoint>) -> String {
     endpoint.map(ToString::to_string).unwrap_or_default()
 }
 
-/// Routes to install through the tunnel: the WireGuard peer's allowed IPs, unless they
-/// include a default route (then a BGP daemon does the routing and no backend installs
-/// any, like wg-quick with `Table = off`). Prefixes the interface's own addresses already
-/// route (inside the connected subnet, or the point-to-point peer) are left out, as
-/// wg-quick leaves out routes that exist. Every backend installs the same routes, so switching backends never
-/// changes where traffic goes.
+/// The routes this end installs through the tunnel: exactly its `routes`, nothing derived
+/// from WireGuard's allowed IPs (those only filter), so two peers with overlapping
+/// allowed IPs never fight over a route, and BGP-learned routes are never shadowed. Every
+/// backend installs the same routes.
 pub fn routes(peer: &Peer) -> Vec<Route> {
-    let Some(remote) = peer.remote.wireguard.as_ref() else {
-        return Vec::new();
-    };
-    if remote.has_default_route() {
-        return Vec::new();
-    }
-    let connected: Vec<ipnet::IpNet> = peer
-        .local
-        .addresses
+    peer.local
+        .routes
         .iter()
-        .map(|a| a.peer.unwrap_or(a.address).trunc())
-        .collect();
-    remote
-        .allowed_ips
-        .iter()
-        .filter(|net| !connected.iter().any(|c| c.contains(*net)))
-        .map(|net| Route {
-            destination: net.to_string(),
-            family: family_flag(net.addr()),
+        .map(|r| Route {
+            destination: r.to.to_string(),
+            family: family_flag(r.to.addr()),
+            metric: r.metric,
+            table: r.table,
+            via: r.via.map(|v| v.to_string()),
+            scope_link: r.via.is_none() && r.to.addr().is_ipv4(),
         })
         .collect()
 }
@@ -120,6 +109,34 @@ pub struct Route {
     pub destination: String,
     /// `-4` or `-6`, for `ip` commands.
     pub family: &'static str,
+    /// The metric; `None` leaves the kernel's default.
+    pub metric: Option<u32>,
+    /// The numeric routing table; `None` is main.
+    pub table: Option<u32>,
+    /// The next hop on a layer 2 tunnel (the other end's tunnel address); `None` for a
+    /// device route.
+    pub via: Option<String>,
+    /// networkd `Scope=link`: for IPv4 device routes only (networkd ignores a scope on
+    /// IPv6 routes, with a warning). netplan writes it for every route without `via`.
+    pub scope_link: bool,
+}
+
+/// The outer TTL as a number for the backends that write inherit as 0 (networkd
+/// `[Tunnel] TTL=`), which the kernel's IPv4 and IPv6 tunnel drivers read as "copy the
+/// inner packet's".
+pub fn ttl_number(ttl: Ttl) -> u8 {
+    match ttl {
+        Ttl::Fixed(n) => n,
+        Ttl::Inherit => 0,
+    }
+}
+
+/// The outer TTL as iproute2 and networkd's `[VXLAN]` write it: a number or `inherit`.
+pub fn ttl_word(ttl: Ttl) -> String {
+    match ttl {
+        Ttl::Fixed(n) => n.to_string(),
+        Ttl::Inherit => "inherit".to_owned(),
+    }
 }
 
 /// The WireGuard `[Peer]` of this end: the other end's public key and where to reach it.

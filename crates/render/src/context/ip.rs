@@ -4,7 +4,7 @@ use peergen_core::peer::EncapLimit;
 use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
-use super::common::{endpoint_text, family_flag, header, routes, wireguard, Route};
+use super::common::{endpoint_text, family_flag, header, routes, ttl_word, wireguard, Route};
 use crate::Backend;
 
 /// The bring-up and tear-down scripts. Every word is printed through the environment's
@@ -23,7 +23,7 @@ pub struct IpContext {
     pub mtu: u32,
     /// `ip addr add` lines.
     pub addresses: Vec<IpAddress>,
-    /// `ip route add` lines (WireGuard peers with specific allowed IPs).
+    /// `ip route add` lines: this end's `routes`.
     pub routes: Vec<Route>,
     /// The `wg set` command, for WireGuard.
     pub wireguard: Option<WgSet>,
@@ -73,18 +73,18 @@ impl IpContext {
             Tunnel::Gre(o) | Tunnel::Gretap(o) => words([
                 ("local", local),
                 ("remote", remote),
-                ("ttl", o.ttl.map(|t| t.to_string())),
+                ("ttl", Some(ttl_word(o.ttl))),
                 ("key", o.key.map(|k| k.to_string())),
             ]),
             Tunnel::Sit(o) => words([
                 ("local", local),
                 ("remote", remote),
-                ("ttl", o.ttl.map(|t| t.to_string())),
+                ("ttl", Some(ttl_word(o.ttl))),
             ]),
             Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => words([
                 ("local", local),
                 ("remote", remote),
-                ("hoplimit", o.ttl.map(|t| t.to_string())),
+                ("hoplimit", Some(ttl_word(o.ttl))),
                 ("key", o.key.map(|k| k.to_string())),
                 (
                     "encaplimit",
@@ -101,7 +101,7 @@ impl IpContext {
                 ("remote", remote),
                 // Explicit: without it Linux uses 8472, not the IANA port.
                 ("dstport", Some(o.port.to_string())),
-                ("ttl", o.ttl.map(|t| t.to_string())),
+                ("ttl", Some(ttl_word(o.ttl))),
             ]),
             Tunnel::Wireguard(_) => Vec::new(),
         };

@@ -1,7 +1,7 @@
 //! Context of `templates/netplan/tunnel.yaml.j2` (netplan 0.106).
 
 use peergen_core::peer::EncapLimit;
-use peergen_core::{Peer, PrivateKeySource, Tunnel};
+use peergen_core::{Peer, PrivateKeySource, Ttl, Tunnel, TunnelKind};
 use serde::Serialize;
 
 use super::common::{endpoint_text, header, routes, wireguard, Route, WireguardInterface};
@@ -21,8 +21,13 @@ pub struct NetplanContext {
     pub local: Option<String>,
     /// `remote:`.
     pub remote: Option<String>,
-    /// `ttl:`.
+    /// Why `renderer: networkd`, specific to the kind (a comment line).
+    pub renderer_reason: &'static str,
+    /// `ttl:`; `None` for WireGuard and for an inherited TTL on the IPv4 kinds.
     pub ttl: Option<u8>,
+    /// The TTL is inherited: `ttl:` is left out on purpose (netplan has no value for it,
+    /// and networkd's unset TTL inherits for gre, sit and gretap).
+    pub ttl_inherit: bool,
     /// `key:` for GRE kinds.
     pub key: Option<u32>,
     /// `id:` (VXLAN).
@@ -33,7 +38,7 @@ pub struct NetplanContext {
     pub mtu: u32,
     /// `addresses:`.
     pub addresses: Vec<String>,
-    /// `routes:` (WireGuard peers with specific allowed IPs).
+    /// `routes:`: this end's `routes`.
     pub routes: Vec<Route>,
     /// WireGuard `key`, `port` and `peers`.
     pub wireguard: Option<WireguardInterface>,
@@ -78,12 +83,41 @@ impl NetplanContext {
                 ));
             }
         }
-        let (ttl, key, vni, port) = match &peer.tunnel {
-            Tunnel::Gre(o) | Tunnel::Gretap(o) => (o.ttl, o.key, None, None),
-            Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => (o.ttl, o.key, None, None),
-            Tunnel::Sit(o) => (o.ttl, None, None, None),
-            Tunnel::Vxlan(o) => (o.ttl, None, Some(o.vni), Some(o.port)),
-            Tunnel::Wireguard(_) => (None, None, None, None),
+        // netplan 0.106 takes a number from 1 to 255 (0 is dropped, "inherit" rejected).
+        // Without `ttl`, networkd inherits for the IPv4 kinds, but uses 64 for ip6gre and
+        // ip6gretap and the route's hop limit for vxlan: those cannot inherit.
+        let ttl_inherit = peer.tunnel.ttl() == Some(Ttl::Inherit);
+        if ttl_inherit
+            && matches!(
+                peer.kind(),
+                TunnelKind::Ip6Gre | TunnelKind::Ip6Gretap | TunnelKind::Vxlan
+            )
+        {
+            return Err(unsupported(
+                format!(
+                    "ttl = \"inherit\" cannot be expressed for a {} tunnel in netplan 0.106: without ttl networkd uses {}",
+                    peer.kind(),
+                    if peer.kind() == TunnelKind::Vxlan { "the route's hop limit" } else { "a hop limit of 64" }
+                ),
+                "use --backend networkd or ip, or a fixed ttl (the default, 255, is what eBGP needs)",
+            ));
+        }
+        let ttl = match peer.tunnel.ttl() {
+            Some(Ttl::Fixed(n)) => Some(n),
+            _ => None,
+        };
+        let (key, vni, port) = match &peer.tunnel {
+            Tunnel::Gre(o) | Tunnel::Gretap(o) => (o.key, None, None),
+            Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => (o.key, None, None),
+            Tunnel::Sit(_) | Tunnel::Wireguard(_) => (None, None, None),
+            Tunnel::Vxlan(o) => (None, Some(o.vni), Some(o.port)),
+        };
+        let renderer_reason = match peer.kind() {
+            TunnelKind::Wireguard => "A private key file needs the networkd renderer,",
+            TunnelKind::Gretap | TunnelKind::Ip6Gretap => {
+                "netplan renders gretap and ip6gretap with networkd only,"
+            }
+            _ => "peergen's files are written for the networkd renderer,",
         };
         let wireguard = wireguard(peer);
         let is_wireguard = wireguard.is_some();
@@ -93,7 +127,9 @@ impl NetplanContext {
             mode: peer.kind().as_str(),
             local: (!is_wireguard).then(|| endpoint_text(peer.local.endpoint.as_ref())),
             remote: (!is_wireguard).then(|| endpoint_text(peer.remote.endpoint.as_ref())),
+            renderer_reason,
             ttl,
+            ttl_inherit,
             key,
             vni,
             port,

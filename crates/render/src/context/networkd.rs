@@ -1,12 +1,12 @@
 //! Contexts of `templates/networkd/tunnel.netdev.j2` and `tunnel.network.j2`.
 
 use peergen_core::peer::EncapLimit;
-use peergen_core::{Peer, Tunnel};
+use peergen_core::{Peer, Ttl, Tunnel};
 use serde::Serialize;
 
 use super::common::{
-    endpoint_text, header, routes, split_addresses, wireguard, PointToPoint, Route,
-    WireguardInterface,
+    endpoint_text, header, routes, split_addresses, ttl_number, ttl_word, wireguard, PointToPoint,
+    Route, WireguardInterface,
 };
 use crate::Backend;
 
@@ -39,8 +39,8 @@ pub struct TunnelSection {
     pub local: String,
     /// `Remote=`.
     pub remote: String,
-    /// `TTL=`.
-    pub ttl: Option<u8>,
+    /// `TTL=`, always explicit (0 = inherit): unset inherits for the IPv4 kinds.
+    pub ttl: u8,
     /// `Key=` (both directions).
     pub key: Option<u32>,
     /// `EncapsulationLimit=` (ip6gre, ip6gretap), when not the kernel default.
@@ -58,8 +58,8 @@ pub struct VxlanSection {
     pub remote: String,
     /// `DestinationPort=`, always explicit (unset means 8472 in Linux).
     pub port: u16,
-    /// `TTL=`.
-    pub ttl: Option<u8>,
+    /// `TTL=`: a number or `inherit` (in `[VXLAN]`, 0 means the route's hop limit).
+    pub ttl: String,
 }
 
 /// The `.network`: addresses on the device.
@@ -73,7 +73,7 @@ pub struct NetworkContext {
     pub addresses: Vec<String>,
     /// `[Address] Address= Peer=` sections.
     pub point_to_point: Vec<PointToPoint>,
-    /// `[Route] Destination=` sections (WireGuard peers with specific allowed IPs).
+    /// `[Route]` sections: this end's `routes`.
     pub routes: Vec<Route>,
 }
 
@@ -82,10 +82,10 @@ impl NetdevContext {
     pub fn new(peer: &Peer) -> Self {
         let local = endpoint_text(peer.local.endpoint.as_ref());
         let remote = endpoint_text(peer.remote.endpoint.as_ref());
-        let tunnel_section = |ttl, key, encap: Option<EncapLimit>| TunnelSection {
+        let tunnel_section = |ttl: Ttl, key, encap: Option<EncapLimit>| TunnelSection {
             local: local.clone(),
             remote: remote.clone(),
-            ttl,
+            ttl: ttl_number(ttl),
             key,
             encapsulation_limit: match encap {
                 Some(EncapLimit::None) => Some("none".to_owned()),
@@ -107,7 +107,7 @@ impl NetdevContext {
                     local: local.clone(),
                     remote: remote.clone(),
                     port: o.port,
-                    ttl: o.ttl,
+                    ttl: ttl_word(o.ttl),
                 }),
             ),
             Tunnel::Wireguard(_) => (None, None),

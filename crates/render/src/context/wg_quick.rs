@@ -3,7 +3,9 @@
 use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
-use super::common::{header, split_addresses, wireguard, PointToPoint, WireguardInterface};
+use super::common::{
+    header, routes, split_addresses, wireguard, PointToPoint, Route, WireguardInterface,
+};
 use crate::{Backend, RenderError};
 
 /// Everything the wg-quick template prints.
@@ -20,8 +22,9 @@ pub struct WgQuickContext {
     pub point_to_point: Vec<PointToPoint>,
     /// Interface MTU, always explicit.
     pub mtu: u32,
-    /// `Table = off`: AllowedIPs contain a default route, so routing is left to BGP.
-    pub table_off: bool,
+    /// `PostUp = ip route add …`: this end's `routes`. The file always says `Table = off`,
+    /// so AllowedIPs install nothing and these are the only routes.
+    pub routes: Vec<Route>,
     /// Interface and peer settings.
     pub wireguard: WireguardInterface,
 }
@@ -47,11 +50,7 @@ impl WgQuickContext {
             addresses,
             point_to_point,
             mtu: peer.mtu.value,
-            table_off: peer
-                .remote
-                .wireguard
-                .as_ref()
-                .is_some_and(|w| w.has_default_route()),
+            routes: routes(peer),
             wireguard: wireguard(peer).ok_or_else(|| RenderError::Unsupported {
                 peer: peer.name.clone(),
                 backend: Backend::WgQuick,
