@@ -9,3 +9,6 @@ pub mod ip;
 pub mod netplan;
 pub mod networkd;
 pub mod wg_quick;
+
+#[cfg(test)]
+mod tests;
