@@ -110,7 +110,20 @@ fn check_keys(
     at: &str,
     problems: &mut Vec<String>,
 ) {
-    let node = resolve(root, node);
+    let mut node = resolve(root, node);
+    // A value that is a string or a table (a route): the table is the object branch.
+    if let Some(object) = node
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .and_then(|branches| {
+            branches
+                .iter()
+                .map(|b| resolve(root, b))
+                .find(|b| b.get("type").is_some_and(|t| t == "object"))
+        })
+    {
+        node = object;
+    }
     if node.get("additionalProperties") != Some(&Value::Bool(false)) {
         problems.push(format!("{at}: the schema accepts unknown keys here"));
     }
@@ -386,7 +399,11 @@ fn init_shows_every_key_the_kind_takes_and_uncommented_they_still_check() {
         let mut end_keys = if kind == "wireguard" {
             properties_of(&schema, "End")
         } else {
-            vec!["addresses".to_owned(), "endpoint".to_owned()]
+            vec![
+                "addresses".to_owned(),
+                "endpoint".to_owned(),
+                "routes".to_owned(),
+            ]
         };
         // Only mentioned: an inline private key is a deliberate, warned-about choice.
         end_keys.retain(|k| k != "private-key");

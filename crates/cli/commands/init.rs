@@ -237,6 +237,15 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
         if wireguard {
             write_wireguard_keys(&mut line, name, local);
         }
+        line(&format!(
+            "# Routes {who} installs through the tunnel: networks, or tables with to, metric"
+        ));
+        line("# and table. Nothing else installs routes (with BGP, the daemon does). Default:");
+        line("# none.");
+        line(&format!(
+            "# routes = [\"2001:db8:{}::/48\"]",
+            if local { 2 } else { 1 }
+        ));
     }
 
     line("");
@@ -274,13 +283,13 @@ fn write_wireguard_keys(line: &mut impl FnMut(&str), name: &str, local: bool) {
         line("# file; prefer the key file.)");
     }
     if local {
-        line("# The prefixes reachable through this host, which the peer accepts from it and");
-        line("# routes to it. Default: [wireguard] allowed-ips.");
-        line("# allowed-ips = [\"192.0.2.0/32\", \"2001:db8:ffff::1/128\"]");
+        line("# The prefixes reachable through this host, which the peer accepts from it (they");
+        line("# install no routes). Default: [wireguard] allowed-ips.");
+        line("# allowed-ips = [\"192.0.2.0/32\", \"2001:db8:ffff::1/128\", \"2001:db8:1::/48\"]");
     } else {
         line("# The prefixes reachable through the peer's host, which this host accepts from it");
-        line("# and routes to it. Default: [wireguard] allowed-ips.");
-        line("# allowed-ips = [\"192.0.2.1/32\", \"2001:db8:ffff::2/128\"]");
+        line("# (they install no routes). Default: [wireguard] allowed-ips.");
+        line("# allowed-ips = [\"192.0.2.1/32\", \"2001:db8:ffff::2/128\", \"2001:db8:2::/48\"]");
     }
 }
 
@@ -291,11 +300,9 @@ fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind) {
             line("# Seconds between keepalive packets, 0 to 65535; 25 keeps NAT mappings open.");
             line("# Default: off.");
             line("# persistent-keepalive = 25");
-            line("# What each end accepts from and routes to the other, as networks, unless the");
-            line(
-                "# end sets its own allowed-ips. Default: everything, for BGP (wg-quick then gets",
-            );
-            line("# Table = off: the BGP daemon routes).");
+            line("# What each end accepts from the other, as networks, unless the end sets its");
+            line("# own allowed-ips. They install no routes (wg-quick gets Table = off); an end's");
+            line("# routes do. Default: everything, for BGP.");
             line("# allowed-ips = [\"0.0.0.0/0\", \"::/0\"]");
             line("# Absolute path of a preshared key, the same on both hosts (`peergen genpsk");
             line("# --out FILE` writes one). Default: none.");
@@ -309,7 +316,8 @@ fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind) {
         }
         TunnelKind::Sit => {
             line("[sit]");
-            line("# TTL of the outer header, 1 to 255. Default: inherit the inner packet's.");
+            line("# TTL of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then die");
+            line("# at the first router on the way). Default: 255.");
             line("# ttl = 255");
         }
         TunnelKind::Ip6Gre | TunnelKind::Ip6Gretap => {
@@ -325,8 +333,9 @@ fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind) {
             line("vni = 100");
             line("# UDP destination port, 1 to 65535. Default: 4789, the IANA port.");
             line("# port = 4789");
-            line("# TTL of the outer header, 1 to 255. Default: inherit the inner packet's.");
-            line("# ttl = 64");
+            line("# TTL of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then die");
+            line("# at the first router on the way). Default: 255.");
+            line("# ttl = 255");
         }
     }
 }
@@ -336,8 +345,9 @@ fn gre_key_and_ttl(line: &mut impl FnMut(&str), outer: &str) {
     line("# Default: no key.");
     line("# key = 42");
     line(&format!(
-        "# {outer} of the outer header, 1 to 255. Default: inherit the inner packet's."
+        "# {outer} of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then"
     ));
+    line("# die at the first router on the way). Default: 255.");
     line("# ttl = 255");
 }
 

@@ -395,7 +395,11 @@ mod tests {
     fn the_same_route_through_two_tunnels_is_reported_with_both_locations() {
         let peers = [
             gre_with_routes("a", 1, "\"172.20.0.0/14\", \"fd00::/8\""),
-            gre_with_routes("b", 2, "\"fd00::/8\", { to = \"172.20.0.0/14\", metric = 0 }"),
+            gre_with_routes(
+                "b",
+                2,
+                "\"fd00::/8\", { to = \"172.20.0.0/14\", metric = 0 }",
+            ),
         ];
         assert_eq!(
             problems(&peers),
@@ -415,7 +419,11 @@ mod tests {
                 2,
                 "{ to = \"172.20.0.0/14\", table = 100 }, { to = \"fd00::/8\", metric = 2048 }",
             ),
-            gre_with_routes("c", 3, "{ to = \"172.20.0.0/14\", table = 254, metric = 1 }"),
+            gre_with_routes(
+                "c",
+                3,
+                "{ to = \"172.20.0.0/14\", table = 254, metric = 1 }",
+            ),
         ];
         assert_eq!(problems(&peers), Vec::<String>::new());
     }

@@ -4,9 +4,7 @@
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
-use crate::peer::{
-    EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Ttl, Tunnel, VxlanOptions,
-};
+use crate::peer::{EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Ttl, Tunnel, VxlanOptions};
 use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer, RawTtl};
 use toml::Spanned;
 

@@ -209,7 +209,10 @@ fn fits_tunnel(
             DiagnosticKind::InnerFamily,
             field,
             span,
-            format!("a sit (6in4) tunnel carries IPv6 only, but {} is IPv4", route.to),
+            format!(
+                "a sit (6in4) tunnel carries IPv6 only, but {} is IPv4",
+                route.to
+            ),
             "remove the IPv4 route, or use kind = \"gre\" to carry IPv4 and IPv6",
         );
         return None;

@@ -27,8 +27,8 @@ fn peer_file(kind: &str, options: &str) -> String {
 /// Every file `backend` renders for the local side, joined; or the refusal.
 fn render(text: &str, backend: Backend) -> Result<String, String> {
     let valid = validate(&SourceFile::new("t.toml", text)).expect("valid peer");
-    let renderer = Renderer::new(&TemplateSource::default(), RenderOptions::default())
-        .expect("templates");
+    let renderer =
+        Renderer::new(&TemplateSource::default(), RenderOptions::default()).expect("templates");
     renderer
         .render(&valid.peer, backend, Side::Local)
         .map(|files| files.into_iter().map(|f| f.contents).collect())
@@ -141,7 +141,10 @@ fn routes_of_the_peer_file_reach_every_backend() {
 #[test]
 fn the_netplan_renderer_comment_names_only_what_applies() {
     let gre = render(&peer_file("gre", ""), Backend::Netplan).unwrap();
-    assert!(!gre.contains("gretap") && !gre.contains("key file"), "{gre}");
+    assert!(
+        !gre.contains("gretap") && !gre.contains("key file"),
+        "{gre}"
+    );
     let gretap = render(&peer_file("gretap", ""), Backend::Netplan).unwrap();
     assert!(gretap.contains("gretap and ip6gretap with networkd only"));
     let wg = render(WG_NARROW, Backend::Netplan).unwrap();
