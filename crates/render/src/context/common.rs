@@ -102,6 +102,16 @@ pub fn routes(peer: &Peer) -> Vec<Route> {
         .collect()
 }
 
+/// The comment above the routes: for WireGuard it also says that allowed IPs add none.
+pub fn routes_comment(peer: &Peer) -> &'static str {
+    match peer.tunnel {
+        Tunnel::Wireguard(_) => {
+            "The routes of the peer file; WireGuard's allowed IPs install none."
+        }
+        _ => "The routes of the peer file.",
+    }
+}
+
 /// A route to a prefix through the tunnel interface.
 #[derive(Debug, Clone, Serialize)]
 pub struct Route {

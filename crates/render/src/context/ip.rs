@@ -4,7 +4,9 @@ use peergen_core::peer::EncapLimit;
 use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
-use super::common::{endpoint_text, family_flag, header, routes, ttl_word, wireguard, Route};
+use super::common::{
+    endpoint_text, family_flag, header, routes, routes_comment, ttl_word, wireguard, Route,
+};
 use crate::Backend;
 
 /// The bring-up and tear-down scripts. Every word is printed through the environment's
@@ -25,6 +27,8 @@ pub struct IpContext {
     pub addresses: Vec<IpAddress>,
     /// `ip route add` lines: this end's `routes`.
     pub routes: Vec<Route>,
+    /// The comment line above the routes.
+    pub routes_comment: &'static str,
     /// The `wg set` command, for WireGuard.
     pub wireguard: Option<WgSet>,
 }
@@ -143,6 +147,7 @@ impl IpContext {
                 })
                 .collect(),
             routes: routes(peer),
+            routes_comment: routes_comment(peer),
             wireguard,
         }
     }

@@ -4,7 +4,9 @@ use peergen_core::peer::EncapLimit;
 use peergen_core::{Peer, PrivateKeySource, Ttl, Tunnel, TunnelKind};
 use serde::Serialize;
 
-use super::common::{endpoint_text, header, routes, wireguard, Route, WireguardInterface};
+use super::common::{
+    endpoint_text, header, routes, routes_comment, wireguard, Route, WireguardInterface,
+};
 use crate::{Backend, RenderError};
 
 /// Everything the netplan template prints. All strings reach the YAML double-quoted
@@ -40,6 +42,8 @@ pub struct NetplanContext {
     pub addresses: Vec<String>,
     /// `routes:`: this end's `routes`.
     pub routes: Vec<Route>,
+    /// The comment line above the routes.
+    pub routes_comment: &'static str,
     /// WireGuard `key`, `port` and `peers`.
     pub wireguard: Option<WireguardInterface>,
 }
@@ -141,6 +145,7 @@ impl NetplanContext {
                 .map(|a| a.address.to_string())
                 .collect(),
             routes: routes(peer),
+            routes_comment: routes_comment(peer),
             wireguard,
         })
     }

@@ -5,8 +5,8 @@ use peergen_core::{Peer, Ttl, Tunnel};
 use serde::Serialize;
 
 use super::common::{
-    endpoint_text, header, routes, split_addresses, ttl_number, ttl_word, wireguard, PointToPoint,
-    Route, WireguardInterface,
+    endpoint_text, header, routes, routes_comment, split_addresses, ttl_number, ttl_word,
+    wireguard, PointToPoint, Route, WireguardInterface,
 };
 use crate::Backend;
 
@@ -75,6 +75,8 @@ pub struct NetworkContext {
     pub point_to_point: Vec<PointToPoint>,
     /// `[Route]` sections: this end's `routes`.
     pub routes: Vec<Route>,
+    /// The comment line above the routes.
+    pub routes_comment: &'static str,
 }
 
 impl NetdevContext {
@@ -135,6 +137,7 @@ impl NetworkContext {
             addresses,
             point_to_point,
             routes: routes(peer),
+            routes_comment: routes_comment(peer),
         }
     }
 }
