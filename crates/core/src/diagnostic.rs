@@ -175,7 +175,10 @@ impl Diagnostic {
     /// The full text shown to users: header line with `file:line:column: field:`, the source
     /// line with a caret under the span, and the help line.
     pub fn render(&self, source: &SourceFile) -> String {
-        self.segments(source).iter().map(|s| s.text.as_str()).collect()
+        self.segments(source)
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect()
     }
 
     /// The text of [`Diagnostic::render`] in pieces, each with its part, so a terminal can
@@ -208,8 +211,14 @@ impl Diagnostic {
             let at = span.start.clamp(range.start, range.end) - range.start;
             let until = span.end.clamp(range.start, range.end) - range.start;
             let excerpt = Excerpt::new(line, at, until.max(at));
-            out.push(Part::Text, format!("{pad} |\n{} | {}\n", pos.line, excerpt.text));
-            out.push(Part::Text, format!("{pad} | {}", " ".repeat(excerpt.column)));
+            out.push(
+                Part::Text,
+                format!("{pad} |\n{} | {}\n", pos.line, excerpt.text),
+            );
+            out.push(
+                Part::Text,
+                format!("{pad} | {}", " ".repeat(excerpt.column)),
+            );
             out.push(Part::Marker, "^".repeat(excerpt.width));
             out.push(Part::Text, "\n".to_owned());
         }
@@ -355,19 +364,31 @@ mod tests {
         let line = format!("addresses = [{}\"é\", 7]", "\"ü\", ".repeat(10_000));
         let at = line.find('7').unwrap();
         let src = SourceFile::new("p.toml", format!("{line}\n"));
-        let d = Diagnostic::error(DiagnosticKind::WrongType, "addresses[10001]", at..at + 1, "x");
+        let d = Diagnostic::error(
+            DiagnosticKind::WrongType,
+            "addresses[10001]",
+            at..at + 1,
+            "x",
+        );
         let text = d.render(&src);
         assert!(text.len() < 400, "{text}");
         let excerpt = text.lines().nth(2).unwrap();
         let carets = text.lines().nth(3).unwrap();
-        assert!(excerpt.starts_with("1 | …") && excerpt.ends_with("\"é\", 7]"), "{excerpt}");
+        assert!(
+            excerpt.starts_with("1 | …") && excerpt.ends_with("\"é\", 7]"),
+            "{excerpt}"
+        );
         let column = excerpt.chars().position(|c| c == '7').unwrap();
         assert_eq!(carets.chars().position(|c| c == '^'), Some(column));
         assert_eq!(carets.matches('^').count(), 1);
         // The start of a long line, and a span running past the cut.
         let d = Diagnostic::error(DiagnosticKind::WrongType, "addresses", 0..line.len(), "x");
         let text = d.render(&src);
-        assert!(text.lines().nth(2).unwrap().starts_with("1 | addresses = [\"ü\""));
+        assert!(text
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("1 | addresses = [\"ü\""));
         assert!(text.lines().nth(2).unwrap().ends_with('…'));
         assert_eq!(text.lines().nth(3).unwrap().matches('^').count(), FROM);
     }

@@ -84,7 +84,11 @@ pub(crate) fn unknown(file: &FileShape, table: &str, key: &str, span: Range<usiz
     let listing = format!("{place} accepts {}", list(&known));
     let normalized = normalize(key);
     if let Some(unsupported) = file.unsupported.iter().find(|u| u.key == normalized) {
-        let message = format!("peergen does not support `{key}` (in {place})");
+        let message = if table.is_empty() {
+            format!("peergen does not support `{key}` (at the top level)")
+        } else {
+            format!("peergen does not support `{key}` (in {place})")
+        };
         return Diagnostic::error(DiagnosticKind::UnknownKey, field, span, message)
             .with_help(unsupported.help);
     }
@@ -216,7 +220,9 @@ mod tests {
     fn the_site_file_uses_its_own_keys() {
         let d = unknown(FileShape::site(), "render", "backend", 0..1);
         assert_eq!(d.field.as_deref(), Some("render.backend"));
-        assert!(d.help.is_some_and(|h| h.starts_with("did you mean `backends`?")));
+        assert!(d
+            .help
+            .is_some_and(|h| h.starts_with("did you mean `backends`?")));
     }
 
     #[test]

@@ -168,10 +168,7 @@ impl FileShape {
 
     /// The table at the dotted `path` (`""` is the top level).
     pub fn table(&self, path: &str) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, t)| *t)
+        self.tables.iter().find(|(p, _)| p == path).map(|(_, t)| *t)
     }
 
     /// The top-level table.
@@ -254,7 +251,9 @@ fn of_type(ty: &str, schema: &Value, defs: &Map<String, Value>) -> Shape {
     match ty {
         "object" => Shape::Table(table(schema, defs)),
         "array" => Shape::Array(Box::new(
-            schema.get("items").map_or(Shape::Any, |items| read(items, defs)),
+            schema
+                .get("items")
+                .map_or(Shape::Any, |items| read(items, defs)),
         )),
         "string" => scalar(ScalarType::String),
         "integer" => scalar(ScalarType::Integer),

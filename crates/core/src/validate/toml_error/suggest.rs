@@ -6,6 +6,7 @@
 //! and so on, with a swap of two neighbouring letters counting as one edit
 //! (Damerau–Levenshtein, optimal string alignment). Keys of 3 characters or fewer
 //! (`key`, `ttl`, `mtu`, `vni`) are suggested only for a different case or `_` for `-`.
+//! A key written as one part of a longer one (`keepalive`) suggests that key.
 
 /// `public_key` and `Public-Key` mean `public-key`.
 pub(crate) fn normalize(key: &str) -> String {
@@ -15,12 +16,38 @@ pub(crate) fn normalize(key: &str) -> String {
 /// The known key closest in spelling, if it is close enough to be the intended one.
 pub(crate) fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let key = normalize(key);
+    let length = key.chars().count();
     known
         .iter()
-        .map(|k| (distance(&key, k), *k))
-        .filter(|(d, k)| *d <= k.chars().count().saturating_sub(1) / 3)
+        .filter_map(|k| {
+            let most = k.chars().count().saturating_sub(1) / 3;
+            // Lengths further apart than the edits allowed cannot be close: skip the
+            // table, which matters for generated files with thousands of unknown keys.
+            (length.abs_diff(k.chars().count()) <= most)
+                .then(|| (distance(&key, k), *k))
+                .filter(|(d, _)| *d <= most)
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
+        .or_else(|| part_of(&key, known))
+}
+
+/// The shortest known key of which `key` is a whole dash-separated part at either end
+/// (`keepalive` of `persistent-keepalive`); keys of 3 characters or fewer are too common
+/// a part to say anything.
+fn part_of<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    if key.len() < 4 {
+        return None;
+    }
+    known
+        .iter()
+        .filter(|k| {
+            k.strip_suffix(key).is_some_and(|rest| rest.ends_with('-'))
+                || k.strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with('-'))
+        })
+        .min_by_key(|k| k.len())
+        .copied()
 }
 
 /// Edits (insert, delete, replace, swap of neighbours) that turn `a` into `b`.
@@ -72,6 +99,12 @@ mod tests {
         assert_eq!(closest("prot", END), Some("port"));
         assert_eq!(closest("endpiont", END), Some("endpoint"));
         assert_eq!(closest("ttl", END), None);
+        assert_eq!(
+            closest("keepalive", &["persistent-keepalive"]),
+            Some("persistent-keepalive")
+        );
+        assert_eq!(closest("private", END), Some("private-key"));
+        assert_eq!(closest("key", END), None);
     }
 
     #[test]

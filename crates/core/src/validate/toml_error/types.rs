@@ -101,6 +101,11 @@ pub(crate) fn not_a_table(field: &str, inner: &str, span: Range<usize>) -> Diagn
     let key = field.rsplit('.').next().unwrap_or(field);
     let message = format!("`{field}` is not a table, so it cannot hold the key `{inner}`");
     let help = format!("write {key} as a single value (`{key} = …`)");
-    Diagnostic::error(DiagnosticKind::WrongType, format!("{field}.{inner}"), span, message)
-        .with_help(help)
+    Diagnostic::error(
+        DiagnosticKind::WrongType,
+        format!("{field}.{inner}"),
+        span,
+        message,
+    )
+    .with_help(help)
 }

@@ -102,9 +102,7 @@ impl Walk<'_> {
                 .and_then(|(k, _)| k.span())
                 .unwrap_or_else(|| at.clone());
             match shape.field(key) {
-                None => self
-                    .out
-                    .push(keys::unknown(self.file, path, key, key_span)),
+                None => self.out.push(keys::unknown(self.file, path, key, key_span)),
                 Some(field) => {
                     let span = item.span().unwrap_or_else(|| key_span.clone());
                     if let Some(node) = item_node(item) {
