@@ -47,10 +47,12 @@ pub(crate) enum ScalarType {
     Boolean,
 }
 
-/// A table's keys, in the schema's order.
+/// A table's keys (sorted by name, as the schema lists them).
 #[derive(Debug, Default)]
 pub(crate) struct Table {
     pub fields: Vec<Field>,
+    /// The required keys in the order the struct declares them (`name` before `kind`).
+    pub required: Vec<String>,
 }
 
 /// One key of a table.
@@ -58,7 +60,6 @@ pub(crate) struct Table {
 pub(crate) struct Field {
     pub key: String,
     pub shape: Shape,
-    pub required: bool,
     /// The key's documentation (the struct field's doc comment).
     pub description: String,
 }
@@ -67,6 +68,11 @@ impl Table {
     /// The field named `key`.
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// The required fields, in declaration order.
+    pub fn required(&self) -> impl Iterator<Item = &Field> {
+        self.required.iter().filter_map(|key| self.field(key))
     }
 
     /// The key names.
@@ -278,7 +284,6 @@ fn table(schema: &Value, defs: &Map<String, Value>) -> Table {
                 .map(|(key, prop)| Field {
                     key: key.clone(),
                     shape: read(prop, defs),
-                    required: required.contains(&key.as_str()),
                     description: prop
                         .get("description")
                         .and_then(Value::as_str)
@@ -288,7 +293,10 @@ fn table(schema: &Value, defs: &Map<String, Value>) -> Table {
                 .collect()
         })
         .unwrap_or_default();
-    Table { fields }
+    Table {
+        fields,
+        required: required.into_iter().map(str::to_owned).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -308,13 +316,40 @@ mod tests {
             local.field("addresses").map(|f| &f.shape),
             Some(Shape::Array(_))
         ));
-        let vni = peer.table("vxlan").and_then(|t| t.field("vni"));
-        assert!(vni.is_some_and(|f| f.required));
+        let vxlan = peer.table("vxlan").expect("[vxlan]");
+        let required: Vec<&str> = vxlan.required().map(|f| f.key.as_str()).collect();
+        assert_eq!(required, ["vni"]);
+        let top: Vec<&str> = peer.top().required().map(|f| f.key.as_str()).collect();
+        assert_eq!(top, ["name", "kind", "local", "remote"]);
         let limit = peer.table("ip6gre").and_then(|t| t.field("encap-limit"));
         assert_eq!(
             limit.map(|f| f.shape.expected()).as_deref(),
             Some("an integer from 0 to 255 or \"none\"")
         );
+    }
+
+    /// Every table's keys are exactly what serde accepts there: its own "expected one of"
+    /// list for an unknown key says what that is.
+    fn agrees_with_serde<T: serde::de::DeserializeOwned + std::fmt::Debug>(file: &FileShape) {
+        for (path, table) in &file.tables {
+            let text = if path.is_empty() {
+                "zzz = 1\n".to_owned()
+            } else {
+                format!("[{path}]\nzzz = 1\n")
+            };
+            let err = toml::from_str::<T>(&text).expect_err("unknown key");
+            let message = err.message();
+            assert!(message.starts_with("unknown field `zzz`"), "{message}");
+            let mut accepted: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+            accepted.sort_unstable();
+            assert_eq!(accepted, table.keys(), "[{path}]");
+        }
+    }
+
+    #[test]
+    fn shapes_agree_with_the_parser() {
+        agrees_with_serde::<RawPeer>(FileShape::peer());
+        agrees_with_serde::<RawSite>(FileShape::site());
     }
 
     #[test]

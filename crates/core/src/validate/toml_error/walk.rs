@@ -111,7 +111,7 @@ impl Walk<'_> {
                 }
             }
         }
-        for field in shape.fields.iter().filter(|f| f.required) {
+        for field in shape.required() {
             if !table.contains_key(&field.key) {
                 self.out.push(keys::missing(path, field, at.clone()));
             }
