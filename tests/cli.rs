@@ -331,3 +331,46 @@ fn sixty_thousand_errors_print_a_bounded_report() {
         );
     }
 }
+
+/// `schema` takes the kind of file, not a file: a wrong value names the choices.
+#[test]
+fn schema_names_its_argument_by_its_values() {
+    let out = peergen(&["schema", "foo"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("invalid value 'foo' for '[peer|site]'"),
+        "{err}"
+    );
+    assert!(!err.contains("FILE"), "{err}");
+}
+
+/// Colour is added around the parts of a diagnostic and changes nothing else: without the
+/// escape sequences, coloured output is the plain output.
+#[test]
+fn coloured_diagnostics_are_the_plain_text_with_styles_around_parts() {
+    let run = |colour: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_peergen"));
+        cmd.args(["check", "fixtures/invalid/several-unknown-keys.toml"])
+            .current_dir(common::root())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        if colour {
+            cmd.env("CLICOLOR_FORCE", "1");
+        }
+        text(&cmd.output().unwrap().stderr)
+    };
+    let plain = run(false);
+    let coloured = run(true);
+    let mut stripped = String::new();
+    let mut rest = coloured.as_str();
+    while let Some(at) = rest.find('\x1b') {
+        stripped.push_str(&rest[..at]);
+        let end = rest[at..].find('m').map_or(rest.len(), |m| at + m + 1);
+        rest = &rest[end..];
+    }
+    stripped.push_str(rest);
+    assert_eq!(stripped, plain);
+    assert!(coloured.contains("\x1b[31m^^^^^^^^^^"), "{coloured}");
+    assert!(coloured.contains("\x1b[36mhelp:"), "{coloured}");
+}

@@ -104,9 +104,11 @@ impl Walk<'_> {
             match shape.field(key) {
                 None => self.out.push(keys::unknown(self.file, path, key, key_span)),
                 Some(field) => {
-                    let span = item.span().unwrap_or_else(|| key_span.clone());
+                    // A table without a header of its own (`[a.b]` makes `a` implicitly,
+                    // dotted keys) has no span: its key locates it.
+                    let span = item.span().unwrap_or(key_span);
                     if let Some(node) = item_node(item) {
-                        self.node(&node, &field.shape, &join(path, key), key, span, key_span);
+                        self.node(&node, &field.shape, &join(path, key), key, span);
                     }
                 }
             }
@@ -120,31 +122,19 @@ impl Walk<'_> {
 
     /// Checks one value against `shape`; `field` is its dotted path, `key` the key it
     /// belongs to, `span` where it is written.
-    fn node(
-        &mut self,
-        node: &Node<'_>,
-        shape: &Shape,
-        field: &str,
-        key: &str,
-        span: Range<usize>,
-        key_span: Range<usize>,
-    ) {
+    fn node(&mut self, node: &Node<'_>, shape: &Shape, field: &str, key: &str, span: Range<usize>) {
         let shape = match shape {
             Shape::Either(all) => all.iter().find(|s| node.fits(s)).unwrap_or(shape),
             other => other,
         };
         match (shape, node) {
             (Shape::Any, _) => {}
-            (Shape::Table(t), Node::Table(inner)) => {
-                // A table without a header of its own (dotted keys) is located by its key.
-                let at = if span.is_empty() { key_span } else { span };
-                self.table(*inner, t, field, at);
-            }
+            (Shape::Table(t), Node::Table(inner)) => self.table(*inner, t, field, span),
             (Shape::Array(items), Node::Array(array)) => {
                 for (i, value) in array.iter().enumerate() {
                     let span = value.span().unwrap_or_else(|| span.clone());
                     let path = format!("{field}[{i}]");
-                    self.node(&value_node(value), items, &path, key, span.clone(), span);
+                    self.node(&value_node(value), items, &path, key, span);
                 }
             }
             (Shape::Scalar(_) | Shape::Array(_), Node::Table(inner)) if !inner.is_empty() => {
