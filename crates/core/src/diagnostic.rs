@@ -265,10 +265,10 @@ impl Segments {
 
 /// Lines up to this many bytes are shown whole.
 const WHOLE_LINE: usize = 120;
-/// Characters shown before the span on a longer line.
+/// Characters shown of a longer line, around the span.
+const SHOWN: usize = 100;
+/// Of which at most this many come before the span.
 const BEFORE: usize = 40;
-/// Characters shown from the start of the span on a longer line.
-const FROM: usize = 60;
 
 /// The part of a source line shown under a diagnostic, and where its carets go.
 struct Excerpt {
@@ -293,15 +293,16 @@ impl Excerpt {
                 width: line[at..until].chars().count().max(1),
             };
         }
-        let from = line[..at]
+        let (before, from) = line[..at]
             .char_indices()
             .rev()
             .take(BEFORE)
+            .enumerate()
             .last()
-            .map_or(at, |(i, _)| i);
+            .map_or((0, at), |(n, (i, _))| (n + 1, i));
         let to = line[at..]
             .char_indices()
-            .nth(FROM)
+            .nth(SHOWN - before)
             .map_or(line.len(), |(i, _)| at + i);
         let cut_front = from > 0;
         let mut text = String::new();
@@ -390,6 +391,6 @@ mod tests {
             .unwrap()
             .starts_with("1 | addresses = [\"ü\""));
         assert!(text.lines().nth(2).unwrap().ends_with('…'));
-        assert_eq!(text.lines().nth(3).unwrap().matches('^').count(), FROM);
+        assert_eq!(text.lines().nth(3).unwrap().matches('^').count(), SHOWN);
     }
 }
