@@ -289,3 +289,88 @@ fn diagnostics_are_coloured_only_for_terminals_and_never_with_no_color() {
     assert!(run(&[("CLICOLOR_FORCE", "1")]).starts_with("\x1b[1m\x1b[31merror"));
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\x1b'));
 }
+
+/// A generated file with 60,000 mistakes prints a bounded report: the first diagnostics
+/// (each with a short excerpt, even from one enormous line) and a count of the rest. The
+/// bound is on bytes, so the test says nothing about speed, only that the output cannot
+/// grow with the number of errors or the length of a line.
+#[test]
+fn sixty_thousand_errors_print_a_bounded_report() {
+    const ERRORS: usize = 60_000;
+    let dir = temp_dir("cli-many-errors");
+    // One unknown key per line.
+    let mut many_lines = String::from("name = \"gre-as64520\"\nkind = \"gre\"\n");
+    for i in 0..ERRORS {
+        many_lines.push_str(&format!("unknown-{i} = {i}\n"));
+    }
+    many_lines.push_str(
+        "[local]\naddresses = [\"172.31.20.1/30\"]\n[remote]\naddresses = [\"172.31.20.2/30\"]\n",
+    );
+    // Every error on one line of about 300 kB.
+    let items = vec!["1"; ERRORS].join(", ");
+    let one_line = format!(
+        "name = \"gre-as64520\"\nkind = \"gre\"\n[local]\naddresses = [{items}]\n[remote]\naddresses = [\"172.31.20.2/30\"]\n"
+    );
+    for (name, contents) in [("many-lines.toml", many_lines), ("one-line.toml", one_line)] {
+        let path = dir.join(name);
+        std::fs::write(&path, &contents).unwrap();
+        let out = peergen(&["check", path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(65), "{name}");
+        let err = text(&out.stderr);
+        let shown = err.matches("error[").count();
+        assert_eq!(shown, 50, "{name}: {shown} diagnostics shown");
+        assert!(
+            err.len() < 50 * 600,
+            "{name}: {} bytes of diagnostics",
+            err.len()
+        );
+        assert!(
+            err.contains(&format!("… and {} more errors in ", ERRORS - 50)),
+            "{name}: {}",
+            &err[err.len().saturating_sub(300)..]
+        );
+    }
+}
+
+/// `schema` takes the kind of file, not a file: a wrong value names the choices.
+#[test]
+fn schema_names_its_argument_by_its_values() {
+    let out = peergen(&["schema", "foo"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("invalid value 'foo' for '[peer|site]'"),
+        "{err}"
+    );
+    assert!(!err.contains("FILE"), "{err}");
+}
+
+/// Colour is added around the parts of a diagnostic and changes nothing else: without the
+/// escape sequences, coloured output is the plain output.
+#[test]
+fn coloured_diagnostics_are_the_plain_text_with_styles_around_parts() {
+    let run = |colour: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_peergen"));
+        cmd.args(["check", "fixtures/invalid/several-unknown-keys.toml"])
+            .current_dir(common::root())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        if colour {
+            cmd.env("CLICOLOR_FORCE", "1");
+        }
+        text(&cmd.output().unwrap().stderr)
+    };
+    let plain = run(false);
+    let coloured = run(true);
+    let mut stripped = String::new();
+    let mut rest = coloured.as_str();
+    while let Some(at) = rest.find('\x1b') {
+        stripped.push_str(&rest[..at]);
+        let end = rest[at..].find('m').map_or(rest.len(), |m| at + m + 1);
+        rest = &rest[end..];
+    }
+    stripped.push_str(rest);
+    assert_eq!(stripped, plain);
+    assert!(coloured.contains("\x1b[31m^^^^^^^^^^"), "{coloured}");
+    assert!(coloured.contains("\x1b[36mhelp:"), "{coloured}");
+}

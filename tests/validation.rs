@@ -126,3 +126,37 @@ fn documented_examples_validate() {
         "the complete examples were not found in {path}"
     );
 }
+
+/// The site file is checked against its own keys: a misspelt `[render]` key is a key of
+/// `[render]`, and every problem of shape is reported together.
+#[test]
+fn site_file_shape_errors_use_the_site_file_keys() {
+    let text = "[render]\nbackend = [\"networkd\"]\nsid = \"local\"\n\n[local]\nendpoint-ipv4 = 1\nkey-dir = \"/etc/wireguard\"\n";
+    let src = SourceFile::new("peergen.toml", text);
+    let invalid = peergen_core::validate::validate_site(&src, &["networkd", "netplan"])
+        .expect_err("invalid site file");
+    let rendered: Vec<String> = invalid.diagnostics.iter().map(|d| d.render(&src)).collect();
+    let all = rendered.join("\n");
+    assert_eq!(invalid.diagnostics.len(), 4, "{all}");
+    assert!(
+        all.contains("peergen.toml:2:1: render.backend: unknown key `backend` in [render]"),
+        "{all}"
+    );
+    assert!(all.contains("did you mean `backends`?"), "{all}");
+    assert!(
+        all.contains("render.sid: unknown key `sid` in [render]"),
+        "{all}"
+    );
+    assert!(all.contains("did you mean `side`?"), "{all}");
+    assert!(
+        all.contains(
+            "peergen.toml:6:17: local.endpoint-ipv4: expected a string, found an integer 1"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("local.key-dir: unknown key `key-dir` in [local]"),
+        "{all}"
+    );
+    assert!(!all.contains("not a table"), "{all}");
+}

@@ -102,7 +102,9 @@ pub enum Command {
     /// for completion, hover help and validation as you type; see docs/editors.md.
     Schema {
         /// Which file the schema describes.
-        #[arg(value_enum, default_value_t = SchemaKind::Peer)]
+        // Named after its values: clap's default, the field name in capitals, read as if
+        // a file path were expected.
+        #[arg(value_enum, value_name = "peer|site", default_value_t = SchemaKind::Peer)]
         file: SchemaKind,
     },
     /// Print a shell completion script for peergen.

@@ -67,9 +67,7 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
     let source = read(&path, "site file")?;
     let names: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
     validate_site(&source, &names).map_err(|invalid| {
-        for d in &invalid.diagnostics {
-            present::diagnostic(d, &source);
-        }
+        present::diagnostics(&invalid.diagnostics, &source);
         Exit::DataError
     })
 }
@@ -99,9 +97,7 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
         match validate_with(&source, &site.defaults) {
             Ok(mut valid) => {
                 valid.peer.source = header_path(path, &root, &cwd);
-                for warning in &valid.warnings {
-                    present::diagnostic(warning, &source);
-                }
+                present::diagnostics(&valid.warnings, &source);
                 loaded.push(Loaded {
                     peer: valid.peer,
                     source,
@@ -109,9 +105,7 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
                 });
             }
             Err(invalid) => {
-                for d in &invalid.diagnostics {
-                    present::diagnostic(d, &source);
-                }
+                present::diagnostics(&invalid.diagnostics, &source);
                 failure = Some(Exit::DataError);
             }
         }

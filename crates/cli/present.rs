@@ -1,11 +1,48 @@
 //! How diagnostics look on a terminal: the text the core renders, with colour added to
-//! the severity, the carets and the help line. anstream drops the colour when stderr is
-//! not a terminal or `NO_COLOR` is set, so piped output and logs stay plain.
+//! the severity, the carets and the help line. The colour follows the parts the core
+//! hands over ([`Part`]), never the text, so a message that happens to contain `]: ` or a
+//! caret is shown as written. anstream drops the colour when stderr is not a terminal or
+//! `NO_COLOR` is set, so piped output and logs stay plain.
 
 use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
+use peergen_core::diagnostic::Part;
 use peergen_core::{Diagnostic, Severity, SourceFile};
+
+/// At most this many diagnostics are printed per file; the rest are counted. A generated
+/// file with thousands of mistakes then prints a screenful, not megabytes, and the first
+/// ones are what to fix first anyway.
+pub const MAX_PER_FILE: usize = 50;
+
+/// Prints the diagnostics of one file to stderr, at most [`MAX_PER_FILE`] of them, then a
+/// line counting the errors and warnings left out.
+pub fn diagnostics(list: &[Diagnostic], source: &SourceFile) {
+    for d in list.iter().take(MAX_PER_FILE) {
+        diagnostic(d, source);
+    }
+    let rest = list.get(MAX_PER_FILE..).unwrap_or_default();
+    if rest.is_empty() {
+        return;
+    }
+    let errors = rest.iter().filter(|d| d.is_error()).count();
+    let warnings = rest.len() - errors;
+    let count = |n: usize, what: &str| match n {
+        0 => None,
+        1 => Some(format!("1 more {what}")),
+        n => Some(format!("{n} more {what}s")),
+    };
+    let counted: Vec<String> = [count(errors, "error"), count(warnings, "warning")]
+        .into_iter()
+        .flatten()
+        .collect();
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "… and {} in {} (not shown; fix the ones above and check again)",
+        counted.join(" and "),
+        source.path()
+    );
+}
 
 /// Prints one diagnostic to stderr.
 pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
@@ -15,31 +52,17 @@ pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
     };
     let strong = Style::new().bold().fg_color(Some(accent.into()));
     let help = Style::new().bold().fg_color(Some(AnsiColor::Cyan.into()));
-    let text = d.render(source);
-    let mut err = anstream::stderr().lock();
-    for (i, line) in text.lines().enumerate() {
-        let _ = if i == 0 {
-            match line.find("]: ") {
-                Some(end) => writeln!(
-                    err,
-                    "{strong}{}{strong:#}{}",
-                    &line[..end + 1],
-                    &line[end + 1..]
-                ),
-                None => writeln!(err, "{line}"),
-            }
-        } else if let Some((gutter, rest)) = line
-            .split_once(" = help:")
-            .filter(|(g, _)| g.trim().is_empty())
-        {
-            writeln!(err, "{gutter} = {help}help:{help:#}{rest}")
-        } else if line.contains('^') && line.chars().all(|c| " |^0123456789".contains(c)) {
-            let at = line.find('^').unwrap_or(0);
-            writeln!(err, "{}{strong}{}{strong:#}", &line[..at], &line[at..])
-        } else {
-            writeln!(err, "{line}")
+    let mut text = String::new();
+    for segment in d.segments(source) {
+        let style = match segment.part {
+            Part::Label | Part::Marker => strong,
+            Part::Help => help,
+            _ => Style::new(),
         };
+        text.push_str(&format!("{style}{}{style:#}", segment.text));
     }
+    // One write per diagnostic: diagnostics of parallel work never interleave.
+    let _ = write!(anstream::stderr().lock(), "{text}");
 }
 
 /// Prints a plain `error: …` line with the label coloured.

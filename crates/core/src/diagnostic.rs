@@ -181,46 +181,158 @@ impl Diagnostic {
     /// The full text shown to users: header line with `file:line:column: field:`, the source
     /// line with a caret under the span, and the help line.
     pub fn render(&self, source: &SourceFile) -> String {
+        self.segments(source)
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// The text of [`Diagnostic::render`] in pieces, each with its part, so a terminal can
+    /// colour the label, carets and help from the diagnostic's structure rather than by
+    /// searching the text.
+    pub fn segments(&self, source: &SourceFile) -> Vec<Segment> {
+        let mut out = Segments::default();
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{label}[{}]: {}", self.kind.code(), source.path());
+        out.push(Part::Label, format!("{label}[{}]", self.kind.code()));
+        let mut header = format!(": {}", source.path());
         let start = self.span.as_ref().map(|s| source.line_col(s.start));
         if let Some(pos) = start {
-            let _ = write!(out, ":{}:{}", pos.line, pos.column);
+            let _ = write!(header, ":{}:{}", pos.line, pos.column);
         }
-        out.push_str(": ");
+        header.push_str(": ");
         if let Some(field) = &self.field {
-            let _ = write!(out, "{field}: ");
+            let _ = write!(header, "{field}: ");
         }
-        out.push_str(&self.message);
-        out.push('\n');
+        header.push_str(&self.message);
+        header.push('\n');
+        out.push(Part::Text, header);
         // The gutter is as wide as the line number, so `|` and `=` line up as in rustc.
         let pad = " ".repeat(start.map_or(1, |pos| pos.line.to_string().len()));
         if let (Some(pos), Some(span)) = (start, &self.span) {
-            let line = source.line_text(pos.line);
-            let number = pos.line.to_string();
-            let end = source.line_col(span.end.max(span.start + 1));
-            let width = if end.line == pos.line {
-                end.column.saturating_sub(pos.column).max(1)
-            } else {
-                line.chars().count().saturating_sub(pos.column - 1).max(1)
-            };
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {}", printable(line));
-            let _ = writeln!(
-                out,
-                "{pad} | {}{}",
-                " ".repeat(pos.column - 1),
-                "^".repeat(width)
+            let range = source.line_range(pos.line);
+            let line = &source.text()[range.clone()];
+            let at = span.start.clamp(range.start, range.end) - range.start;
+            let until = span.end.clamp(range.start, range.end) - range.start;
+            let excerpt = Excerpt::new(line, at, until.max(at));
+            out.push(
+                Part::Text,
+                format!("{pad} |\n{} | {}\n", pos.line, excerpt.text),
             );
+            out.push(
+                Part::Text,
+                format!("{pad} | {}", " ".repeat(excerpt.column)),
+            );
+            out.push(Part::Marker, "^".repeat(excerpt.width));
+            out.push(Part::Text, "\n".to_owned());
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            out.push(Part::Text, format!("{pad} = "));
+            out.push(Part::Help, "help:".to_owned());
+            out.push(Part::Text, format!(" {help}\n"));
         }
-        out
+        out.0
     }
+}
+
+/// What a piece of a rendered diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part {
+    /// `error[code]` or `warning[code]`: coloured by severity.
+    Label,
+    /// The carets under the span: coloured by severity.
+    Marker,
+    /// The word `help:`.
+    Help,
+    /// Everything else: location, message, excerpt, gutter, help text.
+    Text,
+}
+
+/// One piece of a rendered diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// What it is.
+    pub part: Part,
+    /// Its text; the segments of a diagnostic joined are [`Diagnostic::render`].
+    pub text: String,
+}
+
+#[derive(Default)]
+struct Segments(Vec<Segment>);
+
+impl Segments {
+    fn push(&mut self, part: Part, text: String) {
+        self.0.push(Segment { part, text });
+    }
+}
+
+/// Lines up to this many bytes are shown whole.
+const WHOLE_LINE: usize = 120;
+/// Characters shown of a longer line, around the span.
+const SHOWN: usize = 100;
+/// Of which at most this many come before the span.
+const BEFORE: usize = 40;
+
+/// The part of a source line shown under a diagnostic, and where its carets go.
+struct Excerpt {
+    text: String,
+    /// Characters before the first caret.
+    column: usize,
+    /// Number of carets (at least one).
+    width: usize,
+}
+
+impl Excerpt {
+    /// `at..until` is the span, in bytes within `line`, clamped to it. A long line (a
+    /// generated file, a minified array) is cut around the span, with `…` where text is
+    /// left out, so each diagnostic prints a bounded amount whatever the line's length.
+    fn new(line: &str, at: usize, until: usize) -> Self {
+        let at = floor_char_boundary(line, at);
+        let until = floor_char_boundary(line, until);
+        if line.len() <= WHOLE_LINE {
+            return Self {
+                text: printable(line),
+                column: line[..at].chars().count(),
+                width: line[at..until].chars().count().max(1),
+            };
+        }
+        let (before, from) = line[..at]
+            .char_indices()
+            .rev()
+            .take(BEFORE)
+            .enumerate()
+            .last()
+            .map_or((0, at), |(n, (i, _))| (n + 1, i));
+        let to = line[at..]
+            .char_indices()
+            .nth(SHOWN - before)
+            .map_or(line.len(), |(i, _)| at + i);
+        let cut_front = from > 0;
+        let mut text = String::new();
+        if cut_front {
+            text.push('…');
+        }
+        text.push_str(&printable(&line[from..to]));
+        if to < line.len() {
+            text.push('…');
+        }
+        Self {
+            text,
+            column: usize::from(cut_front) + line[from..at].chars().count(),
+            width: line[at..until.min(to)].chars().count().max(1),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// Replaces control characters so an excerpt can never move the terminal's cursor.
@@ -249,5 +361,42 @@ mod tests {
             d.render(&src),
             "error[reserved-name]: p.toml:1:8: name: reserved\n  |\n1 | name = \"gre0\"\n  |        ^^^^^^\n  = help: pick another\n"
         );
+        let parts: Vec<Part> = d.segments(&src).iter().map(|s| s.part).collect();
+        assert!(parts.starts_with(&[Part::Label, Part::Text]));
+        assert!(parts.contains(&Part::Marker) && parts.contains(&Part::Help));
+    }
+
+    #[test]
+    fn cuts_a_long_line_around_the_span() {
+        let line = format!("addresses = [{}\"é\", 7]", "\"ü\", ".repeat(10_000));
+        let at = line.find('7').unwrap();
+        let src = SourceFile::new("p.toml", format!("{line}\n"));
+        let d = Diagnostic::error(
+            DiagnosticKind::WrongType,
+            "addresses[10001]",
+            at..at + 1,
+            "x",
+        );
+        let text = d.render(&src);
+        assert!(text.len() < 400, "{text}");
+        let excerpt = text.lines().nth(2).unwrap();
+        let carets = text.lines().nth(3).unwrap();
+        assert!(
+            excerpt.starts_with("1 | …") && excerpt.ends_with("\"é\", 7]"),
+            "{excerpt}"
+        );
+        let column = excerpt.chars().position(|c| c == '7').unwrap();
+        assert_eq!(carets.chars().position(|c| c == '^'), Some(column));
+        assert_eq!(carets.matches('^').count(), 1);
+        // The start of a long line, and a span running past the cut.
+        let d = Diagnostic::error(DiagnosticKind::WrongType, "addresses", 0..line.len(), "x");
+        let text = d.render(&src);
+        assert!(text
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("1 | addresses = [\"ü\""));
+        assert!(text.lines().nth(2).unwrap().ends_with('…'));
+        assert_eq!(text.lines().nth(3).unwrap().matches('^').count(), SHOWN);
     }
 }

@@ -2,6 +2,9 @@
 //!
 //! The core never reads files itself: callers hand it a [`SourceFile`], and every
 //! diagnostic can then be located as `path:line:column` with an excerpt of the line.
+//! The start of every line is found once, when the file is wrapped, so locating a
+//! diagnostic is a binary search rather than a scan from the top of the file: a file with
+//! tens of thousands of problems is located in linear time.
 
 use camino::{Utf8Path, Utf8PathBuf};
 
@@ -10,6 +13,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 pub struct SourceFile {
     path: Utf8PathBuf,
     text: String,
+    /// Byte offset of the start of every line; the first is 0.
+    line_starts: Vec<usize>,
 }
 
 /// A 1-based line and column (columns count characters, as editors do).
@@ -24,9 +29,14 @@ pub struct LineCol {
 impl SourceFile {
     /// Wraps the text read from `path`.
     pub fn new(path: impl Into<Utf8PathBuf>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Self {
             path: path.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
     }
 
@@ -43,20 +53,50 @@ impl SourceFile {
     /// Line and column of a byte offset, clamped to the text.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = self.text[line_start..offset].chars().count() + 1;
-        LineCol { line, column }
+        let index = self.line_index(offset);
+        let line_start = self.line_starts[index];
+        let before = &self.text[line_start..offset];
+        // ASCII (the usual case) needs no counting, which keeps very long lines cheap.
+        let column = if before.is_ascii() {
+            before.len()
+        } else {
+            before.chars().count()
+        } + 1;
+        LineCol {
+            line: index + 1,
+            column,
+        }
+    }
+
+    /// The byte range of the 1-based line `line`, without its line break; empty past the
+    /// end of the text.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len()..self.text.len();
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
     }
 
     /// The text of the 1-based line `line`, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        self.text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
+        &self.text[self.line_range(line)]
+    }
+
+    /// The 0-based index of the line holding `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -79,5 +119,17 @@ mod tests {
         assert_eq!(src.line_col(x), LineCol { line: 2, column: 6 });
         assert_eq!(src.line_text(2), "né = \"x\"");
         assert_eq!(src.line_col(10_000).line, 3);
+        assert_eq!(src.line_text(3), "");
+        assert_eq!(src.line_text(4), "");
+    }
+
+    #[test]
+    fn line_breaks_are_not_part_of_a_line() {
+        let src = SourceFile::new("p.toml", "a = 1\r\nb = 2");
+        assert_eq!(src.line_text(1), "a = 1");
+        assert_eq!(src.line_text(2), "b = 2");
+        assert_eq!(src.line_col(7), LineCol { line: 2, column: 1 });
+        // An offset on the line break belongs to the line it ends.
+        assert_eq!(src.line_col(6), LineCol { line: 1, column: 7 });
     }
 }

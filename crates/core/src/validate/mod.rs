@@ -18,7 +18,7 @@ mod wireguard;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::kind::TunnelKind;
 use crate::peer::{End, Peer};
-use crate::raw::{self, RawPeer};
+use crate::raw::RawPeer;
 use crate::side::Side;
 use crate::source::SourceFile;
 
@@ -56,14 +56,8 @@ pub fn validate(source: &SourceFile) -> Result<Validated, Invalid> {
 /// Parses and validates one peer file; values it leaves out come from `defaults` (the
 /// site file).
 pub fn validate_with(source: &SourceFile, defaults: &Defaults) -> Result<Validated, Invalid> {
-    let raw = match raw::parse(source.text()) {
-        Ok(raw) => raw,
-        Err(err) => {
-            return Err(Invalid {
-                diagnostics: vec![toml_error::to_diagnostic(&err, source.text())],
-            })
-        }
-    };
+    let raw: RawPeer = toml_error::parse(source.text(), toml_error::FileShape::peer())
+        .map_err(|diagnostics| Invalid { diagnostics })?;
     validate_raw(source, &raw, defaults)
 }
 

@@ -34,14 +34,8 @@ fn endpoint(ck: &mut Checker, text: &Text, ipv4: bool) -> Option<IpAddr> {
 
 /// Parses and validates a site file. `backends` are the backend names the caller renders.
 pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Invalid> {
-    let raw: RawSite = match toml::from_str(source.text()) {
-        Ok(raw) => raw,
-        Err(err) => {
-            return Err(Invalid {
-                diagnostics: vec![toml_error::to_diagnostic(&err, source.text())],
-            })
-        }
-    };
+    let raw: RawSite = toml_error::parse(source.text(), toml_error::FileShape::site())
+        .map_err(|diagnostics| Invalid { diagnostics })?;
     let mut ck = Checker::default();
     let mut defaults = Defaults {
         underlay_mtu: raw.underlay_mtu.as_ref().and_then(|v| {

@@ -1,0 +1,62 @@
+//! From TOML text to a file's raw structs, or every problem of syntax and shape, each as a
+//! diagnostic with a kind, the dotted field, its location and a fix.
+//!
+//! serde reports one problem at a time, in its own words (`invalid type: string "1",
+//! expected i64`). So the text is first parsed into a document that keeps every key's and
+//! value's span, and walked against the file's shape, which is derived from the same
+//! structs the parser fills ([`shape`]); every unknown key, wrong type and missing key is
+//! reported together. Only a file of the right shape is deserialized.
+//!
+//! - [`shape`]: the tables and keys of a peer file or site file, from their types.
+//! - [`walk`]: the document against the shape.
+//! - [`keys`]: unknown and missing keys, and keys peergen does not support.
+//! - [`suggest`]: close spellings.
+//! - [`types`]: values of the wrong type.
+//! - [`syntax`]: text that is not TOML.
+
+mod keys;
+mod shape;
+mod suggest;
+mod syntax;
+mod types;
+mod walk;
+
+use serde::de::DeserializeOwned;
+
+pub(crate) use shape::FileShape;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+
+/// Parses `text` as a file of the shape `file` into `T` (whose types the shape was read
+/// from), or returns every problem found, in file order.
+pub(crate) fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &FileShape,
+) -> Result<T, Vec<Diagnostic>> {
+    let doc = match toml_edit::ImDocument::parse(text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let span = err.span().unwrap_or(0..text.len().min(1));
+            return Err(vec![syntax::syntax(text, err.message(), span)]);
+        }
+    };
+    let mut problems = walk::check(text, doc.as_table(), file);
+    if problems.is_empty() {
+        match toml::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(err) => problems.push(unexpected(text, &err, file)),
+        }
+    }
+    problems.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
+    Err(problems)
+}
+
+/// A problem serde found that the walk did not: the two disagree only if the shape misses
+/// something the structs check, so say what serde said, located.
+fn unexpected(text: &str, err: &toml::de::Error, file: &FileShape) -> Diagnostic {
+    let span = err.span().unwrap_or(0..text.len().min(1));
+    let field = syntax::line_key(text, span.start).unwrap_or_else(|| "(value)".to_owned());
+    let message = err.message().trim().replace('\n', ": ");
+    Diagnostic::error(DiagnosticKind::WrongType, field, span, message)
+        .with_help(format!("{} gives every key's type", file.docs))
+}
