@@ -73,8 +73,16 @@ pub enum DiagnosticKind {
     ConflictingKeys,
     /// A private key is written inline and will end up in rendered files.
     InlinePrivateKey,
-    /// Free text contains control characters or line breaks.
+    /// Text contains a character that is not printable: a control character or line break,
+    /// an invisible format character (bidi control, zero-width character) or a Unicode line
+    /// or paragraph separator.
     ControlCharacter,
+    /// Text ends with a backslash, which continues the line in systemd files.
+    TrailingBackslash,
+    /// An inline private key whose public key is not the `public-key` of the same end.
+    KeyMismatch,
+    /// A value `peergen init` left for the user to replace.
+    Placeholder,
     /// A setting that does not apply to this tunnel kind.
     NotForKind,
     /// Two peer files that cannot both be configured on one host.
@@ -107,6 +115,9 @@ impl DiagnosticKind {
             Self::ConflictingKeys => "conflicting-keys",
             Self::InlinePrivateKey => "inline-private-key",
             Self::ControlCharacter => "control-character",
+            Self::TrailingBackslash => "trailing-backslash",
+            Self::KeyMismatch => "key-mismatch",
+            Self::Placeholder => "placeholder",
             Self::NotForKind => "not-for-kind",
             Self::Conflict => "conflict",
         }
