@@ -9,7 +9,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
 
+mod common;
+
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{peergen, temp_dir, tools_required};
 
 use peergen_core::{validate, Peer, Side, SourceFile};
 use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
@@ -158,4 +164,92 @@ fn shell_scripts_quote_globs_a_user_template_prints() {
         "#!/bin/sh\nrm -f 'gre-as64520[0]' '~/gre-as64520' 'gre-as64520*' '{a,b}'\n"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// netplan's generator, run on `yaml` as the only file of a fresh root: the networkd files
+/// it writes, by name.
+fn netplan_generate(generator: &Path, dir: &Path, yaml: &str) -> Vec<String> {
+    let _ = std::fs::remove_dir_all(dir);
+    let netplan = dir.join("etc/netplan");
+    std::fs::create_dir_all(&netplan).unwrap();
+    let file = netplan.join("10-peer.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = Command::new(generator)
+        .arg("--root-dir")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "netplan generate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("run/systemd/network"))
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_netplan_header_injection_is_refused_and_would_have_worked() {
+    let generator = Path::new("/usr/libexec/netplan/generate");
+    let dir = temp_dir("netplan-injection");
+    let out_dir = dir.join("out");
+    let render = peergen(
+        &[
+            "render",
+            "--backend",
+            "netplan",
+            "--out",
+            out_dir.to_str().unwrap(),
+            "fixtures/invalid/description-line-separator.toml",
+        ],
+        None,
+    );
+    assert_eq!(render.status.code(), Some(65));
+    assert!(
+        String::from_utf8_lossy(&render.stderr).contains("U+2028 (LINE SEPARATOR"),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    assert!(!out_dir.exists(), "nothing is written");
+
+    if !generator.is_file() {
+        assert!(!tools_required(), "{} is required", generator.display());
+        eprintln!("skipped: {} is not installed", generator.display());
+        return;
+    }
+    // What peergen wrote before it refused such text: the valid file with the description
+    // in its header comment. The real generator reads the part after U+2028 as YAML.
+    let valid = peergen(
+        &[
+            "render",
+            "--backend",
+            "netplan",
+            "fixtures/valid/gre-dualstack.toml",
+        ],
+        None,
+    );
+    assert!(valid.status.success());
+    let yaml = String::from_utf8(valid.stdout).unwrap();
+    let yaml = yaml
+        .lines()
+        .filter(|line| !line.starts_with("==> "))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>();
+    let clean = netplan_generate(generator, &dir.join("clean"), &yaml);
+    assert!(clean.iter().all(|name| !name.contains("eth0")), "{clean:?}");
+    let injected = yaml.replacen("AS64520 GRE peering", INJECTION, 1);
+    assert_ne!(injected, yaml);
+    let attacked = netplan_generate(generator, &dir.join("attacked"), &injected);
+    assert!(
+        attacked.iter().any(|name| name.contains("eth0")),
+        "the attack no longer works on this netplan, so this test proves nothing: {attacked:?}"
+    );
 }

@@ -228,11 +228,12 @@ impl Diagnostic {
     }
 }
 
-/// Replaces control characters so an excerpt can never move the terminal's cursor.
+/// Replaces characters that are not printable text so an excerpt can never move the
+/// terminal's cursor, break the line or turn text around (bidi controls).
 fn printable(line: &str) -> String {
     line.chars()
         .map(|c| {
-            if c.is_control() && c != '\t' {
+            if crate::text::is_unprintable(c) && c != '\t' {
                 '\u{fffd}'
             } else {
                 c
@@ -244,6 +245,23 @@ fn printable(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_show_no_invisible_or_line_breaking_character() {
+        let src = SourceFile::new("p.toml", "description = \"a\u{2028}b\u{202e}c\"\n");
+        let d = Diagnostic::error(
+            DiagnosticKind::ControlCharacter,
+            "description",
+            14..25,
+            "bad",
+        );
+        let text = d.render(&src);
+        assert!(
+            !text.contains('\u{2028}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        assert!(text.contains("a\u{fffd}b\u{fffd}c"), "{text}");
+    }
 
     #[test]
     fn renders_location_excerpt_and_help() {
