@@ -502,6 +502,13 @@ fn init_refuses_bad_names_and_usage() {
         "{}",
         stderr(&long)
     );
+    let dash = peergen(&["init", "--kind", "gre", "--", "-6"], None);
+    assert_eq!(dash.status.code(), Some(2));
+    assert!(
+        stderr(&dash).contains("not starting with '-'"),
+        "{}",
+        stderr(&dash)
+    );
     let reserved = peergen(&["init", "gre0", "--kind", "gre"], None);
     assert_eq!(reserved.status.code(), Some(2));
     assert!(

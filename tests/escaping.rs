@@ -253,3 +253,63 @@ fn the_netplan_header_injection_is_refused_and_would_have_worked() {
         "the attack no longer works on this netplan, so this test proves nothing: {attacked:?}"
     );
 }
+
+/// Every valid fixture, validated.
+fn valid_fixtures() -> Vec<Peer> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(root.join("fixtures/valid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".toml").map(str::to_owned))
+        .collect();
+    names.sort();
+    names.iter().map(|n| fixture(n)).collect()
+}
+
+#[test]
+fn no_argument_taken_from_a_peer_file_reads_as_an_option() {
+    let renderer = renderer(None);
+    for peer in valid_fixtures() {
+        for backend in [Backend::Ip, Backend::WgQuick] {
+            for side in [Side::Local, Side::Remote] {
+                let Ok(files) = renderer.render(&peer, backend, side) else {
+                    continue;
+                };
+                for file in files {
+                    for line in file.contents.lines() {
+                        let command = line.strip_prefix("PostUp = ").unwrap_or(line);
+                        if !(command.starts_with("ip ") || command.starts_with("wg ")) {
+                            continue;
+                        }
+                        // The templates' own options: the address family and nothing else.
+                        for word in command.split_whitespace().skip(1) {
+                            assert!(
+                                !word.starts_with('-') || word == "-4" || word == "-6",
+                                "{}: {word} in {line}",
+                                file.path
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_name_that_is_an_ip_keyword_is_still_the_name() {
+    // `ip link add help type gre …` prints ip's usage; `ip link add name help …` creates
+    // the link. wg-quick accepts such names, so peergen does too.
+    let mut peer = fixture("gre-dualstack");
+    peer.name = "help".to_owned();
+    let files = renderer(None)
+        .render(&peer, Backend::Ip, Side::Local)
+        .unwrap();
+    assert!(
+        files[0]
+            .contents
+            .contains("\nip link add name help type gre "),
+        "{}",
+        files[0].contents
+    );
+}
