@@ -19,6 +19,10 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
 
 /// Whether `c` must never be copied into a rendered file.
 pub fn is_unprintable(c: char) -> bool {
+    // ASCII has controls only (C0 and DEL): skip the table lookup for nearly every value.
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     matches!(
         c.general_category(),
         GeneralCategory::Control
@@ -30,6 +34,9 @@ pub fn is_unprintable(c: char) -> bool {
 
 /// The first character of `text` that must not be copied into a rendered file.
 pub fn first_unprintable(text: &str) -> Option<char> {
+    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_control()) {
+        return None;
+    }
     text.chars().find(|&c| is_unprintable(c))
 }
 
@@ -127,6 +134,20 @@ mod tests {
             "a\\b",
         ] {
             assert_eq!(first_unprintable(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_categories() {
+        for c in (0u8..=0x7f).map(char::from) {
+            let by_category = matches!(
+                c.general_category(),
+                GeneralCategory::Control
+                    | GeneralCategory::Format
+                    | GeneralCategory::LineSeparator
+                    | GeneralCategory::ParagraphSeparator
+            );
+            assert_eq!(is_unprintable(c), by_category, "{c:?}");
         }
     }
 
