@@ -2,8 +2,9 @@
 //!
 //! The schemas are pinned in `snapshots/` (`schema__peer`, `schema__site`) so every change
 //! to what editors are told is reviewed, and every key of every example file must be a
-//! property of the schema. Every starter file from `init` must pass `peergen check` as
-//! written, and is pinned in `snapshots/` too.
+//! property of the schema. Every starter file from `init` fails `peergen check` with one
+//! placeholder error per value marked `# REPLACE` and nothing else, passes once they are
+//! replaced, and is pinned in `snapshots/` too.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
 
@@ -296,13 +297,39 @@ fn schema_refuses_what_validation_refuses_cheaply() {
     );
 }
 
+/// A starter file with its placeholders replaced: markers deleted, real keys (from the
+/// valid fixtures) for the stand-in ones.
+fn filled(text: &str) -> String {
+    let filled = text
+        .replace("  # REPLACE\n", "\n")
+        .replace(
+            "REPLACE+with+our+public+key+from+keygen+000=",
+            "LSM3QnoIajecI5aD+5XCv9QH/tDzYY9hZsxH27fRbww=",
+        )
+        .replace(
+            "REPLACE+with+their+public+key+wg+pubkey+000=",
+            "4tXpaXvjX9+fotg1O78xjWyjCxMH/iwbt8IRS6UNJwc=",
+        );
+    assert!(
+        !filled
+            .lines()
+            .any(|l| l.contains(" = ") && l.contains("REPLACE")),
+        "every placeholder replaced:\n{filled}"
+    );
+    filled
+}
+
 #[test]
-fn init_writes_a_file_that_checks_and_renders_for_every_kind() {
+fn init_writes_a_file_whose_only_errors_are_its_placeholders_and_that_renders_once_replaced() {
     let dir = temp_dir("init-every-kind");
     let peer_schema = schema("peer");
     for kind in KINDS.map(TunnelKind::as_str) {
         let text = run_ok(&["init", "peer0", "--kind", kind]);
-        assert!(text.contains("REPLACE"), "{kind}: placeholders are marked");
+        let marked = text.lines().filter(|l| l.ends_with("  # REPLACE")).count();
+        assert!(
+            marked >= 2,
+            "{kind}: at least both endpoints are placeholders"
+        );
         let table: toml::Table = toml::from_str(&text).unwrap();
         for end in ["local", "remote"] {
             assert!(
@@ -313,8 +340,33 @@ fn init_writes_a_file_that_checks_and_renders_for_every_kind() {
         assert_keys_in_schema(&peer_schema, kind, &text);
         snapshot(&format!("init__{kind}"), &text);
 
+        let fresh = dir.join(format!("{kind}-fresh.toml"));
+        std::fs::write(&fresh, &text).unwrap();
+        let check = peergen(&["check", fresh.to_str().unwrap()], None);
+        assert_eq!(check.status.code(), Some(65), "{kind}: {}", stderr(&check));
+        let errors = stderr(&check);
+        let headers: Vec<&str> = errors
+            .lines()
+            .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            headers,
+            vec!["error[placeholder]"; marked],
+            "{kind}: one placeholder error per marked value, nothing else:\n{errors}"
+        );
+        let render = peergen(
+            &["render", "--backend", "networkd", fresh.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(
+            render.status.code(),
+            Some(65),
+            "{kind}: placeholders never render"
+        );
+
         let path = dir.join(format!("{kind}.toml"));
-        std::fs::write(&path, &text).unwrap();
+        std::fs::write(&path, filled(&text)).unwrap();
         let path = path.to_str().unwrap();
         let check = peergen(&["check", path], None);
         assert_eq!(check.status.code(), Some(0), "{kind}: {}", stderr(&check));
@@ -417,7 +469,7 @@ fn init_shows_every_key_the_kind_takes_and_uncommented_they_still_check() {
         );
 
         let path = dir.join(format!("{kind}.toml"));
-        std::fs::write(&path, &uncommented).unwrap();
+        std::fs::write(&path, filled(&uncommented)).unwrap();
         let check = peergen(&["check", path.to_str().unwrap()], None);
         assert_eq!(check.status.code(), Some(0), "{kind}: {}", stderr(&check));
     }
@@ -466,6 +518,13 @@ fn init_refuses_bad_names_and_usage() {
         stderr(&long).contains("1 to 15 characters"),
         "{}",
         stderr(&long)
+    );
+    let dash = peergen(&["init", "--kind", "gre", "--", "-6"], None);
+    assert_eq!(dash.status.code(), Some(2));
+    assert!(
+        stderr(&dash).contains("not starting with '-'"),
+        "{}",
+        stderr(&dash)
     );
     let reserved = peergen(&["init", "gre0", "--kind", "gre"], None);
     assert_eq!(reserved.status.code(), Some(2));

@@ -112,7 +112,7 @@ fn a_thousand_peers_render_check_and_drift() {
     assert!(out.contains("-      ttl: 255\n+      ttl: 64\n"), "{out}");
     assert!(
         out.contains(
-            "-ip link add gre-42 type gre local 198.51.100.10 remote 203.0.113.43 ttl 255 key 43\n"
+            "-ip link add name gre-42 type gre local 198.51.100.10 remote 203.0.113.43 ttl 255 key 43\n"
         ),
         "{out}"
     );

@@ -88,11 +88,13 @@ pub enum Command {
     /// Write a commented starter peer file for one tunnel kind.
     ///
     /// Every key the kind takes is there with a comment saying what it is and its default;
-    /// optional keys are commented out. Addresses are documentation placeholders
-    /// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and WireGuard public
-    /// keys are readable stand-ins, so the file passes `peergen check` as written: replace
-    /// every value marked REPLACE before rendering. No private key is ever written.
-    /// Without --out, the file is printed on stdout.
+    /// optional keys are commented out. The values to supply (endpoints, addresses, public
+    /// keys, the VXLAN VNI) are placeholders marked "# REPLACE": documentation addresses
+    /// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and readable
+    /// stand-in keys. `peergen check` reports each placeholder (error code `placeholder`)
+    /// until the real value is in and the marker deleted; the rest of the file is valid as
+    /// written. No private key is ever written. Without --out, the file is printed on
+    /// stdout.
     Init(InitArgs),
     /// Print the JSON Schema of the peer file or the site file, for editors.
     ///
@@ -152,7 +154,7 @@ fn interface_name(name: &str) -> Result<String, String> {
     if peergen_core::validate::is_valid_interface_name(name) {
         Ok(name.to_owned())
     } else {
-        Err("an interface name is 1 to 15 characters of a-z A-Z 0-9 _ = + . - (not \".\" or \"..\")".to_owned())
+        Err("an interface name is 1 to 15 characters of a-z A-Z 0-9 _ = + . - (not \".\" or \"..\", and not starting with '-')".to_owned())
     }
 }
 

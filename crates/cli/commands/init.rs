@@ -1,10 +1,14 @@
 //! `peergen init`: a commented starter peer file for one tunnel kind.
 //!
 //! The file names every key the kind takes, with what it is and its default; optional
-//! keys are commented out. It validates as written, so a user can check it and render it
-//! at once, yet nothing in it can be mistaken for real data: addresses come from the
-//! documentation ranges (RFC 5737, RFC 3849) and WireGuard public keys are valid base64
-//! that reads "REPLACE…". No private key is ever generated or written here.
+//! keys are commented out. Every value the user must supply (endpoints, addresses, public
+//! keys, the VNI) is a placeholder marked `# REPLACE`: it shows the value's format, and
+//! `peergen check` reports it until it is replaced and the marker deleted, so a starter
+//! file never renders into configuration that looks right and connects nothing. Apart from
+//! the placeholders the file is valid. Nothing in it can be mistaken for real data either:
+//! addresses come from the documentation ranges (RFC 5737, RFC 3849) and WireGuard public
+//! keys are valid base64 that reads "REPLACE…". No private key is ever generated or written
+//! here.
 
 use camino::Utf8Path;
 use peergen_core::kind::UnderlayRule;
@@ -18,10 +22,23 @@ use crate::write::create_requested;
 /// Peer files hold no secret (keys are referenced by path).
 const PEER_FILE_MODE: u32 = 0o644;
 
-/// Stand-in public keys: canonical base64 of 32 bytes, so the file validates, and
-/// obviously not a real key wherever it ends up.
+/// Stand-in public keys: canonical base64 of 32 bytes, so only the placeholder check
+/// refuses them, and obviously not a real key wherever they end up.
 const LOCAL_PUBLIC_KEY: &str = "REPLACE+with+our+public+key+from+keygen+000=";
 const REMOTE_PUBLIC_KEY: &str = "REPLACE+with+their+public+key+wg+pubkey+000=";
+
+/// Keys for the draft validated to compute the MTU: two different valid keys that are not
+/// placeholders (all bytes 0, all bytes 1). They never appear in the file.
+const DRAFT_LOCAL_PUBLIC_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const DRAFT_REMOTE_PUBLIC_KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+
+/// Whether placeholders carry their `# REPLACE` marker (the file) or not (the draft
+/// validated to learn the MTU).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Draft,
+    File,
+}
 
 /// Runs the command.
 pub fn run(args: &InitArgs) -> Exit {
@@ -37,7 +54,7 @@ pub fn run(args: &InitArgs) -> Exit {
     match write_peer_file(path, &text, args.force) {
         Ok(()) => {
             eprintln!(
-                "note: wrote {path}; replace the values marked REPLACE, then run `peergen check {path}`"
+                "note: wrote {path}; replace the values marked \"# REPLACE\" and delete the markers: `peergen check {path}` lists the ones left"
             );
             Exit::Ok
         }
@@ -56,11 +73,12 @@ fn write_peer_file(path: &Utf8Path, text: &str, force: bool) -> Result<(), Exit>
     )
 }
 
-/// The starter file, validated: a name the kernel reserves (`gre0`, …) is refused here
-/// with the same message `peergen check` would give.
+/// The starter file: a name the kernel reserves (`gre0`, …) is refused here with the same
+/// message `peergen check` would give.
 fn starter_file(name: &str, kind: TunnelKind) -> Result<String, Exit> {
-    // The MTU comment shows the computed value, so validate once to learn it.
-    let draft = render(name, kind, None);
+    // The MTU comment shows the computed value, so validate once to learn it, with the
+    // placeholders unmarked (the check would refuse them).
+    let draft = render(name, kind, None, Stage::Draft);
     let validated = validate(&SourceFile::new("(peergen init)", draft)).map_err(|invalid| {
         for d in invalid.diagnostics.iter().filter(|d| d.is_error()) {
             let help = d
@@ -72,7 +90,7 @@ fn starter_file(name: &str, kind: TunnelKind) -> Result<String, Exit> {
         }
         Exit::Usage
     })?;
-    Ok(render(name, kind, Some(&validated.peer.mtu)))
+    Ok(render(name, kind, Some(&validated.peer.mtu), Stage::File))
 }
 
 /// Which documentation addresses a kind's ends get.
@@ -138,8 +156,12 @@ fn summary(kind: TunnelKind) -> &'static str {
 }
 
 /// The file text. `mtu` is the computed MTU once known.
-fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
+fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>, stage: Stage) -> String {
     let p = placeholders(kind);
+    let replace = match stage {
+        Stage::File => "  # REPLACE",
+        Stage::Draft => "",
+    };
     let wireguard = kind == TunnelKind::Wireguard;
     let mut f = String::new();
     let mut line = |text: &str| {
@@ -149,10 +171,12 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
 
     line("# peergen peer file: one tunnel between this host ([local]) and a peer ([remote]),");
     line(&format!("# {}.", summary(kind)));
-    line("# Written by `peergen init`. It passes `peergen check` as it is, but every value marked");
-    line("# REPLACE is a placeholder: documentation addresses (192.0.2.0/24, 198.51.100.0/24,");
-    line("# 203.0.113.0/24, 2001:db8::/32) that route nowhere, and stand-in keys. Commented-out");
-    line("# keys are optional and show their default. Every key: docs/peer-file.md.");
+    line("# Written by `peergen init`. Every value marked \"# REPLACE\" is a placeholder:");
+    line("# documentation addresses (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,");
+    line("# 2001:db8::/32) that route nowhere, and stand-in keys. Put the real value and delete");
+    line("# the marker; `peergen check` lists the placeholders left, and the file is valid once");
+    line("# they are gone. Commented-out keys are optional and show their default. Every key:");
+    line("# docs/peer-file.md.");
     line("");
     line("# Interface name on both hosts: 1 to 15 characters of a-z A-Z 0-9 _ = + . -");
     line(&format!("name = \"{name}\""));
@@ -182,7 +206,10 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
         let local = side == "local";
         line("");
         line(&format!("[{side}]  # {who}"));
-        line(&format!("# REPLACE: {whose} underlay (public) address."));
+        line(&format!(
+            "# {} underlay (public) address.",
+            capitalized(whose)
+        ));
         line(&format!("# {}.", p.endpoint_rule));
         if local {
             let site_key = match kind.underlay() {
@@ -204,7 +231,7 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
         } else {
             p.remote_endpoint
         };
-        line(&format!("endpoint = \"{endpoint}\""));
+        line(&format!("endpoint = \"{endpoint}\"{replace}"));
         if wireguard {
             line(&format!(
                 "# The UDP port {who} listens on, 1 to 65535; required with an endpoint."
@@ -224,7 +251,7 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
             line(&format!("# addresses = {addresses}"));
         } else {
             line(&format!(
-                "# REPLACE: addresses of the tunnel interface on {who}, each ADDRESS/PREFIX{}.",
+                "# Addresses of the tunnel interface on {who}, each ADDRESS/PREFIX{}.",
                 if kind == TunnelKind::Sit {
                     ", IPv6 only"
                 } else {
@@ -232,10 +259,10 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
                 }
             ));
             line("# Each needs a partner on the other end in the same subnet, same prefix length.");
-            line(&format!("addresses = {addresses}"));
+            line(&format!("addresses = {addresses}{replace}"));
         }
         if wireguard {
-            write_wireguard_keys(&mut line, name, local);
+            write_wireguard_keys(&mut line, name, local, stage);
         }
         line(&format!(
             "# Routes {who} installs through the tunnel: networks, or tables with to, metric"
@@ -249,23 +276,26 @@ fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>) -> String {
     }
 
     line("");
-    write_options(&mut line, name, kind);
+    write_options(&mut line, name, kind, replace);
     f
 }
 
-fn write_wireguard_keys(line: &mut impl FnMut(&str), name: &str, local: bool) {
+fn write_wireguard_keys(line: &mut impl FnMut(&str), name: &str, local: bool, stage: Stage) {
+    let (key, replace) = match (stage, local) {
+        (Stage::File, true) => (LOCAL_PUBLIC_KEY, "  # REPLACE"),
+        (Stage::File, false) => (REMOTE_PUBLIC_KEY, "  # REPLACE"),
+        (Stage::Draft, true) => (DRAFT_LOCAL_PUBLIC_KEY, ""),
+        (Stage::Draft, false) => (DRAFT_REMOTE_PUBLIC_KEY, ""),
+    };
     if local {
         line(&format!(
-            "# REPLACE: this host's public key. `peergen keygen --out /etc/wireguard/{name}.key`"
+            "# This host's public key. `peergen keygen --out /etc/wireguard/{name}.key` writes"
         ));
-        line("# writes the private key (mode 0600) and prints the public key to put here.");
-        line(&format!("public-key = \"{LOCAL_PUBLIC_KEY}\""));
+        line("# the private key (mode 0600) and prints the public key to put here.");
     } else {
-        line(
-            "# REPLACE: the peer's public key, as their `wg pubkey` or `peergen pubkey` prints it.",
-        );
-        line(&format!("public-key = \"{REMOTE_PUBLIC_KEY}\""));
+        line("# The peer's public key, as their `wg pubkey` or `peergen pubkey` prints it.");
     }
+    line(&format!("public-key = \"{key}\"{replace}"));
     if local {
         line("# Absolute path of the private key on this host; rendered files reference it and");
         line("# never contain the key. Default: the site file's [local] key-directory/NAME.key,");
@@ -293,7 +323,7 @@ fn write_wireguard_keys(line: &mut impl FnMut(&str), name: &str, local: bool) {
     }
 }
 
-fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind) {
+fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind, replace: &str) {
     match kind {
         TunnelKind::Wireguard => {
             line("[wireguard]  # options for both ends");
@@ -329,8 +359,8 @@ fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind) {
         }
         TunnelKind::Vxlan => {
             line("[vxlan]");
-            line("# REPLACE: the VXLAN network identifier, 1 to 16777215, agreed with the peer.");
-            line("vni = 100");
+            line("# The VXLAN network identifier, 1 to 16777215, agreed with the peer.");
+            line(&format!("vni = 100{replace}"));
             line("# UDP destination port, 1 to 65535. Default: 4789, the IANA port.");
             line("# port = 4789");
             line("# TTL of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then die");
@@ -338,6 +368,15 @@ fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind) {
             line("# ttl = 255");
         }
     }
+}
+
+/// `text` with its first letter upper case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn gre_key_and_ttl(line: &mut impl FnMut(&str), outer: &str) {
@@ -357,7 +396,12 @@ mod tests {
 
     #[test]
     fn stand_in_keys_are_valid_public_keys() {
-        for key in [LOCAL_PUBLIC_KEY, REMOTE_PUBLIC_KEY] {
+        for key in [
+            LOCAL_PUBLIC_KEY,
+            REMOTE_PUBLIC_KEY,
+            DRAFT_LOCAL_PUBLIC_KEY,
+            DRAFT_REMOTE_PUBLIC_KEY,
+        ] {
             assert!(
                 peergen_core::keys::PublicKey::from_base64(key).is_ok(),
                 "{key}"
@@ -365,10 +409,36 @@ mod tests {
         }
     }
 
+    /// How many values of each kind's starter file are placeholders: both endpoints, both
+    /// ends' addresses unless optional (layer 2), both public keys, the VNI.
+    fn placeholder_count(kind: TunnelKind) -> usize {
+        match kind {
+            TunnelKind::Wireguard => 6,
+            TunnelKind::Gre | TunnelKind::Sit | TunnelKind::Ip6Gre => 4,
+            TunnelKind::Gretap | TunnelKind::Ip6Gretap => 2,
+            TunnelKind::Vxlan => 3,
+        }
+    }
+
     #[test]
-    fn every_kind_validates_without_warnings() {
+    fn the_only_errors_of_every_starter_file_are_its_placeholders() {
         for kind in TunnelKind::ALL {
             let text = starter_file("peer0", kind).unwrap();
+            let invalid = validate(&SourceFile::new("init.toml", text)).unwrap_err();
+            let kinds: Vec<_> = invalid.diagnostics.iter().map(|d| d.kind).collect();
+            assert_eq!(
+                kinds,
+                vec![peergen_core::DiagnosticKind::Placeholder; placeholder_count(kind)],
+                "{kind}: {:?}",
+                invalid.diagnostics
+            );
+        }
+    }
+
+    #[test]
+    fn every_draft_validates_without_warnings() {
+        for kind in TunnelKind::ALL {
+            let text = render("peer0", kind, None, Stage::Draft);
             let validated = validate(&SourceFile::new("init.toml", text)).unwrap();
             assert!(
                 validated.warnings.is_empty(),

@@ -73,8 +73,16 @@ pub enum DiagnosticKind {
     ConflictingKeys,
     /// A private key is written inline and will end up in rendered files.
     InlinePrivateKey,
-    /// Free text contains control characters or line breaks.
+    /// Text contains a character that is not printable: a control character or line break,
+    /// an invisible format character (bidi control, zero-width character) or a Unicode line
+    /// or paragraph separator.
     ControlCharacter,
+    /// Text ends with a backslash, which continues the line in systemd files.
+    TrailingBackslash,
+    /// An inline private key whose public key is not the `public-key` of the same end.
+    KeyMismatch,
+    /// A value `peergen init` left for the user to replace.
+    Placeholder,
     /// A setting that does not apply to this tunnel kind.
     NotForKind,
     /// Two peer files that cannot both be configured on one host.
@@ -111,6 +119,9 @@ impl DiagnosticKind {
             Self::ConflictingKeys => "conflicting-keys",
             Self::InlinePrivateKey => "inline-private-key",
             Self::ControlCharacter => "control-character",
+            Self::TrailingBackslash => "trailing-backslash",
+            Self::KeyMismatch => "key-mismatch",
+            Self::Placeholder => "placeholder",
             Self::NotForKind => "not-for-kind",
             Self::Conflict => "conflict",
             Self::TtlInherit => "ttl-inherit",
@@ -335,11 +346,12 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Replaces control characters so an excerpt can never move the terminal's cursor.
+/// Replaces characters that are not printable text so an excerpt can never move the
+/// terminal's cursor, break the line or turn text around (bidi controls).
 fn printable(line: &str) -> String {
     line.chars()
         .map(|c| {
-            if c.is_control() && c != '\t' {
+            if crate::text::is_unprintable(c) && c != '\t' {
                 '\u{fffd}'
             } else {
                 c
@@ -351,6 +363,23 @@ fn printable(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_show_no_invisible_or_line_breaking_character() {
+        let src = SourceFile::new("p.toml", "description = \"a\u{2028}b\u{202e}c\"\n");
+        let d = Diagnostic::error(
+            DiagnosticKind::ControlCharacter,
+            "description",
+            14..25,
+            "bad",
+        );
+        let text = d.render(&src);
+        assert!(
+            !text.contains('\u{2028}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        assert!(text.contains("a\u{fffd}b\u{fffd}c"), "{text}");
+    }
 
     #[test]
     fn renders_location_excerpt_and_help() {

@@ -16,6 +16,7 @@ pub mod side;
 pub mod site;
 pub mod source;
 pub mod spans;
+pub mod text;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};

@@ -2,17 +2,27 @@
 //! environment, so no input can add a line to a config file or a command to a script,
 //! whatever a template (built-in or user-supplied) does.
 //!
+//! Validation already refuses such input; this is the second line of defence, for values a
+//! template computes or prints in ways the built-in templates do not:
+//!
+//! - every format: a value with a character that is not printable text (Unicode categories
+//!   Cc, Cf, Zl, Zp: line breaks, NEL, U+2028/U+2029, bidi controls, zero-width
+//!   characters) is an error, because some parser reads it as a line break (libyaml breaks
+//!   lines at NEL, U+2028 and U+2029) or it hides text;
 //! - shell scripts (`*.sh.j2`): every value is shell-quoted unless it consists only of
-//!   characters that are literal in POSIX sh;
+//!   characters that are literal in POSIX sh (no globs, no tilde, no braces);
 //! - YAML (`*.yaml.j2`): strings are emitted as double-quoted scalars (JSON escaping is
 //!   valid YAML), numbers and booleans as they are;
-//! - key=value formats (everything else): a value containing a control character is an
-//!   error, because these formats end a value at the line break.
+//! - key=value formats (everything else): a value ending in a backslash is an error, because
+//!   systemd joins the next line to it; in wg-quick files (`wg-quick/…`) so is a `#`, because
+//!   wg-quick cuts every line at the first `#`.
 //!
-//! Comment text goes through the `comment` filter (never quoted, never multi-line).
+//! Comment text goes through the `comment` filter (never quoted, never multi-line, never
+//! ending in a backslash).
 
 use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Error, ErrorKind, Output, State};
+use peergen_core::text;
 
 /// The escaping mode for a template, chosen from its file name.
 pub fn auto_escape_for(name: &str) -> AutoEscape {
@@ -20,14 +30,18 @@ pub fn auto_escape_for(name: &str) -> AutoEscape {
         AutoEscape::Custom("sh")
     } else if name.ends_with(".yaml.j2") {
         AutoEscape::Custom("yaml")
+    } else if name.starts_with("wg-quick/") {
+        AutoEscape::Custom("wg-quick")
     } else {
         AutoEscape::Custom("ini")
     }
 }
 
-/// Characters that need no quoting in POSIX sh, anywhere in a word.
+/// Characters that need no quoting in POSIX sh, anywhere in a word. Not `[`, `]`, `*`, `?`
+/// (globs), `~` (home directory at the start of a word), `{`, `}` (brace expansion in bash),
+/// nor any other character the shell gives a meaning.
 fn is_shell_literal(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_@%+=:,./-[]".contains(c)
+    c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c)
 }
 
 /// Quotes `s` for POSIX sh: bare when every character is literal, else single-quoted.
@@ -39,7 +53,8 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// A YAML double-quoted scalar.
+/// A YAML double-quoted scalar. Every character that is not printable text is escaped
+/// (`\u2028`, not the raw character, which libyaml would read as a line break).
 pub fn yaml_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -47,12 +62,54 @@ pub fn yaml_quote(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if text::is_unprintable(c) && u32::from(c) <= 0xffff => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c if text::is_unprintable(c) => out.push_str(&format!("\\U{:08x}", u32::from(c))),
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// Refuses text that must not reach a file of any format: a character that is not
+/// printable text.
+fn refuse_unprintable(what: &str, text: &str) -> Result<(), Error> {
+    match text::first_unprintable(text) {
+        Some(c) => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "refusing to write {what} with {}, which is not printable text: {text:?}",
+                text::describe(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a value ending in a backslash, which continues the line in systemd files.
+fn refuse_trailing_backslash(what: &str, text: &str) -> Result<(), Error> {
+    if text.trim_end().ends_with('\\') {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "refusing to write {what} ending in a backslash, which would join the next line to it: {text:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a `#` in a wg-quick file, which cuts every line at its first `#`.
+fn refuse_hash(mode: AutoEscape, text: &str) -> Result<(), Error> {
+    if matches!(mode, AutoEscape::Custom("wg-quick")) && text.contains('#') {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("refusing to write a value with '#' into a wg-quick file, which cuts the line there: {text:?}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The formatter installed in the environment.
@@ -72,20 +129,17 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
             &owned
         }
     };
+    refuse_unprintable("a value", text)?;
     let mode = state.auto_escape();
-    if let AutoEscape::Custom("ini") = mode {
-        if text.chars().any(|c| c.is_control()) {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("refusing to write a value with a control character: {text:?}"),
-            ));
-        }
+    if let AutoEscape::Custom("ini" | "wg-quick") = mode {
+        refuse_trailing_backslash("a value", text)?;
+    }
+    // Comment text (safe, from the `comment` filter) may hold a `#`; values may not.
+    if !value.is_safe() {
+        refuse_hash(mode, text)?;
     }
     let result = match mode {
-        _ if value.is_safe() && !matches!(mode, AutoEscape::Custom("ini")) => out.write_str(text),
-        AutoEscape::Custom("sh") if !text.is_empty() && text.chars().all(is_shell_literal) => {
-            out.write_str(text)
-        }
+        _ if value.is_safe() => out.write_str(text),
         AutoEscape::Custom("sh") => out.write_str(&shell_quote(text)),
         AutoEscape::Custom("yaml") if value.kind() == ValueKind::String => {
             out.write_str(&yaml_quote(text))
@@ -96,26 +150,29 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
 }
 
 /// The `comment` filter: text for a comment line, written as it is in every format.
-/// A control character (a line break could turn the rest into configuration) is an error.
+/// A character that is not printable text (a line break could turn the rest into
+/// configuration) or a trailing backslash is an error.
 pub fn comment_filter(value: &Value) -> Result<Value, Error> {
     let text = value.to_string();
-    if text.chars().any(|c| c.is_control()) {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("refusing to write a comment with a control character: {text:?}"),
-        ));
-    }
+    refuse_unprintable("a comment", &text)?;
+    refuse_trailing_backslash("a comment", &text)?;
     Ok(Value::from_safe_string(text))
 }
 
 /// The `sh` filter: shell-quotes a value inside a non-shell file (wg-quick's `PostUp`).
-pub fn sh_filter(value: &Value) -> Value {
-    Value::from_safe_string(shell_quote(&value.to_string()))
+/// Quoting does not protect a `#` in wg-quick's `PostUp`: wg-quick cuts the line before the
+/// shell sees it.
+pub fn sh_filter(state: &State, value: &Value) -> Result<Value, Error> {
+    let text = value.to_string();
+    refuse_unprintable("a shell word", &text)?;
+    refuse_hash(state.auto_escape(), &text)?;
+    Ok(Value::from_safe_string(shell_quote(&text)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use minijinja::Environment;
 
     #[test]
     fn shell_quoting() {
@@ -134,8 +191,182 @@ mod tests {
     }
 
     #[test]
+    fn shell_quoting_quotes_globs_tilde_and_braces() {
+        for word in [
+            "a[b]", "[ab]", "a]", "*", "a*", "?", "a?b", "~", "~root", "{a,b}", "a{b", "}", "!x",
+            "a#b", "#", "a&b", "a|b", "a<b", "a>b", "a(b", "a)b", "\\", "a\"b", "`id`", "a^b",
+        ] {
+            let quoted = shell_quote(word);
+            assert!(
+                quoted.starts_with('\'') && quoted.ends_with('\''),
+                "{word} must be quoted, got {quoted}"
+            );
+        }
+    }
+
+    #[test]
     fn yaml_quoting() {
         assert_eq!(yaml_quote("fe80::1/64"), "\"fe80::1/64\"");
         assert_eq!(yaml_quote("a\"b\\\n"), "\"a\\\"b\\\\\\u000a\"");
+    }
+
+    #[test]
+    fn yaml_quoting_never_emits_a_raw_yaml_line_break_or_invisible_character() {
+        assert_eq!(yaml_quote("x\u{2028}y"), "\"x\\u2028y\"");
+        assert_eq!(yaml_quote("x\u{2029}y"), "\"x\\u2029y\"");
+        assert_eq!(yaml_quote("x\u{85}y"), "\"x\\u0085y\"");
+        assert_eq!(yaml_quote("x\u{202e}y"), "\"x\\u202ey\"");
+        assert_eq!(yaml_quote("x\u{feff}y"), "\"x\\ufeffy\"");
+        assert_eq!(yaml_quote("x\u{e0001}y"), "\"x\\U000e0001y\"");
+        assert_eq!(yaml_quote("Zürich 東京"), "\"Zürich 東京\"");
+    }
+
+    /// Renders `source` as a template named `name`, with `value` as `v`, through the
+    /// environment's escaping.
+    fn render(name: &str, source: &str, value: &str) -> Result<String, Error> {
+        let mut env = Environment::new();
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(auto_escape_for);
+        env.set_formatter(format);
+        env.add_filter("sh", sh_filter);
+        env.add_filter("comment", comment_filter);
+        env.add_template_owned(name.to_owned(), source.to_owned())?;
+        env.get_template(name)?
+            .render(minijinja::context! { v => value })
+    }
+
+    /// Every format, with a value printed bare and as a comment.
+    const FORMATS: [(&str, &str); 5] = [
+        (
+            "networkd/tunnel.netdev.j2",
+            "Description={{ v }}\n# {{ v | comment }}\n",
+        ),
+        (
+            "wg-quick/interface.conf.j2",
+            "PostUp = wg set %i private-key {{ v | sh }}\n# {{ v | comment }}\n",
+        ),
+        (
+            "netplan/tunnel.yaml.j2",
+            "# {{ v | comment }}\nkey: {{ v }}\n",
+        ),
+        (
+            "ip/up.sh.j2",
+            "# {{ v | comment }}\nip link del dev {{ v }}\n",
+        ),
+        ("ip/down.sh.j2", "ip link del dev {{ v | sh }}\n"),
+    ];
+
+    #[test]
+    fn every_format_refuses_characters_that_are_not_printable_text() {
+        for bad in [
+            "x\u{2028}network: {}",
+            "x\u{2029}y",
+            "x\u{85}y",
+            "x\ny",
+            "x\ry",
+            "x\u{7}y",
+            "x\u{202e}y",
+            "x\u{2066}y",
+            "x\u{200b}y",
+            "x\u{feff}y",
+        ] {
+            for (name, source) in FORMATS {
+                let err = render(name, source, bad).expect_err(name);
+                assert!(
+                    err.to_string().contains("not printable text"),
+                    "{name}: {bad:?}: {err:#}"
+                );
+            }
+            // Printed bare, and as a comment alone: each path refuses on its own.
+            for (name, source) in [
+                ("networkd/tunnel.network.j2", "Name={{ v }}\n"),
+                ("networkd/tunnel.network.j2", "# {{ v | comment }}\n"),
+                ("netplan/tunnel.yaml.j2", "key: {{ v }}\n"),
+                ("netplan/tunnel.yaml.j2", "# {{ v | comment }}\n"),
+                ("ip/up.sh.j2", "ip link del dev {{ v }}\n"),
+                ("wg-quick/interface.conf.j2", "PostUp = echo {{ v | sh }}\n"),
+            ] {
+                assert!(
+                    render(name, source, bad).is_err(),
+                    "{name}: {source}: {bad:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_format_writes_printable_text_of_any_script() {
+        for (name, source) in FORMATS {
+            render(name, source, "Zürich 東京 peering").unwrap();
+        }
+    }
+
+    #[test]
+    fn key_value_files_and_comments_refuse_a_trailing_backslash() {
+        for (name, source) in [
+            ("networkd/tunnel.netdev.j2", "Description={{ v }}\n"),
+            ("networkd/tunnel.netdev.j2", "# {{ v | comment }}\n"),
+            ("wg-quick/interface.conf.j2", "Endpoint = {{ v }}\n"),
+            ("ip/up.sh.j2", "# {{ v | comment }}\n"),
+            ("netplan/tunnel.yaml.j2", "# {{ v | comment }}\n"),
+        ] {
+            let err = render(name, source, "peering \\").expect_err(name);
+            assert!(err.to_string().contains("backslash"), "{name}: {err:#}");
+        }
+        // Inside a value, a backslash is plain text; YAML and sh quote it.
+        assert_eq!(
+            render("networkd/tunnel.netdev.j2", "Description={{ v }}\n", "a\\b").unwrap(),
+            "Description=a\\b\n"
+        );
+        assert_eq!(
+            render("netplan/tunnel.yaml.j2", "key: {{ v }}\n", "a \\").unwrap(),
+            "key: \"a \\\\\"\n"
+        );
+    }
+
+    #[test]
+    fn wg_quick_files_refuse_a_hash_in_values_even_shell_quoted() {
+        for source in [
+            "PostUp = wg set %i private-key {{ v | sh }}\n",
+            "PrivateKeyFile = {{ v }}\n",
+        ] {
+            let err = render(
+                "wg-quick/interface.conf.j2",
+                source,
+                "/etc/wireguard/a#b.key",
+            )
+            .expect_err(source);
+            assert!(err.to_string().contains('#'), "{err:#}");
+        }
+        // A comment may say '#'; networkd does not cut values at '#'.
+        render(
+            "wg-quick/interface.conf.j2",
+            "# {{ v | comment }}\n",
+            "AS64520 #1",
+        )
+        .unwrap();
+        render(
+            "networkd/tunnel.netdev.j2",
+            "Description={{ v }}\n",
+            "AS64520 #1",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn shell_scripts_quote_globs_from_values() {
+        assert_eq!(
+            render("ip/up.sh.j2", "ip link del dev {{ v }}\n", "wg[0]").unwrap(),
+            "ip link del dev 'wg[0]'\n"
+        );
+        assert_eq!(
+            render(
+                "wg-quick/interface.conf.j2",
+                "PostUp = echo {{ v | sh }}\n",
+                "*"
+            )
+            .unwrap(),
+            "PostUp = echo '*'\n"
+        );
     }
 }

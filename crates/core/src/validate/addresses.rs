@@ -74,7 +74,7 @@ fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKi
     for (i, item) in list.get_ref().iter().enumerate() {
         let field = format!("{side}.addresses[{i}]");
         let text = item.get_ref();
-        if !ck.no_control(&field, item) {
+        if !ck.printable(&field, item) {
             continue;
         }
         let net = match text.parse::<IpNet>() {

@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Severity};
 use crate::raw::{Int, Text};
+use crate::text;
 
 /// Accumulates diagnostics; validation never stops at the first problem.
 #[derive(Debug, Default)]
@@ -105,28 +106,84 @@ impl Checker {
         }
     }
 
-    /// Rejects characters that could end a line or hide text in a generated file.
-    pub fn no_control(&mut self, field: &str, value: &Text) -> bool {
-        let text = value.get_ref();
-        if let Some(c) = text.chars().find(|c| c.is_control()) {
-            let what = match c {
-                '\n' => "a line break (U+000A)".to_owned(),
-                '\r' => "a carriage return (U+000D)".to_owned(),
-                '\t' => "a tab (U+0009)".to_owned(),
-                c => format!("the control character U+{:04X}", u32::from(c)),
-            };
-            self.error(
-                DiagnosticKind::ControlCharacter,
-                field,
-                value.span(),
-                format!(
-                    "contains {what}; the value is copied into line-based config files and scripts, where control characters could start new lines or hide text"
-                ),
-                "remove it: write the value on one line, without escapes such as \\n, \\t or \\u0007",
-            );
-            false
+    /// Rejects characters that are not printable text (Unicode categories Cc, Cf, Zl, Zp):
+    /// they could end a line or hide text in a generated file.
+    pub fn printable(&mut self, field: &str, value: &Text) -> bool {
+        let Some(c) = text::first_unprintable(value.get_ref()) else {
+            return true;
+        };
+        let advice = if c.is_control() {
+            "write the value on one line, without escapes such as \\n, \\t or \\u0007"
         } else {
-            true
+            "retype the value (it was probably pasted with an invisible character), without escapes such as \\u2028 or \\u200b"
+        };
+        self.error(
+            DiagnosticKind::ControlCharacter,
+            field,
+            value.span(),
+            format!(
+                "contains {}, which is not printable text; the value is copied into line-based config files and scripts, where it could start a new line or hide text",
+                text::describe(c)
+            ),
+            format!("remove it: {advice}"),
+        );
+        false
+    }
+
+    /// Rejects text whose last character is a backslash: systemd joins such a line with the
+    /// next one (`Description=x \` swallows the line after it).
+    pub fn no_trailing_backslash(&mut self, field: &str, value: &Text) -> bool {
+        if !value.get_ref().trim_end().ends_with('\\') {
+            return true;
         }
+        self.error(
+            DiagnosticKind::TrailingBackslash,
+            field,
+            value.span(),
+            "ends with a backslash, which continues the line in systemd files: networkd would join the next line to it and lose that setting",
+            "remove the trailing backslash, or end the text with another character",
+        );
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::Spanned;
+
+    fn text(s: &str) -> Text {
+        toml::from_str::<std::collections::BTreeMap<String, Spanned<String>>>(&format!(
+            "v = {}",
+            toml::Value::String(s.to_owned())
+        ))
+        .unwrap()
+        .remove("v")
+        .unwrap()
+    }
+
+    #[test]
+    fn printable_names_the_character() {
+        let mut ck = Checker::default();
+        assert!(ck.printable("description", &text("AS64520 Zürich")));
+        assert!(!ck.printable("description", &text("x\u{2028}network: {}")));
+        let d = ck.into_diagnostics();
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("U+2028 (LINE SEPARATOR"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn a_trailing_backslash_is_refused() {
+        let mut ck = Checker::default();
+        assert!(ck.no_trailing_backslash("description", &text("a\\b")));
+        assert!(!ck.no_trailing_backslash("description", &text("peering \\")));
+        assert!(!ck.no_trailing_backslash("description", &text("peering \\  ")));
+        let d = ck.into_diagnostics();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].kind, DiagnosticKind::TrailingBackslash);
     }
 }

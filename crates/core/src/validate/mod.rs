@@ -10,6 +10,7 @@ mod endpoints;
 mod mtu;
 mod names;
 mod options;
+mod placeholder;
 mod routes;
 mod site;
 mod toml_error;
@@ -24,6 +25,7 @@ use crate::source::SourceFile;
 
 pub(crate) use checker::Checker;
 pub use names::is_valid_interface_name;
+pub use placeholder::MARKER as PLACEHOLDER_MARKER;
 pub use site::validate_site;
 
 use crate::site::Defaults;
@@ -68,6 +70,7 @@ pub fn validate_raw(
     defaults: &Defaults,
 ) -> Result<Validated, Invalid> {
     let mut ck = Checker::default();
+    placeholder::check(&mut ck, source.text());
     let name = names::interface_name(&mut ck, &raw.name);
     let description = raw
         .description

@@ -10,10 +10,12 @@ const KERNEL_FALLBACK_NAMES: [&str; 9] = [
     "gre0", "gretap0", "erspan0", "ip6gre0", "ip6tnl0", "sit0", "tunl0", "ip_vti0", "ip6_vti0",
 ];
 
-/// Whether `name` is a usable interface name (the rule wg-quick enforces, which the kernel's
-/// 15-byte limit and networkd agree with).
+/// Whether `name` is a usable interface name: the rule wg-quick enforces (which the kernel's
+/// 15-byte limit and networkd agree with), and no leading `-`, which `ip` and `wg` would
+/// take for an option (`ip link add -6 …`).
 pub fn is_valid_interface_name(name: &str) -> bool {
     (1..=15).contains(&name.len())
+        && !name.starts_with('-')
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_=+.-".contains(&b))
@@ -61,6 +63,22 @@ pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
         );
         return None;
     }
+    if text.starts_with('-') {
+        ck.error(
+            DiagnosticKind::InvalidName,
+            "name",
+            span,
+            format!("{text:?} starts with '-', so `ip` and `wg` would read it as an option"),
+            format!(
+                "start the name with a letter or digit, e.g. {:?}",
+                format!("peer{}", text.trim_start_matches('-'))
+                    .chars()
+                    .take(15)
+                    .collect::<String>()
+            ),
+        );
+        return None;
+    }
     if !is_valid_interface_name(text) {
         ck.error(
             DiagnosticKind::InvalidName,
@@ -86,9 +104,10 @@ pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
     Some(text.clone())
 }
 
-/// Free text (the description): no control characters, at most 255 characters.
+/// Free text (the description): printable, not ending in a backslash, at most 255
+/// characters.
 pub(crate) fn free_text(ck: &mut Checker, field: &str, value: &Text) -> Option<String> {
-    if !ck.no_control(field, value) {
+    if !ck.printable(field, value) || !ck.no_trailing_backslash(field, value) {
         return None;
     }
     let len = value.get_ref().chars().count();
@@ -103,4 +122,29 @@ pub(crate) fn free_text(ck: &mut Checker, field: &str, value: &Text) -> Option<S
         return None;
     }
     Some(value.get_ref().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_interface_name;
+
+    #[test]
+    fn interface_names() {
+        for ok in ["wg0", "as64512", "peer-1", "a=b+c.d_e", "help", "x-6"] {
+            assert!(is_valid_interface_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "-6",
+            "-",
+            "--help",
+            "a b",
+            "a/b",
+            "sixteen-chars-xx",
+        ] {
+            assert!(!is_valid_interface_name(bad), "{bad}");
+        }
+    }
 }

@@ -103,7 +103,7 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
             }
         }
         if let Some(out) = &r.out {
-            if ck.no_control("render.out", out) {
+            if ck.printable("render.out", out) {
                 render.out = Some(out.get_ref().into());
             }
         }
@@ -135,4 +135,30 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
         defaults,
         render,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_site;
+    use crate::SourceFile;
+
+    #[test]
+    fn key_directories_refuse_hash_and_invisible_characters() {
+        for (table, dir) in [
+            ("local", "/etc/wire#guard"),
+            ("remote", "/etc/wire#guard"),
+            ("local", "/etc/\\u2066wireguard"),
+            ("remote", "/etc/wireguard\\u2029"),
+        ] {
+            let text = format!("[{table}]\nkey-directory = \"{dir}\"\n");
+            let invalid = validate_site(&SourceFile::new("peergen.toml", text), &["networkd"])
+                .expect_err(dir);
+            let fields: Vec<_> = invalid
+                .diagnostics
+                .iter()
+                .map(|d| d.field.clone().unwrap_or_default())
+                .collect();
+            assert_eq!(fields, [format!("{table}.key-directory")], "{dir}");
+        }
+    }
 }

@@ -154,12 +154,37 @@ fn end(
         }
     };
     let private_key = private_key(ck, side, raw, name, key_directory);
+    if let (Some(public), Some(PrivateKeySource::Inline(private)), Some(text)) =
+        (&public_key, &private_key, &raw.public_key)
+    {
+        key_pair(ck, side, public, private, text);
+    }
     Some(WireguardEnd {
         port,
         public_key: public_key?,
         private_key: private_key?,
         allowed_ips,
     })
+}
+
+/// An inline private key and the same end's public key must be one pair: the other side's
+/// files carry `public-key`, and with the wrong one the handshake never completes.
+fn key_pair(ck: &mut Checker, side: &str, public: &PublicKey, private: &PrivateKey, text: &Text) {
+    let derived = private.public_key();
+    if derived != *public {
+        // Only the derived public key is shown: never echo a private key.
+        ck.error(
+            DiagnosticKind::KeyMismatch,
+            format!("{side}.public-key"),
+            text.span(),
+            format!(
+                "is not the public key of {side}.private-key, whose public key is {derived}; the peer would encrypt to the wrong key and the handshake would never complete"
+            ),
+            format!(
+                "if private-key is the right key, write public-key = \"{derived}\"; otherwise put the private key that belongs to this public key (better in private-key-file)"
+            ),
+        );
+    }
 }
 
 fn private_key(
@@ -220,10 +245,16 @@ fn private_key(
     }
 }
 
-/// An absolute path without whitespace or control characters: it is written verbatim into
-/// key=value files and shell commands.
+/// An absolute path of printable text without whitespace, quotes, `$`, `;`, `\\` or `#`:
+/// it is written verbatim into key=value files and shell commands, and wg-quick cuts a line
+/// at `#` (so `PostUp = wg set %i private-key /etc/wireguard/a#b.key` would read
+/// `/etc/wireguard/a`). Being absolute, it never starts with `-`, so no command takes it for
+/// an option.
 pub(crate) fn absolute_path(ck: &mut Checker, field: &str, text: &Text) -> Option<Utf8PathBuf> {
     let value = text.get_ref();
+    if !ck.printable(field, text) {
+        return None;
+    }
     if !value.starts_with('/') {
         ck.error(
             DiagnosticKind::InvalidPath,
@@ -234,9 +265,19 @@ pub(crate) fn absolute_path(ck: &mut Checker, field: &str, text: &Text) -> Optio
         );
         return None;
     }
+    if value.contains('#') {
+        ck.error(
+            DiagnosticKind::InvalidPath,
+            field,
+            text.span(),
+            format!("{value:?} contains '#', which starts a comment in wg-quick files: wg-quick would cut the path there"),
+            "rename the file (or folder) without '#', e.g. \"/etc/wireguard/wg0.key\"",
+        );
+        return None;
+    }
     if let Some(c) = value
         .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || "\"'`$\\;".contains(*c))
+        .find(|c| c.is_whitespace() || "\"'`$\\;".contains(*c))
     {
         ck.error(
             DiagnosticKind::InvalidPath,
@@ -330,4 +371,101 @@ fn allowed_ips(ck: &mut Checker, field: &str, list: &Spanned<Vec<Text>>) -> Vec<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::DiagnosticKind;
+    use crate::{validate, SourceFile};
+
+    /// A WireGuard peer whose `[local]` ends with `local_extra` lines.
+    fn peer(local_extra: &str) -> String {
+        format!(
+            "name = \"wg0\"\nkind = \"wireguard\"\n[local]\nendpoint = \"198.51.100.10\"\nport = 51820\naddresses = [\"172.31.0.1/31\"]\n{local_extra}\n[remote]\nendpoint = \"203.0.113.1\"\nport = 51820\naddresses = [\"172.31.0.0/31\"]\npublic-key = \"4tXpaXvjX9+fotg1O78xjWyjCxMH/iwbt8IRS6UNJwc=\"\n"
+        )
+    }
+
+    /// The errors of `text` as `(kind, field, message)`.
+    fn errors(text: &str) -> Vec<(DiagnosticKind, String, String)> {
+        match validate(&SourceFile::new("t.toml", text)) {
+            Ok(_) => Vec::new(),
+            Err(invalid) => invalid
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.kind, d.field.unwrap_or_default(), d.message))
+                .collect(),
+        }
+    }
+
+    const PRIVATE: &str = "OAyXPWhIQ6gYlqAmH4XFmsgY843SfURr+f7jvIeTKFY=";
+    const ITS_PUBLIC: &str = "BlBmoLX+knHK3I7hXyjf4uhI5J/OyilOARdJQEFw1F0=";
+    const OTHER_PUBLIC: &str = "LSM3QnoIajecI5aD+5XCv9QH/tDzYY9hZsxH27fRbww=";
+
+    #[test]
+    fn an_inline_private_key_must_match_the_public_key_of_its_end() {
+        let matching = peer(&format!(
+            "private-key = \"{PRIVATE}\"\npublic-key = \"{ITS_PUBLIC}\""
+        ));
+        assert_eq!(errors(&matching), []);
+        let wrong = peer(&format!(
+            "private-key = \"{PRIVATE}\"\npublic-key = \"{OTHER_PUBLIC}\""
+        ));
+        let found = errors(&wrong);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (kind, field, message) = &found[0];
+        assert_eq!(*kind, DiagnosticKind::KeyMismatch);
+        assert_eq!(field, "local.public-key");
+        assert!(message.contains(ITS_PUBLIC), "{message}");
+        assert!(!message.contains(PRIVATE), "never shows the private key");
+    }
+
+    #[test]
+    fn the_remote_inline_key_is_checked_too() {
+        let text = peer(&format!("public-key = \"{OTHER_PUBLIC}\"")).replace(
+            "public-key = \"4tXp",
+            &format!("private-key = \"{PRIVATE}\"\npublic-key = \"4tXp"),
+        );
+        let found = errors(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, DiagnosticKind::KeyMismatch);
+        assert_eq!(found[0].1, "remote.public-key");
+    }
+
+    #[test]
+    fn key_paths_refuse_hash_and_invisible_characters() {
+        for (path, kind) in [
+            ("/etc/wireguard/a#b.key", DiagnosticKind::InvalidPath),
+            ("/etc/wire#guard/wg0.key", DiagnosticKind::InvalidPath),
+            (
+                "/etc/wireguard/\\u200Bwg0.key",
+                DiagnosticKind::ControlCharacter,
+            ),
+            (
+                "/etc/wireguard/\\u2028wg0.key",
+                DiagnosticKind::ControlCharacter,
+            ),
+            (
+                "/etc/wireguard/\\u202Ewg0.key",
+                DiagnosticKind::ControlCharacter,
+            ),
+            (
+                "/etc/wireguard/\\uFEFFwg0.key",
+                DiagnosticKind::ControlCharacter,
+            ),
+        ] {
+            let text = peer(&format!(
+                "public-key = \"{OTHER_PUBLIC}\"\nprivate-key-file = \"{path}\""
+            ));
+            let found = errors(&text);
+            assert_eq!(found.len(), 1, "{path}: {found:?}");
+            assert_eq!(found[0].0, kind, "{path}");
+            assert_eq!(found[0].1, "local.private-key-file");
+            let psk = peer(&format!("public-key = \"{OTHER_PUBLIC}\""))
+                + &format!("[wireguard]\npreshared-key-file = \"{path}\"\n");
+            let found = errors(&psk);
+            assert_eq!(found.len(), 1, "{path}: {found:?}");
+            assert_eq!(found[0].1, "wireguard.preshared-key-file");
+        }
+    }
 }

@@ -219,3 +219,25 @@ fn wireguard_peer(
         persistent_keepalive: options.persistent_keepalive.filter(|&k| k > 0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use peergen_core::{validate, SourceFile};
+
+    #[test]
+    fn header_lines_are_printable_whatever_the_source_path() {
+        let text = "name = \"g1\"\nkind = \"gre\"\ndescription = \"AS64520 peering\"\n[local]\nendpoint = \"198.51.100.1\"\naddresses = [\"172.31.0.1/31\"]\n[remote]\nendpoint = \"203.0.113.1\"\naddresses = [\"172.31.0.0/31\"]\n";
+        // A file name is not validated input: it may hold anything a file system allows.
+        let source = "peers/x\u{2028}network: {}\n\u{202e}\u{200b}\\.toml";
+        let peer = validate(&SourceFile::new(source, text)).unwrap().peer;
+        for line in header(&peer, Backend::Netplan) {
+            assert_eq!(
+                peergen_core::text::first_unprintable(&line),
+                None,
+                "{line:?}"
+            );
+            assert!(!line.trim_end().ends_with('\\'), "{line:?}");
+        }
+    }
+}
