@@ -26,6 +26,7 @@ const END_KEYS: &[&str] = &[
     "private-key",
     "allowed-ips",
     "routes",
+    "bridge",
 ];
 const GRE_KEYS: &[&str] = &["key", "ttl"];
 const IP6GRE_KEYS: &[&str] = &["key", "ttl", "encap-limit"];

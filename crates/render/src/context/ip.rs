@@ -23,6 +23,9 @@ pub struct IpContext {
     pub link_args: Vec<String>,
     /// Interface MTU, always explicit.
     pub mtu: u32,
+    /// `ip link set dev NAME master BRIDGE`: the host's bridge this end joins (layer 2
+    /// kinds), set before the link comes up.
+    pub bridge: Option<String>,
     /// `ip addr add` lines.
     pub addresses: Vec<IpAddress>,
     /// `ip route add` lines: this end's `routes`.
@@ -136,6 +139,7 @@ impl IpContext {
             kind: peer.kind().as_str(),
             link_args,
             mtu: peer.mtu.value,
+            bridge: peer.local.bridge.clone(),
             addresses: peer
                 .local
                 .addresses

@@ -73,6 +73,9 @@ pub struct NetworkContext {
     pub addresses: Vec<String>,
     /// `[Address] Address= Peer=` sections.
     pub point_to_point: Vec<PointToPoint>,
+    /// `[Network] Bridge=`: the host's bridge this end joins (layer 2 kinds); such an end
+    /// has no addresses or routes.
+    pub bridge: Option<String>,
     /// `[Route]` sections: this end's `routes`.
     pub routes: Vec<Route>,
     /// The comment line above the routes.
@@ -136,6 +139,7 @@ impl NetworkContext {
             name: peer.name.clone(),
             addresses,
             point_to_point,
+            bridge: peer.local.bridge.clone(),
             routes: routes(peer),
             routes_comment: routes_comment(peer),
         }
