@@ -12,6 +12,7 @@ use crate::Backend;
 /// The bring-up and tear-down scripts. Every word is printed through the environment's
 /// shell quoting.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IpContext {
     /// Header comment lines.
     pub header: Vec<String>,
@@ -38,6 +39,7 @@ pub struct IpContext {
 
 /// One `ip -4|-6 address add ADDRESS [peer PEER] dev NAME`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IpAddress {
     /// `-4` or `-6`.
     pub family: &'static str,
@@ -49,6 +51,7 @@ pub struct IpAddress {
 
 /// `wg set NAME …`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WgSet {
     /// The words after `wg set NAME`, except an inline key.
     pub args: Vec<String>,

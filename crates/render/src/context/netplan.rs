@@ -13,6 +13,7 @@ use crate::{Backend, RenderError};
 /// Everything the netplan template prints. All strings reach the YAML double-quoted
 /// (the environment's YAML escaping), numbers as numbers.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetplanContext {
     /// Header comment lines.
     pub header: Vec<String>,

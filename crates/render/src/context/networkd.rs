@@ -12,6 +12,7 @@ use crate::Backend;
 
 /// The `.netdev`: creates the device.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetdevContext {
     /// Header comment lines.
     pub header: Vec<String>,
@@ -34,6 +35,7 @@ pub struct NetdevContext {
 
 /// `[Tunnel]`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TunnelSection {
     /// `Local=`.
     pub local: String,
@@ -49,6 +51,7 @@ pub struct TunnelSection {
 
 /// `[VXLAN]`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct VxlanSection {
     /// `VNI=`.
     pub vni: u32,
@@ -64,6 +67,7 @@ pub struct VxlanSection {
 
 /// The `.network`: addresses on the device.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetworkContext {
     /// Header comment lines.
     pub header: Vec<String>,
