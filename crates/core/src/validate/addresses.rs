@@ -4,7 +4,8 @@
 //! Two ends reach each other when each address of one end lies in a subnet of the other
 //! with the same prefix length (`172.31.0.0/31` ↔ `172.31.0.1/31`), or when both use
 //! single-host addresses (`/32`, `/128`) of one family: then they form a point-to-point
-//! pair and each end's address gets the other as its `peer`.
+//! pair and each end's address gets the other as its `peer`. An end in a bridge has its
+//! addresses on the host's bridge, out of sight: the other end's are not checked against it.
 
 use std::net::IpAddr;
 use std::ops::Range;
