@@ -1,8 +1,8 @@
 //! Snapshots of every valid fixture rendered for every backend and both sides.
 //!
 //! A snapshot holds every file of one render (path, mode, contents), or the error when the
-//! backend refuses the peer (wg-quick for other kinds, netplan for point-to-point
-//! addressing), so a refusal is pinned as carefully as an output.
+//! backend refuses the peer (wg-quick for other kinds, netplan for what 0.106 cannot
+//! express), so a refusal is pinned as carefully as an output.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
 

@@ -14,7 +14,15 @@ that do not change the result are normalised, each for a stated reason:
 - netplan adds `LinkLocalAddressing=ipv6` (networkd's default for these links) and
   `ConfigureWithoutCarrier=yes` (tunnels have carrier once up);
 - peergen adds `Description=` (free text, not a setting of the link);
-- netplan writes `Scope=link` on IPv6 routes too, which networkd ignores (with a warning).
+- netplan writes `Scope=link` on IPv6 routes too, which networkd ignores (with a warning);
+- netplan has no peer addressing: for a point-to-point address peergen's YAML gives the
+  plain address and an on-link route to the other end's address, so netplan's
+  `[Network] Address=A` + `[Route] Destination=B Scope=link` stand for peergen's
+  `[Address] Address=A Peer=B` (the kernel adds that route for a peer: same reachability
+  and source address, checked with `ip` on both forms; docs/testing.md);
+- netplan writes a `.netdev` and `.network` for a bridge the tunnel joins when no other
+  YAML defines it, as in the test root: the bridge is the host's and peergen writes no
+  files for it, so files of a device named in a `Bridge=` line are not compared.
 
 Usage: compare_networkd.py NETPLAN_DIR PEERGEN_DIR; prints the differences and exits 1 if
 any remain.
@@ -54,12 +62,41 @@ def normalise(key, value):
     return [(key, value)]
 
 
+def point_to_point(section, pairs):
+    """An `[Address]` with exactly `Address=A` and `Peer=B` as netplan writes it: the plain
+    address and an on-link route to the peer."""
+    if section != "Address" or sorted(k for k, _ in pairs) != ["Address", "Peer"]:
+        return None
+    values = dict(pairs)
+    return [("Network", [("Address", values["Address"])]),
+            ("Route", [("Destination", values["Peer"]), ("Scope", "link")])]
+
+
+def bridges(files):
+    """Names in `Bridge=` lines: the host's bridges the tunnel joins."""
+    return {v for path in files for _, pairs in sections(path)
+            for k, v in pairs if k == "Bridge"}
+
+
+def names(path):
+    """The device a file is about: `[NetDev] Name=` or `[Match] Name=`."""
+    return {v for section, pairs in sections(path) if section in ("NetDev", "Match")
+            for k, v in pairs if k == "Name"}
+
+
 def entries(folder):
     """A sorted multiset of comparable entries for every .netdev and .network file."""
     found, notes = [], []
     mtu = {}
-    for path in sorted(pathlib.Path(folder).glob("*.net*")):
+    files = sorted(pathlib.Path(folder).glob("*.net*"))
+    joined = bridges(files)
+    for path in files:
+        if names(path) & joined:
+            continue
+        expanded = []
         for section, pairs in sections(path):
+            expanded.extend(point_to_point(section, pairs) or [(section, pairs)])
+        for section, pairs in expanded:
             items = [kv for k, v in pairs for kv in normalise(k, v)]
             kept = []
             for key, value in items:

@@ -91,6 +91,8 @@ pub enum DiagnosticKind {
     TtlInherit,
     /// A route WireGuard would not send to the other end (outside its allowed IPs).
     RouteNotAllowed,
+    /// An end that joins a bridge also has addresses or routes, which belong on the bridge.
+    BridgePort,
 }
 
 impl DiagnosticKind {
@@ -126,6 +128,7 @@ impl DiagnosticKind {
             Self::Conflict => "conflict",
             Self::TtlInherit => "ttl-inherit",
             Self::RouteNotAllowed => "route-not-allowed",
+            Self::BridgePort => "bridge-port",
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct End {
     /// Routes this end's host installs through the tunnel, in the peer file's order.
     /// Nothing else installs routes: WireGuard's allowed IPs only filter.
     pub routes: Vec<Route>,
+    /// The host's bridge this end's tunnel joins as a port (layer 2 kinds only); such an
+    /// end has no addresses or routes of its own.
+    pub bridge: Option<String>,
 }
 
 /// A route through the tunnel interface, installed by the host of the end that lists it.

@@ -152,6 +152,13 @@ pub struct RawEnd {
     /// `allowed-ips` only filter, and with BGP the daemon routes. Default: none.
     #[schemars(with = "Option<Vec<RawRoute>>")]
     pub routes: Option<Spanned<Vec<Spanned<RawRoute>>>>,
+    /// Layer 2 kinds only (`gretap`, `ip6gretap`, `vxlan`): the bridge on this end's host
+    /// that the tunnel joins as a port, extending its broadcast domain to the other end.
+    /// The bridge is the host's: peergen neither creates nor configures it. An interface
+    /// name (same rule as `name`, and not the tunnel's own). An end with a bridge has no
+    /// `addresses` or `routes`: they belong on the bridge. Default: no bridge.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z0-9_=+.-]{1,15}$"))]
+    pub bridge: Option<Text>,
 }
 
 /// One entry of `routes`: a prefix, or a table with the prefix in `to`.

@@ -4,7 +4,8 @@
 //! Two ends reach each other when each address of one end lies in a subnet of the other
 //! with the same prefix length (`172.31.0.0/31` ↔ `172.31.0.1/31`), or when both use
 //! single-host addresses (`/32`, `/128`) of one family: then they form a point-to-point
-//! pair and each end's address gets the other as its `peer`.
+//! pair and each end's address gets the other as its `peer`. An end in a bridge has its
+//! addresses on the host's bridge, out of sight: the other end's are not checked against it.
 
 use std::net::IpAddr;
 use std::ops::Range;
@@ -16,6 +17,7 @@ use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
 use crate::peer::TunnelAddress;
 use crate::raw::{RawEnd, RawPeer};
+use crate::side::Side;
 use toml::Spanned;
 
 struct Parsed {
@@ -39,8 +41,12 @@ pub(crate) fn addresses(
     if ck.error_count() > errors_before {
         return (vec![], vec![]);
     }
-    let local_pairs = pair(ck, "local", &local, "remote", &remote);
-    let remote_pairs = pair(ck, "remote", &remote, "local", &local);
+    // An end in a bridge has its addresses on the host's bridge, which peergen does not
+    // see: the other end's shared-subnet addresses cannot be checked against it.
+    let local_bridged = super::bridge::joins_bridge(raw, Side::Local, kind);
+    let remote_bridged = super::bridge::joins_bridge(raw, Side::Remote, kind);
+    let local_pairs = pair(ck, ("local", &local), ("remote", &remote, remote_bridged));
+    let remote_pairs = pair(ck, ("remote", &remote), ("local", &local, local_bridged));
     (local_pairs, remote_pairs)
 }
 
@@ -147,12 +153,11 @@ fn duplicates(ck: &mut Checker, local: &[Parsed], remote: &[Parsed]) {
 
 /// Pairs each address of `this` end with the other end: on a shared subnet (no `peer`) or
 /// point-to-point (`peer` = the other end's single-host address of the same family, in order).
+/// `other` comes with whether that end joins a bridge, which skips the subnet check.
 fn pair(
     ck: &mut Checker,
-    this_side: &str,
-    this: &[Parsed],
-    other_side: &str,
-    other: &[Parsed],
+    (this_side, this): (&str, &[Parsed]),
+    (other_side, other, other_bridged): (&str, &[Parsed], bool),
 ) -> Vec<TunnelAddress> {
     let mut out = Vec::new();
     for a in this {
@@ -195,9 +200,10 @@ fn pair(
         });
         // A shared-subnet address must have the other end in the same subnet with the same
         // prefix length; checking from both sides catches both directions.
-        let on_link = other
-            .iter()
-            .any(|b| b.net.prefix_len() == a.net.prefix_len() && a.net.contains(&b.net.addr()));
+        let on_link = other_bridged
+            || other
+                .iter()
+                .any(|b| b.net.prefix_len() == a.net.prefix_len() && a.net.contains(&b.net.addr()));
         if !on_link {
             let same_family: Vec<String> = other
                 .iter()

@@ -5,6 +5,7 @@
 //! location, what is wrong and the fix. The checks live in one module per concern.
 
 mod addresses;
+mod bridge;
 mod checker;
 mod endpoints;
 mod mtu;
@@ -98,35 +99,43 @@ pub fn validate_raw(
                 addresses: local_addrs,
                 wireguard: local_wg,
                 routes: Vec::new(),
+                bridge: bridge::bridge(&mut ck, raw, Side::Local, kind),
             };
             let mut remote = End {
                 endpoint: remote_ep,
                 addresses: remote_addrs,
                 wireguard: remote_wg,
                 routes: Vec::new(),
+                bridge: bridge::bridge(&mut ck, raw, Side::Remote, kind),
             };
-            local.routes = routes::routes(
-                &mut ck,
-                raw,
-                routes::Ends {
-                    side: Side::Local,
-                    kind,
-                    this: &local,
-                    other: &remote,
-                    addresses_ok,
-                },
-            );
-            remote.routes = routes::routes(
-                &mut ck,
-                raw,
-                routes::Ends {
-                    side: Side::Remote,
-                    kind,
-                    this: &remote,
-                    other: &local,
-                    addresses_ok,
-                },
-            );
+            // A bridged end's routes are refused by the bridge check; checking them against
+            // the tunnel too would only repeat that.
+            if !bridge::joins_bridge(raw, Side::Local, kind) {
+                local.routes = routes::routes(
+                    &mut ck,
+                    raw,
+                    routes::Ends {
+                        side: Side::Local,
+                        kind,
+                        this: &local,
+                        other: &remote,
+                        addresses_ok,
+                    },
+                );
+            }
+            if !bridge::joins_bridge(raw, Side::Remote, kind) {
+                remote.routes = routes::routes(
+                    &mut ck,
+                    raw,
+                    routes::Ends {
+                        side: Side::Remote,
+                        kind,
+                        this: &remote,
+                        other: &local,
+                        addresses_ok,
+                    },
+                );
+            }
             (Some(local), Some(remote), tunnel)
         }
         None => (None, None, None),

@@ -35,6 +35,7 @@ pub fn header(peer: &Peer, backend: Backend) -> Vec<String> {
 
 /// An address with the other end's address as its point-to-point peer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PointToPoint {
     /// This end's address with prefix (`172.20.0.1/32`).
     pub address: String,
@@ -114,6 +115,7 @@ pub fn routes_comment(peer: &Peer) -> &'static str {
 
 /// A route to a prefix through the tunnel interface.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Route {
     /// The destination prefix.
     pub destination: String,
@@ -151,6 +153,7 @@ pub fn ttl_word(ttl: Ttl) -> String {
 
 /// The WireGuard `[Peer]` of this end: the other end's public key and where to reach it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WireguardPeer {
     /// The other end's public key.
     pub public_key: String,
@@ -166,6 +169,7 @@ pub struct WireguardPeer {
 
 /// This end's WireGuard interface settings.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WireguardInterface {
     /// Path of this end's private key file, unless the key is inline.
     pub private_key_file: Option<String>,

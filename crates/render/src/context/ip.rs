@@ -12,6 +12,7 @@ use crate::Backend;
 /// The bring-up and tear-down scripts. Every word is printed through the environment's
 /// shell quoting.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IpContext {
     /// Header comment lines.
     pub header: Vec<String>,
@@ -23,6 +24,9 @@ pub struct IpContext {
     pub link_args: Vec<String>,
     /// Interface MTU, always explicit.
     pub mtu: u32,
+    /// `ip link set dev NAME master BRIDGE`: the host's bridge this end joins (layer 2
+    /// kinds), set before the link comes up.
+    pub bridge: Option<String>,
     /// `ip addr add` lines.
     pub addresses: Vec<IpAddress>,
     /// `ip route add` lines: this end's `routes`.
@@ -35,6 +39,7 @@ pub struct IpContext {
 
 /// One `ip -4|-6 address add ADDRESS [peer PEER] dev NAME`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IpAddress {
     /// `-4` or `-6`.
     pub family: &'static str,
@@ -46,6 +51,7 @@ pub struct IpAddress {
 
 /// `wg set NAME …`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WgSet {
     /// The words after `wg set NAME`, except an inline key.
     pub args: Vec<String>,
@@ -136,6 +142,7 @@ impl IpContext {
             kind: peer.kind().as_str(),
             link_args,
             mtu: peer.mtu.value,
+            bridge: peer.local.bridge.clone(),
             addresses: peer
                 .local
                 .addresses

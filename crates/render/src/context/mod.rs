@@ -11,4 +11,6 @@ pub mod networkd;
 pub mod wg_quick;
 
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests;

@@ -5,13 +5,15 @@ use peergen_core::{Peer, PrivateKeySource, Ttl, Tunnel, TunnelKind};
 use serde::Serialize;
 
 use super::common::{
-    endpoint_text, header, routes, routes_comment, wireguard, Route, WireguardInterface,
+    endpoint_text, header, routes, routes_comment, split_addresses, wireguard, PointToPoint, Route,
+    WireguardInterface,
 };
 use crate::{Backend, RenderError};
 
 /// Everything the netplan template prints. All strings reach the YAML double-quoted
 /// (the environment's YAML escaping), numbers as numbers.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetplanContext {
     /// Header comment lines.
     pub header: Vec<String>,
@@ -38,8 +40,15 @@ pub struct NetplanContext {
     pub port: Option<u16>,
     /// `mtu:`, always set.
     pub mtu: u32,
-    /// `addresses:`.
+    /// `addresses:`, point-to-point ones included (without their peer).
     pub addresses: Vec<String>,
+    /// netplan has no peer addressing: each point-to-point address becomes the plain
+    /// address plus a `routes:` entry `to: PEER, scope: link`, the route the kernel adds
+    /// for `peer` (and which an IPv6 `/128` needs to reach anything).
+    pub point_to_point: Vec<PointToPoint>,
+    /// `bridges: BRIDGE: interfaces: [NAME]`: the host's bridge this end joins (layer 2
+    /// kinds). netplan merges this list with the host's own definition of the bridge.
+    pub bridge: Option<String>,
     /// `routes:`: this end's `routes`.
     pub routes: Vec<Route>,
     /// The comment line above the routes.
@@ -49,7 +58,8 @@ pub struct NetplanContext {
 }
 
 impl NetplanContext {
-    /// Builds the context; refuses what netplan 0.106 cannot express.
+    /// Builds the context; refuses what netplan 0.106 cannot express (point-to-point
+    /// addresses it can: see [`NetplanContext::point_to_point`]).
     pub fn new(peer: &Peer) -> Result<Self, RenderError> {
         let unsupported = |reason: String, alternative: &str| RenderError::Unsupported {
             peer: peer.name.clone(),
@@ -57,16 +67,6 @@ impl NetplanContext {
             reason,
             alternative: alternative.to_owned(),
         };
-        if let Some(a) = peer.local.addresses.iter().find(|a| a.peer.is_some()) {
-            return Err(unsupported(
-                format!(
-                    "{} is a point-to-point address (it needs peer {}), and netplan has no peer addressing",
-                    a.address,
-                    a.peer.map(|p| p.to_string()).unwrap_or_default()
-                ),
-                "use --backend networkd or ip, or give both ends addresses in one subnet (/31, /127 or /64)",
-            ));
-        }
         let inline_key = peer
             .local
             .wireguard
@@ -144,6 +144,8 @@ impl NetplanContext {
                 .iter()
                 .map(|a| a.address.to_string())
                 .collect(),
+            point_to_point: split_addresses(&peer.local.addresses).1,
+            bridge: peer.local.bridge.clone(),
             routes: routes(peer),
             routes_comment: routes_comment(peer),
             wireguard,

@@ -12,6 +12,7 @@ use crate::Backend;
 
 /// The `.netdev`: creates the device.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetdevContext {
     /// Header comment lines.
     pub header: Vec<String>,
@@ -34,6 +35,7 @@ pub struct NetdevContext {
 
 /// `[Tunnel]`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TunnelSection {
     /// `Local=`.
     pub local: String,
@@ -49,6 +51,7 @@ pub struct TunnelSection {
 
 /// `[VXLAN]`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct VxlanSection {
     /// `VNI=`.
     pub vni: u32,
@@ -64,6 +67,7 @@ pub struct VxlanSection {
 
 /// The `.network`: addresses on the device.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetworkContext {
     /// Header comment lines.
     pub header: Vec<String>,
@@ -73,6 +77,9 @@ pub struct NetworkContext {
     pub addresses: Vec<String>,
     /// `[Address] Address= Peer=` sections.
     pub point_to_point: Vec<PointToPoint>,
+    /// `[Network] Bridge=`: the host's bridge this end joins (layer 2 kinds); such an end
+    /// has no addresses or routes.
+    pub bridge: Option<String>,
     /// `[Route]` sections: this end's `routes`.
     pub routes: Vec<Route>,
     /// The comment line above the routes.
@@ -136,6 +143,7 @@ impl NetworkContext {
             name: peer.name.clone(),
             addresses,
             point_to_point,
+            bridge: peer.local.bridge.clone(),
             routes: routes(peer),
             routes_comment: routes_comment(peer),
         }

@@ -151,3 +151,60 @@ fn the_netplan_renderer_comment_names_only_what_applies() {
     assert!(wg.contains("private key file needs the networkd renderer"));
     assert!(!wg.contains("gretap"));
 }
+
+#[test]
+fn point_to_point_addresses_render_in_netplan_as_address_and_on_link_route() {
+    let text = "name = \"t1\"\nkind = \"gre\"\n[local]\nendpoint = \"198.51.100.10\"\naddresses = [\"172.31.21.1/32\", \"fd00:21::1/128\"]\n[remote]\nendpoint = \"203.0.113.20\"\naddresses = [\"172.31.21.2/32\", \"fd00:21::2/128\"]\n";
+    let netplan = render(text, Backend::Netplan).unwrap();
+    assert!(
+        netplan.contains("        - \"172.31.21.1/32\"\n        - \"fd00:21::1/128\"\n"),
+        "{netplan}"
+    );
+    // The kernel installs no route to the peer of a /128 without `peer`: the route is what
+    // makes the other end (the BGP neighbour) reachable at all.
+    for peer in ["172.31.21.2/32", "fd00:21::2/128"] {
+        assert!(
+            netplan.contains(&format!(
+                "        - to: \"{peer}\"\n          scope: link\n"
+            )),
+            "{peer}: {netplan}"
+        );
+    }
+}
+
+/// A vxlan peer file whose local end joins `br0`.
+const BRIDGED: &str = "name = \"t1\"\nkind = \"vxlan\"\n[local]\nendpoint = \"198.51.100.10\"\nbridge = \"br0\"\n[remote]\nendpoint = \"203.0.113.20\"\nbridge = \"br1\"\n[vxlan]\nvni = 7\n";
+
+#[test]
+fn a_bridged_end_joins_its_bridge_in_every_backend() {
+    let networkd = render(BRIDGED, Backend::Networkd).unwrap();
+    assert!(
+        networkd.contains("\nBridge=br0\nLinkLocalAddressing=no\n"),
+        "{networkd}"
+    );
+    assert!(!networkd.contains("Address="), "{networkd}");
+    let netplan = render(BRIDGED, Backend::Netplan).unwrap();
+    assert!(
+        netplan.contains("\n  bridges:\n    \"br0\":\n      interfaces:\n        - \"t1\"\n"),
+        "{netplan}"
+    );
+    let ip = render(BRIDGED, Backend::Ip).unwrap();
+    let at = |needle: &str| ip.find(needle).unwrap_or_else(|| panic!("{needle}: {ip}"));
+    // After the link exists and has its MTU, before it comes up.
+    let master = at("\nip link set dev t1 master br0\n");
+    assert!(at("\nip link add name t1 type vxlan") < master, "{ip}");
+    assert!(at("\nip link set dev t1 mtu ") < master, "{ip}");
+    assert!(master < at("\nip link set dev t1 up\n"), "{ip}");
+}
+
+#[test]
+fn an_end_without_a_bridge_names_none() {
+    let text = peer_file("vxlan", "");
+    assert!(!render(&text, Backend::Networkd)
+        .unwrap()
+        .contains("Bridge="));
+    assert!(!render(&text, Backend::Netplan)
+        .unwrap()
+        .contains("bridges:"));
+    assert!(!render(&text, Backend::Ip).unwrap().contains(" master "));
+}

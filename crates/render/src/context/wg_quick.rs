@@ -10,6 +10,7 @@ use crate::{Backend, RenderError};
 
 /// Everything the wg-quick template prints.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WgQuickContext {
     /// Header comment lines.
     pub header: Vec<String>,

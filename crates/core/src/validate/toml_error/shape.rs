@@ -173,6 +173,7 @@ impl FileShape {
     }
 
     /// The table at the dotted `path` (`""` is the top level).
+    #[cfg(test)]
     pub fn table(&self, path: &str) -> Option<&Table> {
         self.tables.iter().find(|(p, _)| p == path).map(|(_, t)| *t)
     }
