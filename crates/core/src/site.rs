@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::limits;
 use crate::raw::{Int, Text};
 use crate::side::Side;
 
@@ -30,8 +31,8 @@ pub struct RawSite {
     /// peers, 576 to 65535. Default: 1500.
     #[schemars(
         with = "Option<i64>",
-        range(min = 576, max = 65535),
-        extend("default" = 1500)
+        range(min = limits::UNDERLAY_MTU.min, max = limits::UNDERLAY_MTU.max),
+        extend("default" = limits::DEFAULT_UNDERLAY_MTU)
     )]
     pub underlay_mtu: Option<Int>,
     /// Defaults for our end (`[local]` of every peer file).
@@ -104,7 +105,7 @@ pub struct RawSiteRender {
     #[schemars(
         with = "Option<String>",
         regex(pattern = r"^[A-Za-z0-9_-]{0,16}$"),
-        extend("default" = "10-")
+        extend("default" = limits::DEFAULT_FILE_PREFIX)
     )]
     pub file_prefix: Option<Text>,
 }

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
+use crate::limits::DESCRIPTION_MAX_CHARS;
 use crate::raw::Text;
 
 /// Devices the kernel creates itself when a tunnel module loads; a tunnel with one of these
@@ -111,13 +112,13 @@ pub(crate) fn free_text(ck: &mut Checker, field: &str, value: &Text) -> Option<S
         return None;
     }
     let len = value.get_ref().chars().count();
-    if len > 255 {
+    if len > DESCRIPTION_MAX_CHARS {
         ck.error(
             DiagnosticKind::OutOfRange,
             field,
             value.span(),
-            format!("is {len} characters long, more than the 255 allowed"),
-            "shorten it to 255 characters or fewer",
+            format!("is {len} characters long, more than the {DESCRIPTION_MAX_CHARS} allowed"),
+            format!("shorten it to {DESCRIPTION_MAX_CHARS} characters or fewer"),
         );
         return None;
     }

@@ -9,6 +9,7 @@ use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::kind::TunnelKind;
+use crate::limits;
 use crate::peer::{
     default_private_key_path, PrivateKeySource, Tunnel, WireguardEnd, WireguardOptions,
 };
@@ -110,7 +111,7 @@ fn end(
     };
     let port = match &raw.port {
         Some(p) => ck
-            .int_in(&format!("{side}.port"), p, 1, 65_535, "a UDP port")
+            .int_in(&format!("{side}.port"), p, limits::PORT, "a UDP port")
             .and_then(|v| u16::try_from(v).ok()),
         None => {
             // Without a port the other end cannot send to this one first.
@@ -293,11 +294,11 @@ pub(crate) fn absolute_path(ck: &mut Checker, field: &str, text: &Text) -> Optio
 
 /// Validates `[wireguard]` (all optional).
 pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
-    let default_allowed = || {
-        vec![
-            IpNet::V4(ipnet::Ipv4Net::default()),
-            IpNet::V6(ipnet::Ipv6Net::default()),
-        ]
+    let default_allowed = || -> Vec<IpNet> {
+        limits::DEFAULT_ALLOWED_IPS
+            .iter()
+            .filter_map(|net| net.parse().ok())
+            .collect()
     };
     let Some(table) = raw.wireguard.as_ref().map(|t| t.get_ref()) else {
         return WireguardOptions {
@@ -310,7 +311,7 @@ pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
         ck.int_in_or(
             "wireguard.persistent-keepalive",
             v,
-            0..=65_535,
+            limits::PERSISTENT_KEEPALIVE,
             "a keepalive interval in seconds",
             " (25 keeps NAT mappings open; 0 turns keepalives off)",
         )
