@@ -46,6 +46,10 @@ impl fmt::Display for Range {
     }
 }
 
+/// The longest interface `name`, in characters: the kernel's 15 (`IFNAMSIZ` less the
+/// terminating zero), which wg-quick and networkd enforce too.
+pub const INTERFACE_NAME_MAX_CHARS: usize = 15;
+
 /// `mtu`: the kernel refuses less than 68 (the IPv4 minimum) and more than 65535.
 pub const MTU: Range = Range::new(68, 65_535);
 
