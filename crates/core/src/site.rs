@@ -64,7 +64,11 @@ pub struct RawSiteLocal {
     pub endpoint_ipv6: Option<Text>,
     /// Absolute path of the folder of our WireGuard private keys: the default `[local]
     /// private-key-file` becomes `DIR/NAME.key`. Default: `/etc/wireguard`.
-    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r#"^/[^\s"'`$\\;]*$"#),
+        extend("default" = limits::DEFAULT_KEY_DIRECTORY)
+    )]
     pub key_directory: Option<Text>,
 }
 
@@ -76,7 +80,11 @@ pub struct RawSiteRemote {
     /// Absolute path of the folder of the peers' private keys on their hosts: the default
     /// `[remote] private-key-file` becomes `DIR/NAME.key`, used by `--side remote`.
     /// Default: `/etc/wireguard`.
-    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r#"^/[^\s"'`$\\;]*$"#),
+        extend("default" = limits::DEFAULT_KEY_DIRECTORY)
+    )]
     pub key_directory: Option<Text>,
 }
 
