@@ -9,6 +9,10 @@
 //! addresses come from the documentation ranges (RFC 5737, RFC 3849) and WireGuard public
 //! keys are valid base64 that reads "REPLACE…". No private key is ever generated or written
 //! here.
+//!
+//! The text comes from `templates/init/peer.toml.j2`; its context
+//! (`peergen_render::context::init`) takes the keys each kind has and every range and
+//! default from the core, so the file says what validation applies.
 
 use camino::Utf8Path;
 use peergen_core::{validate, SourceFile, TunnelKind};
