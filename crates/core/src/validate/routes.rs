@@ -168,7 +168,10 @@ fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Rout
             t,
             limits::ROUTE_TABLE,
             "a routing table number",
-            " (254 is the main table; netplan 0.106 writes larger numbers as negative ones)",
+            &format!(
+                " ({} is the main table; netplan 0.106 writes larger numbers as negative ones)",
+                Route::MAIN_TABLE
+            ),
         )
         .and_then(|v| u32::try_from(v).ok())
     });

@@ -81,9 +81,12 @@ fn reject_wireguard_keys(ck: &mut Checker, side: &str, end: &RawEnd, kind: Tunne
     for (key, span) in spans {
         if let Some(span) = span {
             let help = if key == "port" && kind == TunnelKind::Vxlan {
-                "the VXLAN UDP port is set once for both ends: [vxlan] port = 4789"
+                format!(
+                    "the VXLAN UDP port is set once for both ends: [vxlan] port = {}",
+                    limits::DEFAULT_VXLAN_PORT
+                )
             } else {
-                "remove it; ports and keys are WireGuard settings"
+                "remove it; ports and keys are WireGuard settings".to_owned()
             };
             ck.error(
                 DiagnosticKind::NotForKind,
