@@ -7,7 +7,9 @@
 //! The same structs derive the peer file's JSON Schema (`peergen schema`), so their doc
 //! comments are what editors show for each key: type, default and rule, as in
 //! docs/peer-file.md. `Spanned` has no schema of its own; `#[schemars(with = …)]` names the
-//! plain type it wraps.
+//! plain type it wraps. Ranges and defaults in the attributes are the constants of
+//! [`crate::limits`], which validation applies; a doc comment cannot name a constant, so a
+//! test holds each description to its schema's range and default.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
