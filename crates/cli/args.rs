@@ -154,7 +154,10 @@ fn interface_name(name: &str) -> Result<String, String> {
     if peergen_core::validate::is_valid_interface_name(name) {
         Ok(name.to_owned())
     } else {
-        Err("an interface name is 1 to 15 characters of a-z A-Z 0-9 _ = + . - (not \".\" or \"..\", and not starting with '-')".to_owned())
+        Err(format!(
+            "an interface name is 1 to {} characters of a-z A-Z 0-9 _ = + . - (not \".\" or \"..\", and not starting with '-')",
+            peergen_core::limits::INTERFACE_NAME_MAX_CHARS
+        ))
     }
 }
 

@@ -9,10 +9,14 @@
 //! addresses come from the documentation ranges (RFC 5737, RFC 3849) and WireGuard public
 //! keys are valid base64 that reads "REPLACE…". No private key is ever generated or written
 //! here.
+//!
+//! The text comes from `templates/init/peer.toml.j2`; its context
+//! (`peergen_render::context::init`) takes the keys each kind has and every range and
+//! default from the core, so the file says what validation applies.
 
 use camino::Utf8Path;
-use peergen_core::kind::UnderlayRule;
-use peergen_core::{validate, Mtu, SourceFile, TunnelKind};
+use peergen_core::{validate, SourceFile, TunnelKind};
+use peergen_render::context::init::{InitContext, Stage};
 
 use crate::args::InitArgs;
 use crate::exit::Exit;
@@ -21,24 +25,6 @@ use crate::write::create_requested;
 
 /// Peer files hold no secret (keys are referenced by path).
 const PEER_FILE_MODE: u32 = 0o644;
-
-/// Stand-in public keys: canonical base64 of 32 bytes, so only the placeholder check
-/// refuses them, and obviously not a real key wherever they end up.
-const LOCAL_PUBLIC_KEY: &str = "REPLACE+with+our+public+key+from+keygen+000=";
-const REMOTE_PUBLIC_KEY: &str = "REPLACE+with+their+public+key+wg+pubkey+000=";
-
-/// Keys for the draft validated to compute the MTU: two different valid keys that are not
-/// placeholders (all bytes 0, all bytes 1). They never appear in the file.
-const DRAFT_LOCAL_PUBLIC_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-const DRAFT_REMOTE_PUBLIC_KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
-
-/// Whether placeholders carry their `# REPLACE` marker (the file) or not (the draft
-/// validated to learn the MTU).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    Draft,
-    File,
-}
 
 /// Runs the command.
 pub fn run(args: &InitArgs) -> Exit {
@@ -78,7 +64,7 @@ fn write_peer_file(path: &Utf8Path, text: &str, force: bool) -> Result<(), Exit>
 fn starter_file(name: &str, kind: TunnelKind) -> Result<String, Exit> {
     // The MTU comment shows the computed value, so validate once to learn it, with the
     // placeholders unmarked (the check would refuse them).
-    let draft = render(name, kind, None, Stage::Draft);
+    let draft = render(&InitContext::new(name, kind, Stage::Draft, None))?;
     let validated = validate(&SourceFile::new("(peergen init)", draft)).map_err(|invalid| {
         for d in invalid.diagnostics.iter().filter(|d| d.is_error()) {
             let help = d
@@ -90,324 +76,26 @@ fn starter_file(name: &str, kind: TunnelKind) -> Result<String, Exit> {
         }
         Exit::Usage
     })?;
-    Ok(render(name, kind, Some(&validated.peer.mtu), Stage::File))
+    render(&InitContext::new(
+        name,
+        kind,
+        Stage::File,
+        Some(&validated.peer.mtu),
+    ))
 }
 
-/// Which documentation addresses a kind's ends get.
-struct Placeholders {
-    local_endpoint: &'static str,
-    remote_endpoint: &'static str,
-    local_addresses: &'static str,
-    remote_addresses: &'static str,
-    endpoint_rule: &'static str,
-}
-
-fn placeholders(kind: TunnelKind) -> Placeholders {
-    let (local_endpoint, remote_endpoint, endpoint_rule) = match kind {
-        TunnelKind::Wireguard => (
-            "198.51.100.1",
-            "203.0.113.1",
-            "An IPv4 or IPv6 address or a DNS name, the same family on both ends",
-        ),
-        TunnelKind::Vxlan => (
-            "198.51.100.1",
-            "203.0.113.1",
-            "An IPv4 or IPv6 address, the same family on both ends",
-        ),
-        TunnelKind::Gre | TunnelKind::Sit | TunnelKind::Gretap => (
-            "198.51.100.1",
-            "203.0.113.1",
-            "An IPv4 address: this kind runs over IPv4",
-        ),
-        TunnelKind::Ip6Gre | TunnelKind::Ip6Gretap => (
-            "2001:db8:100::1",
-            "2001:db8:200::1",
-            "An IPv6 address: this kind runs over IPv6",
-        ),
-    };
-    let (local_addresses, remote_addresses) = if kind == TunnelKind::Sit {
-        (r#"["2001:db8:ffff::1/64"]"#, r#"["2001:db8:ffff::2/64"]"#)
-    } else {
-        (
-            r#"["192.0.2.0/31", "2001:db8:ffff::1/64"]"#,
-            r#"["192.0.2.1/31", "2001:db8:ffff::2/64"]"#,
-        )
-    };
-    Placeholders {
-        local_endpoint,
-        remote_endpoint,
-        local_addresses,
-        remote_addresses,
-        endpoint_rule,
-    }
-}
-
-/// What one line of the kind's description says.
-fn summary(kind: TunnelKind) -> &'static str {
-    match kind {
-        TunnelKind::Wireguard => "a WireGuard tunnel (encrypted, over UDP)",
-        TunnelKind::Gre => "a GRE tunnel over IPv4, carrying IPv4 and IPv6",
-        TunnelKind::Sit => "a SIT (6in4) tunnel: IPv6 carried in IPv4",
-        TunnelKind::Ip6Gre => "a GRE tunnel over IPv6, carrying IPv4 and IPv6",
-        TunnelKind::Gretap => "a GRETAP tunnel: Ethernet over GRE over IPv4 (layer 2)",
-        TunnelKind::Ip6Gretap => "an ip6gretap tunnel: Ethernet over GRE over IPv6 (layer 2)",
-        TunnelKind::Vxlan => "a VXLAN tunnel: Ethernet over UDP (layer 2)",
-    }
-}
-
-/// The file text. `mtu` is the computed MTU once known.
-fn render(name: &str, kind: TunnelKind, mtu: Option<&Mtu>, stage: Stage) -> String {
-    let p = placeholders(kind);
-    let replace = match stage {
-        Stage::File => "  # REPLACE",
-        Stage::Draft => "",
-    };
-    let wireguard = kind == TunnelKind::Wireguard;
-    let mut f = String::new();
-    let mut line = |text: &str| {
-        f.push_str(text);
-        f.push('\n');
-    };
-
-    line("# peergen peer file: one tunnel between this host ([local]) and a peer ([remote]),");
-    line(&format!("# {}.", summary(kind)));
-    line("# Written by `peergen init`. Every value marked \"# REPLACE\" is a placeholder:");
-    line("# documentation addresses (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,");
-    line("# 2001:db8::/32) that route nowhere, and stand-in keys. Put the real value and delete");
-    line("# the marker; `peergen check` lists the placeholders left, and the file is valid once");
-    line("# they are gone. Commented-out keys are optional and show their default. Every key:");
-    line("# docs/peer-file.md.");
-    line("");
-    line("# Interface name on both hosts: 1 to 15 characters of a-z A-Z 0-9 _ = + . -");
-    line(&format!("name = \"{name}\""));
-    line("# Tunnel kind: wireguard, gre, sit, ip6gre, gretap, ip6gretap or vxlan.");
-    line(&format!("kind = \"{kind}\""));
-    line("# Free text for the rendered files, at most 255 characters. Default: none.");
-    line("# description = \"AS64496 Example Networks\"");
-    line("# Tunnel MTU, 68 to 65535 (at least 1280 with IPv6 tunnel addresses). Default:");
-    match mtu {
-        Some(mtu) => {
-            line(&format!("# computed, here {}.", mtu.computed));
-            line(&format!("# mtu = {}", mtu.value));
-        }
-        None => {
-            line("# computed.");
-            line("# mtu = 1500");
-        }
-    }
-    line("# MTU of the path between the endpoints, from which the MTU is computed (e.g. 1492");
-    line("# behind PPPoE). Default: the site file's underlay-mtu, else 1500.");
-    line("# underlay-mtu = 1500");
-
-    for (side, who, whose) in [
-        ("local", "this host", "this host's"),
-        ("remote", "the peer's host", "the peer's"),
-    ] {
-        let local = side == "local";
-        line("");
-        line(&format!("[{side}]  # {who}"));
-        line(&format!(
-            "# {} underlay (public) address.",
-            capitalized(whose)
-        ));
-        line(&format!("# {}.", p.endpoint_rule));
-        if local {
-            let site_key = match kind.underlay() {
-                UnderlayRule::Ipv4 => "endpoint-ipv4",
-                UnderlayRule::Ipv6 => "endpoint-ipv6",
-                UnderlayRule::Either => "endpoint-ipv4 or endpoint-ipv6",
-            };
-            line(&format!(
-                "# May be left out when peergen.toml sets [local] {site_key}."
-            ));
-        }
-        if wireguard {
-            line(
-                "# Optional for WireGuard: an end without one only dials out (leave out port too).",
-            );
-        }
-        let endpoint = if local {
-            p.local_endpoint
-        } else {
-            p.remote_endpoint
-        };
-        line(&format!("endpoint = \"{endpoint}\"{replace}"));
-        if wireguard {
-            line(&format!(
-                "# The UDP port {who} listens on, 1 to 65535; required with an endpoint."
-            ));
-            line("port = 51820");
-        }
-        let addresses = if local {
-            p.local_addresses
-        } else {
-            p.remote_addresses
-        };
-        if kind.is_layer2() {
-            line(&format!(
-                "# Addresses of the tunnel interface on {who}, each ADDRESS/PREFIX. Optional for"
-            ));
-            line("# layer 2 kinds (the tunnel often joins a bridge instead). Default: none.");
-            line(&format!("# addresses = {addresses}"));
-        } else {
-            line(&format!(
-                "# Addresses of the tunnel interface on {who}, each ADDRESS/PREFIX{}.",
-                if kind == TunnelKind::Sit {
-                    ", IPv6 only"
-                } else {
-                    ""
-                }
-            ));
-            line("# Each needs a partner on the other end in the same subnet, same prefix length.");
-            line(&format!("addresses = {addresses}{replace}"));
-        }
-        if wireguard {
-            write_wireguard_keys(&mut line, name, local, stage);
-        }
-        line(&format!(
-            "# Routes {who} installs through the tunnel: networks, or tables with to, metric"
-        ));
-        line("# and table. Nothing else installs routes (with BGP, the daemon does). Default:");
-        line("# none.");
-        line(&format!(
-            "# routes = [\"2001:db8:{}::/48\"]",
-            if local { 2 } else { 1 }
-        ));
-    }
-
-    line("");
-    write_options(&mut line, name, kind, replace);
-    f
-}
-
-fn write_wireguard_keys(line: &mut impl FnMut(&str), name: &str, local: bool, stage: Stage) {
-    let (key, replace) = match (stage, local) {
-        (Stage::File, true) => (LOCAL_PUBLIC_KEY, "  # REPLACE"),
-        (Stage::File, false) => (REMOTE_PUBLIC_KEY, "  # REPLACE"),
-        (Stage::Draft, true) => (DRAFT_LOCAL_PUBLIC_KEY, ""),
-        (Stage::Draft, false) => (DRAFT_REMOTE_PUBLIC_KEY, ""),
-    };
-    if local {
-        line(&format!(
-            "# This host's public key. `peergen keygen --out /etc/wireguard/{name}.key` writes"
-        ));
-        line("# the private key (mode 0600) and prints the public key to put here.");
-    } else {
-        line("# The peer's public key, as their `wg pubkey` or `peergen pubkey` prints it.");
-    }
-    line(&format!("public-key = \"{key}\"{replace}"));
-    if local {
-        line("# Absolute path of the private key on this host; rendered files reference it and");
-        line("# never contain the key. Default: the site file's [local] key-directory/NAME.key,");
-        line("# else:");
-    } else {
-        line("# Absolute path of the private key on the peer's host, for --side remote; rendered");
-        line("# files reference it and never contain the key. Default: the site file's [remote]");
-        line("# key-directory/NAME.key, else:");
-    }
-    line(&format!(
-        "# private-key-file = \"/etc/wireguard/{name}.key\""
-    ));
-    if local {
-        line("# (private-key = \"…\" inline is accepted too, but puts the secret into every rendered");
-        line("# file; prefer the key file.)");
-    }
-    if local {
-        line("# The prefixes reachable through this host, which the peer accepts from it (they");
-        line("# install no routes). Default: [wireguard] allowed-ips.");
-        line("# allowed-ips = [\"192.0.2.0/32\", \"2001:db8:ffff::1/128\", \"2001:db8:1::/48\"]");
-    } else {
-        line("# The prefixes reachable through the peer's host, which this host accepts from it");
-        line("# (they install no routes). Default: [wireguard] allowed-ips.");
-        line("# allowed-ips = [\"192.0.2.1/32\", \"2001:db8:ffff::2/128\", \"2001:db8:2::/48\"]");
-    }
-}
-
-fn write_options(line: &mut impl FnMut(&str), name: &str, kind: TunnelKind, replace: &str) {
-    match kind {
-        TunnelKind::Wireguard => {
-            line("[wireguard]  # options for both ends");
-            line("# Seconds between keepalive packets, 0 to 65535; 25 keeps NAT mappings open.");
-            line("# Default: off.");
-            line("# persistent-keepalive = 25");
-            line("# What each end accepts from the other, as networks, unless the end sets its");
-            line("# own allowed-ips. They install no routes (wg-quick gets Table = off); an end's");
-            line("# routes do. Default: everything, for BGP.");
-            line("# allowed-ips = [\"0.0.0.0/0\", \"::/0\"]");
-            line("# Absolute path of a preshared key, the same on both hosts (`peergen genpsk");
-            line("# --out FILE` writes one). Default: none.");
-            line(&format!(
-                "# preshared-key-file = \"/etc/wireguard/{name}.psk\""
-            ));
-        }
-        TunnelKind::Gre | TunnelKind::Gretap => {
-            line(&format!("[{kind}]"));
-            gre_key_and_ttl(line, "TTL");
-        }
-        TunnelKind::Sit => {
-            line("[sit]");
-            line("# TTL of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then die");
-            line("# at the first router on the way). Default: 255.");
-            line("# ttl = 255");
-        }
-        TunnelKind::Ip6Gre | TunnelKind::Ip6Gretap => {
-            line(&format!("[{kind}]"));
-            gre_key_and_ttl(line, "Hop limit");
-            line("# IPv6 encapsulation limit option (8 bytes per packet): \"none\" leaves it out,");
-            line("# 0 to 255 sets the limit. Default: the kernel's (sent, limit 4).");
-            line("# encap-limit = \"none\"");
-        }
-        TunnelKind::Vxlan => {
-            line("[vxlan]");
-            line("# The VXLAN network identifier, 1 to 16777215, agreed with the peer.");
-            line(&format!("vni = 100{replace}"));
-            line("# UDP destination port, 1 to 65535. Default: 4789, the IANA port.");
-            line("# port = 4789");
-            line("# TTL of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then die");
-            line("# at the first router on the way). Default: 255.");
-            line("# ttl = 255");
-        }
-    }
-}
-
-/// `text` with its first letter upper case.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-fn gre_key_and_ttl(line: &mut impl FnMut(&str), outer: &str) {
-    line("# GRE key, 1 to 4294967295, the same on both ends; adds 4 bytes per packet.");
-    line("# Default: no key.");
-    line("# key = 42");
-    line(&format!(
-        "# {outer} of the outer header, 1 to 255, or \"inherit\" (eBGP's TTL-1 packets then"
-    ));
-    line("# die at the first router on the way). Default: 255.");
-    line("# ttl = 255");
+/// The file text from the embedded template. The name is the only input: the template
+/// refuses one it cannot write (a line break would end a comment), a usage error.
+fn render(context: &InitContext) -> Result<String, Exit> {
+    context.render().map_err(|err| {
+        present::error(&err.to_string());
+        Exit::Usage
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stand_in_keys_are_valid_public_keys() {
-        for key in [
-            LOCAL_PUBLIC_KEY,
-            REMOTE_PUBLIC_KEY,
-            DRAFT_LOCAL_PUBLIC_KEY,
-            DRAFT_REMOTE_PUBLIC_KEY,
-        ] {
-            assert!(
-                peergen_core::keys::PublicKey::from_base64(key).is_ok(),
-                "{key}"
-            );
-        }
-    }
 
     /// How many values of each kind's starter file are placeholders: both endpoints, both
     /// ends' addresses unless optional (layer 2), both public keys, the VNI.
@@ -438,7 +126,7 @@ mod tests {
     #[test]
     fn every_draft_validates_without_warnings() {
         for kind in TunnelKind::ALL {
-            let text = render("peer0", kind, None, Stage::Draft);
+            let text = render(&InitContext::new("peer0", kind, Stage::Draft, None)).unwrap();
             let validated = validate(&SourceFile::new("init.toml", text)).unwrap();
             assert!(
                 validated.warnings.is_empty(),

@@ -9,6 +9,7 @@ pub mod cross;
 pub mod diagnostic;
 pub mod keys;
 pub mod kind;
+pub mod limits;
 pub mod mtu;
 pub mod peer;
 pub mod raw;

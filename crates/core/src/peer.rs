@@ -232,7 +232,7 @@ pub enum Ttl {
 
 impl Ttl {
     /// The default: 255, so the underlay's hops never eat into the inner packet's TTL.
-    pub const DEFAULT: Ttl = Ttl::Fixed(255);
+    pub const DEFAULT: Ttl = Ttl::Fixed(crate::limits::DEFAULT_TTL);
 }
 
 impl Default for Ttl {
@@ -300,7 +300,7 @@ pub struct VxlanOptions {
 
 /// The path a remote end's private key is rendered with when the peer file names none.
 pub fn default_private_key_path(name: &str) -> Utf8PathBuf {
-    Utf8PathBuf::from(format!("/etc/wireguard/{name}.key"))
+    Utf8PathBuf::from(crate::limits::DEFAULT_KEY_DIRECTORY).join(format!("{name}.key"))
 }
 
 impl Peer {

@@ -7,13 +7,16 @@
 //! The same structs derive the peer file's JSON Schema (`peergen schema`), so their doc
 //! comments are what editors show for each key: type, default and rule, as in
 //! docs/peer-file.md. `Spanned` has no schema of its own; `#[schemars(with = …)]` names the
-//! plain type it wraps.
+//! plain type it wraps. Ranges and defaults in the attributes are the constants of
+//! [`crate::limits`], which validation applies; a doc comment cannot name a constant, so a
+//! test holds each description to its schema's range and default.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::kind::TunnelKind;
+use crate::limits;
 
 /// A spanned string.
 pub type Text = Spanned<String>;
@@ -39,20 +42,20 @@ pub struct RawPeer {
     pub kind: Text,
     /// Optional free text for the rendered files: at most 255 characters, no control
     /// characters, line breaks or tabs.
-    #[schemars(with = "Option<String>", length(max = 255))]
+    #[schemars(with = "Option<String>", length(max = limits::DESCRIPTION_MAX_CHARS))]
     pub description: Option<Text>,
     /// Optional tunnel interface MTU, 68 to 65535 (at least 1280 when any tunnel address is
     /// IPv6). Default: computed from `underlay-mtu` minus the headers of the kind (e.g.
     /// 1440 for WireGuard over IPv4); a value above the computed one only warns.
-    #[schemars(with = "Option<i64>", range(min = 68, max = 65535))]
+    #[schemars(with = "Option<i64>", range(min = limits::MTU.min, max = limits::MTU.max))]
     pub mtu: Option<Int>,
     /// Optional MTU of the path between the two endpoints, from which the tunnel MTU is
     /// computed: 576 to 65535 over IPv4, 1280 to 65535 over IPv6. Default: the site file's
     /// `underlay-mtu`, else 1500.
     #[schemars(
         with = "Option<i64>",
-        range(min = 576, max = 65535),
-        extend("default" = 1500)
+        range(min = limits::UNDERLAY_MTU.min, max = limits::UNDERLAY_MTU.max),
+        extend("default" = limits::DEFAULT_UNDERLAY_MTU)
     )]
     pub underlay_mtu: Option<Int>,
     /// Required. This host's end of the tunnel: the files rendered by default are for it.
@@ -111,7 +114,7 @@ pub struct RawEnd {
     /// WireGuard only: the UDP port this end listens on, 1 to 65535. Required when the end
     /// has an `endpoint`, since the other end sends there. (The VXLAN port is
     /// `[vxlan] port`.)
-    #[schemars(with = "Option<i64>", range(min = 1, max = 65535))]
+    #[schemars(with = "Option<i64>", range(min = limits::PORT.min, max = limits::PORT.max))]
     pub port: Option<Int>,
     /// WireGuard only, required: this end's public key as `wg pubkey` or `peergen pubkey`
     /// prints it (44 characters of base64). The two ends' keys must differ.
@@ -180,12 +183,18 @@ pub struct RawRouteTable {
     pub to: Option<Text>,
     /// The route's metric, 0 to 2147483647 (lower wins; netplan 0.106 writes larger ones as
     /// negative numbers). Default: the kernel's (0 for IPv4, 1024 for IPv6).
-    #[schemars(with = "Option<i64>", range(min = 0, max = 2_147_483_647_i64))]
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::ROUTE_METRIC.min, max = limits::ROUTE_METRIC.max)
+    )]
     pub metric: Option<Int>,
     /// The numeric routing table, 1 to 2147483647 (254 is main; names from rt_tables are
     /// not accepted, because netplan takes numbers only, and it writes numbers above
     /// 2147483647 as negative ones). Default: main.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 2_147_483_647_i64))]
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::ROUTE_TABLE.min, max = limits::ROUTE_TABLE.max)
+    )]
     pub table: Option<Int>,
     /// Keys a route does not have, with the span of their values: validation reports them
     /// with the keys a route takes.
@@ -243,7 +252,13 @@ impl<'de> Deserialize<'de> for RawRoute {
 pub struct RawWireguard {
     /// Seconds between keepalive packets, 0 to 65535; 0 turns them off, 25 keeps NAT
     /// mappings open. Default: off.
-    #[schemars(with = "Option<i64>", range(min = 0, max = 65535))]
+    #[schemars(
+        with = "Option<i64>",
+        range(
+            min = limits::PERSISTENT_KEEPALIVE.min,
+            max = limits::PERSISTENT_KEEPALIVE.max
+        )
+    )]
     pub persistent_keepalive: Option<Int>,
     /// What each end accepts from (and routes to) the other: networks `ADDRESS/PREFIX`
     /// without host bits, each once, not empty. With a default route (`/0`) in the list,
@@ -252,7 +267,7 @@ pub struct RawWireguard {
     #[schemars(
         with = "Option<Vec<String>>",
         length(min = 1),
-        extend("uniqueItems" = true, "default" = ["0.0.0.0/0", "::/0"]),
+        extend("uniqueItems" = true, "default" = limits::DEFAULT_ALLOWED_IPS),
         inner(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))
     )]
     pub allowed_ips: Option<Spanned<Vec<Text>>>,
@@ -269,12 +284,15 @@ pub struct RawWireguard {
 pub struct RawGre {
     /// The GRE key, used in both directions, 1 to 4294967295 (0 is refused: networkd and
     /// netplan read it as "no key"). Adds 4 bytes per packet. Default: no key.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::GRE_KEY.min, max = limits::GRE_KEY.max)
+    )]
     pub key: Option<Int>,
     /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
     /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
     /// Default: 255.
-    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
 }
 
@@ -286,7 +304,7 @@ pub struct RawSit {
     /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
     /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
     /// Default: 255.
-    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
 }
 
@@ -297,12 +315,15 @@ pub struct RawSit {
 pub struct RawIp6Gre {
     /// The GRE key, used in both directions, 1 to 4294967295 (0 is refused: networkd and
     /// netplan read it as "no key"). Adds 4 bytes per packet. Default: no key.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::GRE_KEY.min, max = limits::GRE_KEY.max)
+    )]
     pub key: Option<Int>,
     /// Hop limit of the outer IPv6 header, 1 to 255, or `"inherit"` to copy the inner
     /// packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
     /// underlay). Default: 255.
-    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
     /// The IPv6 tunnel encapsulation limit option (RFC 2473, 8 bytes per packet): `"none"`
     /// leaves it out, a number 0 to 255 sets the limit. Default: the kernel's (the option is
@@ -319,7 +340,7 @@ pub struct RawIp6Gre {
 #[schemars(rename = "EncapLimit")]
 pub enum RawEncapLimit {
     /// A limit, 0 to 255.
-    Number(#[schemars(range(min = 0, max = 255))] i64),
+    Number(#[schemars(range(min = limits::ENCAP_LIMIT.min, max = limits::ENCAP_LIMIT.max))] i64),
     /// `"none"`: leave the option out.
     Word(#[schemars(extend("enum" = ["none"]))] String),
 }
@@ -332,7 +353,7 @@ pub enum RawEncapLimit {
 #[schemars(rename = "Ttl")]
 pub enum RawTtl {
     /// A fixed TTL, 1 to 255.
-    Number(#[schemars(range(min = 1, max = 255))] i64),
+    Number(#[schemars(range(min = limits::TTL.min, max = limits::TTL.max))] i64),
     /// `"inherit"`: copy the inner packet's TTL.
     Word(#[schemars(extend("enum" = ["inherit"]))] String),
 }
@@ -343,20 +364,20 @@ pub enum RawTtl {
 #[schemars(rename = "Vxlan")]
 pub struct RawVxlan {
     /// Required. The VXLAN network identifier, 1 to 16777215, the same on both ends.
-    #[schemars(with = "i64", range(min = 1, max = 16_777_215))]
+    #[schemars(with = "i64", range(min = limits::VNI.min, max = limits::VNI.max))]
     pub vni: Int,
     /// UDP destination port, 1 to 65535. Always rendered, because Linux would otherwise use
     /// 8472 rather than the IANA port. Default: 4789.
     #[schemars(
         with = "Option<i64>",
-        range(min = 1, max = 65535),
-        extend("default" = 4789)
+        range(min = limits::PORT.min, max = limits::PORT.max),
+        extend("default" = limits::DEFAULT_VXLAN_PORT)
     )]
     pub port: Option<Int>,
     /// TTL (IPv6: hop limit) of the outer header, 1 to 255, or `"inherit"` to copy the
     /// inner packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
     /// underlay). Default: 255.
-    #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
+    #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
 }
 

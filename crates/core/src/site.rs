@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::limits;
 use crate::raw::{Int, Text};
 use crate::side::Side;
 
@@ -30,8 +31,8 @@ pub struct RawSite {
     /// peers, 576 to 65535. Default: 1500.
     #[schemars(
         with = "Option<i64>",
-        range(min = 576, max = 65535),
-        extend("default" = 1500)
+        range(min = limits::UNDERLAY_MTU.min, max = limits::UNDERLAY_MTU.max),
+        extend("default" = limits::DEFAULT_UNDERLAY_MTU)
     )]
     pub underlay_mtu: Option<Int>,
     /// Defaults for our end (`[local]` of every peer file).
@@ -63,7 +64,11 @@ pub struct RawSiteLocal {
     pub endpoint_ipv6: Option<Text>,
     /// Absolute path of the folder of our WireGuard private keys: the default `[local]
     /// private-key-file` becomes `DIR/NAME.key`. Default: `/etc/wireguard`.
-    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r#"^/[^\s"'`$\\;]*$"#),
+        extend("default" = limits::DEFAULT_KEY_DIRECTORY)
+    )]
     pub key_directory: Option<Text>,
 }
 
@@ -75,7 +80,11 @@ pub struct RawSiteRemote {
     /// Absolute path of the folder of the peers' private keys on their hosts: the default
     /// `[remote] private-key-file` becomes `DIR/NAME.key`, used by `--side remote`.
     /// Default: `/etc/wireguard`.
-    #[schemars(with = "Option<String>", regex(pattern = r#"^/[^\s"'`$\\;]*$"#))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r#"^/[^\s"'`$\\;]*$"#),
+        extend("default" = limits::DEFAULT_KEY_DIRECTORY)
+    )]
     pub key_directory: Option<Text>,
 }
 
@@ -104,7 +113,7 @@ pub struct RawSiteRender {
     #[schemars(
         with = "Option<String>",
         regex(pattern = r"^[A-Za-z0-9_-]{0,16}$"),
-        extend("default" = "10-")
+        extend("default" = limits::DEFAULT_FILE_PREFIX)
     )]
     pub file_prefix: Option<Text>,
 }

@@ -13,6 +13,10 @@
 //!   characters that are literal in POSIX sh (no globs, no tilde, no braces);
 //! - YAML (`*.yaml.j2`): strings are emitted as double-quoted scalars (JSON escaping is
 //!   valid YAML), numbers and booleans as they are;
+//! - TOML (`*.toml.j2`, the starter peer file): every value is a TOML value: strings are
+//!   basic strings (`"…"`, with `\uXXXX` for anything that is not printable text), lists
+//!   arrays, maps inline tables, numbers and booleans as they are; the `toml_key` filter
+//!   writes a table or key name bare when TOML allows, else quoted;
 //! - key=value formats (everything else): a value ending in a backslash is an error, because
 //!   systemd joins the next line to it; in wg-quick files (`wg-quick/…`) so is a `#`, because
 //!   wg-quick cuts every line at the first `#`.
@@ -30,6 +34,8 @@ pub fn auto_escape_for(name: &str) -> AutoEscape {
         AutoEscape::Custom("sh")
     } else if name.ends_with(".yaml.j2") {
         AutoEscape::Custom("yaml")
+    } else if name.ends_with(".toml.j2") {
+        AutoEscape::Custom("toml")
     } else if name.starts_with("wg-quick/") {
         AutoEscape::Custom("wg-quick")
     } else {
@@ -71,6 +77,90 @@ pub fn yaml_quote(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// A TOML basic string. Every character that is not printable text is escaped as
+/// `\uXXXX` (`\UXXXXXXXX` above the BMP): TOML refuses raw control characters in a basic
+/// string, and an escape keeps invisible ones visible.
+pub fn toml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if text::is_unprintable(c) && u32::from(c) <= 0xffff => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c if text::is_unprintable(c) => out.push_str(&format!("\\U{:08X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML key: bare when it is only ASCII letters, digits, `-` and `_`, else quoted.
+pub fn toml_key(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        s.to_owned()
+    } else {
+        toml_quote(s)
+    }
+}
+
+/// `value` written as a TOML value.
+fn toml_value(value: &Value) -> Result<String, Error> {
+    let items = || {
+        value.try_iter().map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cannot write {value} as a TOML value"),
+            )
+        })
+    };
+    Ok(match value.kind() {
+        ValueKind::String => toml_quote(value.as_str().unwrap_or_default()),
+        // minijinja prints booleans as `True` and `False`.
+        ValueKind::Bool => value.is_true().to_string(),
+        ValueKind::Number => value.to_string(),
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items: Result<Vec<String>, Error> = items()?.map(|v| toml_value(&v)).collect();
+            format!("[{}]", items?.join(", "))
+        }
+        ValueKind::Map => {
+            let mut pairs = Vec::new();
+            for key in items()? {
+                let item = value.get_item(&key)?;
+                pairs.push(format!(
+                    "{} = {}",
+                    toml_key(&key.to_string()),
+                    toml_value(&item)?
+                ));
+            }
+            if pairs.is_empty() {
+                "{}".to_owned()
+            } else {
+                format!("{{ {} }}", pairs.join(", "))
+            }
+        }
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cannot write {value} as a TOML value"),
+            ))
+        }
+    })
+}
+
+/// The `toml_key` filter: a table or key name in a TOML file (`[{{ side | toml_key }}]`).
+pub fn toml_key_filter(value: &Value) -> Result<Value, Error> {
+    let text = value.to_string();
+    refuse_unprintable("a TOML key", &text)?;
+    Ok(Value::from_safe_string(toml_key(&text)))
 }
 
 /// Refuses text that must not reach a file of any format: a character that is not
@@ -144,6 +234,7 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
         AutoEscape::Custom("yaml") if value.kind() == ValueKind::String => {
             out.write_str(&yaml_quote(text))
         }
+        AutoEscape::Custom("toml") => out.write_str(&toml_value(value)?),
         _ => out.write_str(text),
     };
     result.map_err(Error::from)
@@ -221,6 +312,77 @@ mod tests {
         assert_eq!(yaml_quote("Zürich 東京"), "\"Zürich 東京\"");
     }
 
+    #[test]
+    fn toml_quoting() {
+        assert_eq!(toml_quote("peer0"), "\"peer0\"");
+        assert_eq!(toml_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(toml_quote("x\ny\tz"), "\"x\\u000Ay\\u0009z\"");
+        assert_eq!(
+            toml_quote("x\u{7f}\u{2028}\u{feff}"),
+            "\"x\\u007F\\u2028\\uFEFF\""
+        );
+        assert_eq!(toml_quote("x\u{e0001}"), "\"x\\U000E0001\"");
+        assert_eq!(toml_quote("Zürich 東京"), "\"Zürich 東京\"");
+    }
+
+    #[test]
+    fn toml_strings_read_back_as_written() {
+        for text in [
+            "a\"b",
+            "C:\\keys\\",
+            "x\ny",
+            "x\u{2028}y",
+            "#1 'q'",
+            "Zürich 東京",
+            "",
+        ] {
+            let parsed: toml::Table = toml::from_str(&format!("k = {}", toml_quote(text))).unwrap();
+            assert_eq!(parsed["k"].as_str(), Some(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn toml_keys_are_bare_only_when_toml_allows() {
+        assert_eq!(toml_key("local"), "local");
+        assert_eq!(toml_key("ip6gre"), "ip6gre");
+        assert_eq!(toml_key("underlay-mtu"), "underlay-mtu");
+        assert_eq!(toml_key("a.b"), "\"a.b\"");
+        assert_eq!(toml_key("a b"), "\"a b\"");
+        assert_eq!(toml_key(""), "\"\"");
+    }
+
+    #[test]
+    fn toml_files_write_every_value_as_a_toml_value() {
+        let mut env = Environment::new();
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(auto_escape_for);
+        env.set_formatter(format);
+        env.add_filter("toml_key", toml_key_filter);
+        env.add_template(
+            "init/peer.toml.j2",
+            "[{{ t | toml_key }}]\ns = {{ s }}\nn = {{ n }}\nb = {{ b }}\nl = {{ l }}\nm = {{ m }}\n",
+        )
+        .unwrap();
+        let text = env
+            .get_template("init/peer.toml.j2")
+            .unwrap()
+            .render(minijinja::context! {
+                t => "a b",
+                s => "say \"hi\"",
+                n => 4789,
+                b => true,
+                l => vec!["192.0.2.0/31", "2001:db8::1/64"],
+                m => minijinja::context! { to => "192.0.2.0/24", metric => 100 },
+            })
+            .unwrap();
+        assert_eq!(
+            text,
+            "[\"a b\"]\ns = \"say \\\"hi\\\"\"\nn = 4789\nb = true\nl = [\"192.0.2.0/31\", \"2001:db8::1/64\"]\nm = { to = \"192.0.2.0/24\", metric = 100 }\n"
+        );
+        let parsed: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(parsed["a b"]["m"]["metric"].as_integer(), Some(100));
+    }
+
     /// Renders `source` as a template named `name`, with `value` as `v`, through the
     /// environment's escaping.
     fn render(name: &str, source: &str, value: &str) -> Result<String, Error> {
@@ -236,7 +398,7 @@ mod tests {
     }
 
     /// Every format, with a value printed bare and as a comment.
-    const FORMATS: [(&str, &str); 5] = [
+    const FORMATS: [(&str, &str); 6] = [
         (
             "networkd/tunnel.netdev.j2",
             "Description={{ v }}\n# {{ v | comment }}\n",
@@ -254,6 +416,10 @@ mod tests {
             "# {{ v | comment }}\nip link del dev {{ v }}\n",
         ),
         ("ip/down.sh.j2", "ip link del dev {{ v | sh }}\n"),
+        (
+            "init/peer.toml.j2",
+            "# {{ v | comment }}\ndescription = {{ v }}\n",
+        ),
     ];
 
     #[test]

@@ -37,7 +37,7 @@ pub struct RenderOptions {
 impl Default for RenderOptions {
     fn default() -> Self {
         Self {
-            file_prefix: "10-".to_owned(),
+            file_prefix: peergen_core::limits::DEFAULT_FILE_PREFIX.to_owned(),
         }
     }
 }

@@ -21,9 +21,11 @@ pub const NETPLAN_YAML: &str = "netplan/tunnel.yaml.j2";
 pub const IP_UP: &str = "ip/up.sh.j2";
 /// The `ip` tear-down script.
 pub const IP_DOWN: &str = "ip/down.sh.j2";
+/// The starter peer file `peergen init` writes (TOML).
+pub const INIT_PEER: &str = "init/peer.toml.j2";
 
 /// Every template the code names, with its embedded text.
-pub const EMBEDDED: [(&str, &str); 6] = [
+pub const EMBEDDED: [(&str, &str); 7] = [
     (
         WG_QUICK_CONF,
         include_str!("../../../templates/wg-quick/interface.conf.j2"),
@@ -42,6 +44,10 @@ pub const EMBEDDED: [(&str, &str); 6] = [
     ),
     (IP_UP, include_str!("../../../templates/ip/up.sh.j2")),
     (IP_DOWN, include_str!("../../../templates/ip/down.sh.j2")),
+    (
+        INIT_PEER,
+        include_str!("../../../templates/init/peer.toml.j2"),
+    ),
 ];
 
 /// Where templates come from.
@@ -86,6 +92,7 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
     env.set_formatter(escape::format);
     env.add_filter("sh", escape::sh_filter);
     env.add_filter("comment", escape::comment_filter);
+    env.add_filter("toml_key", escape::toml_key_filter);
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
     Ok(env)
 }

@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Severity};
+use crate::limits;
 use crate::raw::{Int, Text};
 use crate::text;
 
@@ -60,16 +61,15 @@ impl Checker {
         self.diagnostics
     }
 
-    /// Checks `value` lies in `min..=max`; `what` names it for the message ("a port").
+    /// Checks that `value` lies in `range`; `what` names it for the message ("a UDP port").
     pub fn int_in(
         &mut self,
         field: &str,
         value: &Int,
-        min: i64,
-        max: i64,
+        range: limits::Range,
         what: &str,
     ) -> Option<i64> {
-        self.int_in_or(field, value, min..=max, what, "")
+        self.int_in_or(field, value, range, what, "")
     }
 
     /// [`Checker::int_in`] with more advice after "use a value from MIN to MAX" (`more`
@@ -78,29 +78,25 @@ impl Checker {
         &mut self,
         field: &str,
         value: &Int,
-        range: std::ops::RangeInclusive<i64>,
+        range: limits::Range,
         what: &str,
         more: &str,
     ) -> Option<i64> {
         let v = *value.get_ref();
-        if range.contains(&v) {
+        if range.contains(v) {
             Some(v)
         } else {
-            let bound = if v < *range.start() {
-                format!("at least {}", range.start())
+            let bound = if v < range.min {
+                format!("at least {}", range.min)
             } else {
-                format!("at most {}", range.end())
+                format!("at most {}", range.max)
             };
             self.error(
                 DiagnosticKind::OutOfRange,
                 field,
                 value.span(),
                 format!("{v} is out of range for {what}, which is {bound}"),
-                format!(
-                    "use a value from {} to {}{more}",
-                    range.start(),
-                    range.end()
-                ),
+                format!("use a value from {range}{more}"),
             );
             None
         }

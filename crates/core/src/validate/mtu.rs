@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
+use crate::limits::{self, Range, IPV6_MIN_MTU};
 use crate::mtu::{compute_mtu, Family, Mtu};
 use crate::peer::{End, Tunnel};
 use crate::raw::RawPeer;
@@ -31,28 +32,24 @@ pub(crate) fn mtu(
     defaults: &Defaults,
 ) -> Option<Mtu> {
     let family = family(local, remote);
-    let min_underlay = if family == Some(Family::V6) {
-        1280
+    let underlay_range = if family == Some(Family::V6) {
+        Range::new(IPV6_MIN_MTU, limits::UNDERLAY_MTU.max)
     } else {
-        576
+        limits::UNDERLAY_MTU
     };
     let underlay_mtu = match &raw.underlay_mtu {
         Some(v) => {
             let why = if family == Some(Family::V6) {
-                "; an IPv6 path carries at least 1280 (1500 on Ethernet, 1492 with PPPoE)"
+                format!("; an IPv6 path carries at least {IPV6_MIN_MTU} (1500 on Ethernet, 1492 with PPPoE)")
             } else {
-                "; it is the MTU of the path between the endpoints (1500 on Ethernet, 1492 with PPPoE)"
+                "; it is the MTU of the path between the endpoints (1500 on Ethernet, 1492 with PPPoE)".to_owned()
             };
-            let value = ck.int_in_or(
-                "underlay-mtu",
-                v,
-                min_underlay..=65_535,
-                "an underlay MTU",
-                why,
-            )?;
+            let value = ck.int_in_or("underlay-mtu", v, underlay_range, "an underlay MTU", &why)?;
             u32::try_from(value).ok()?
         }
-        None => defaults.underlay_mtu.unwrap_or(1500),
+        None => defaults
+            .underlay_mtu
+            .unwrap_or(limits::DEFAULT_UNDERLAY_MTU),
     };
     let computed = compute_mtu(tunnel, family, underlay_mtu);
     let carries_ipv6 = local
@@ -65,18 +62,18 @@ pub(crate) fn mtu(
             let value = u32::try_from(ck.int_in_or(
                 "mtu",
                 v,
-                68..=65_535,
+                limits::MTU,
                 "an MTU",
                 ", or remove mtu to use the computed value",
             )?)
             .ok()?;
-            if carries_ipv6 && value < 1280 {
+            if carries_ipv6 && i64::from(value) < IPV6_MIN_MTU {
                 ck.error(
                     DiagnosticKind::MtuTooSmallForIpv6,
                     "mtu",
                     v.span(),
-                    format!("{value} is below 1280, the minimum MTU for a link that carries IPv6"),
-                    "raise mtu to at least 1280, or remove it to use the computed value",
+                    format!("{value} is below {IPV6_MIN_MTU}, the minimum MTU for a link that carries IPv6"),
+                    format!("raise mtu to at least {IPV6_MIN_MTU}, or remove it to use the computed value"),
                 );
                 return None;
             }
@@ -86,7 +83,7 @@ pub(crate) fn mtu(
                     "mtu",
                     v.span(),
                     format!("{value} is larger than what fits through the underlay ({computed})"),
-                    "larger packets get fragmented or dropped; remove mtu, or set underlay-mtu if the path is bigger than 1500",
+                    format!("larger packets get fragmented or dropped; remove mtu, or set underlay-mtu if the path is bigger than {}", limits::DEFAULT_UNDERLAY_MTU),
                 );
             }
             Mtu {
@@ -115,22 +112,22 @@ pub(crate) fn mtu(
                 );
                 return None;
             };
-            if carries_ipv6 && value < 1280 {
+            if carries_ipv6 && i64::from(value) < IPV6_MIN_MTU {
                 ck.error(
                     DiagnosticKind::MtuTooSmallForIpv6,
                     field,
                     span,
-                    format!("the computed MTU {computed} is below 1280, the minimum for a link that carries IPv6"),
+                    format!("the computed MTU {computed} is below {IPV6_MIN_MTU}, the minimum for a link that carries IPv6"),
                     "raise underlay-mtu, or carry IPv4 only",
                 );
                 return None;
             }
-            if value < 68 {
+            if i64::from(value) < limits::MTU.min {
                 ck.error(
                     DiagnosticKind::OutOfRange,
                     field,
                     span,
-                    format!("the computed MTU {computed} is below 68"),
+                    format!("the computed MTU {computed} is below {}", limits::MTU.min),
                     "raise underlay-mtu",
                 );
                 return None;

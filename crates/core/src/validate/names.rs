@@ -2,6 +2,7 @@
 
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
+use crate::limits::{DESCRIPTION_MAX_CHARS, INTERFACE_NAME_MAX_CHARS};
 use crate::raw::Text;
 
 /// Devices the kernel creates itself when a tunnel module loads; a tunnel with one of these
@@ -14,7 +15,7 @@ const KERNEL_FALLBACK_NAMES: [&str; 9] = [
 /// 15-byte limit and networkd agree with), and no leading `-`, which `ip` and `wg` would
 /// take for an option (`ip link add -6 …`).
 pub fn is_valid_interface_name(name: &str) -> bool {
-    (1..=15).contains(&name.len())
+    (1..=INTERFACE_NAME_MAX_CHARS).contains(&name.len())
         && !name.starts_with('-')
         && name
             .bytes()
@@ -23,7 +24,7 @@ pub fn is_valid_interface_name(name: &str) -> bool {
         && name != ".."
 }
 
-/// Checks `name`: 1–15 characters of `[a-zA-Z0-9_=+.-]`, not a kernel fallback device.
+/// Checks `name`: 1 to [`INTERFACE_NAME_MAX_CHARS`] characters of `[a-zA-Z0-9_=+.-]`, not a kernel fallback device.
 pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
     let text = name.get_ref();
     let span = name.span();
@@ -37,14 +38,14 @@ pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
         );
         return None;
     }
-    if text.chars().count() > 15 {
+    let chars = text.chars().count();
+    if chars > INTERFACE_NAME_MAX_CHARS {
         ck.error(
             DiagnosticKind::InvalidName,
             "name",
             span,
             format!(
-                "{text:?} is {} characters; Linux interface names have at most 15",
-                text.chars().count()
+                "{text:?} is {chars} characters; Linux interface names have at most {INTERFACE_NAME_MAX_CHARS}"
             ),
             "shorten the name (the kernel rejects longer names and networkd ignores the file)",
         );
@@ -73,7 +74,7 @@ pub(crate) fn interface_name(ck: &mut Checker, name: &Text) -> Option<String> {
                 "start the name with a letter or digit, e.g. {:?}",
                 format!("peer{}", text.trim_start_matches('-'))
                     .chars()
-                    .take(15)
+                    .take(INTERFACE_NAME_MAX_CHARS)
                     .collect::<String>()
             ),
         );
@@ -111,13 +112,13 @@ pub(crate) fn free_text(ck: &mut Checker, field: &str, value: &Text) -> Option<S
         return None;
     }
     let len = value.get_ref().chars().count();
-    if len > 255 {
+    if len > DESCRIPTION_MAX_CHARS {
         ck.error(
             DiagnosticKind::OutOfRange,
             field,
             value.span(),
-            format!("is {len} characters long, more than the 255 allowed"),
-            "shorten it to 255 characters or fewer",
+            format!("is {len} characters long, more than the {DESCRIPTION_MAX_CHARS} allowed"),
+            format!("shorten it to {DESCRIPTION_MAX_CHARS} characters or fewer"),
         );
         return None;
     }

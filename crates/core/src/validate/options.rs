@@ -4,6 +4,7 @@
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
+use crate::limits;
 use crate::peer::{EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Ttl, Tunnel, VxlanOptions};
 use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer, RawTtl};
 use toml::Spanned;
@@ -69,7 +70,7 @@ fn ttl(ck: &mut Checker, field: &str, value: Option<&Spanned<RawTtl>>) -> Ttl {
                 field,
                 value.span(),
                 "the outer header copies the inner packet's TTL, so a packet sent with TTL 1 (as eBGP sends) dies at the first router of the underlay",
-                "remove ttl for the default of 255, unless the two ends are directly connected and nothing on the way decrements the TTL",
+                format!("remove ttl for the default of {}, unless the two ends are directly connected and nothing on the way decrements the TTL", limits::DEFAULT_TTL),
             );
             Ttl::Inherit
         }
@@ -78,9 +79,12 @@ fn ttl(ck: &mut Checker, field: &str, value: Option<&Spanned<RawTtl>>) -> Ttl {
             ck.int_in_or(
                 field,
                 &spanned,
-                1..=255,
+                limits::TTL,
                 "a TTL",
-                ", or remove ttl for the default of 255 (\"inherit\" copies the inner packet's TTL)",
+                &format!(
+                    ", or remove ttl for the default of {} (\"inherit\" copies the inner packet's TTL)",
+                    limits::DEFAULT_TTL
+                ),
             )
             .and_then(|v| u8::try_from(v).ok())
             .map_or(Ttl::DEFAULT, Ttl::Fixed)
@@ -91,7 +95,10 @@ fn ttl(ck: &mut Checker, field: &str, value: Option<&Spanned<RawTtl>>) -> Ttl {
                 field,
                 value.span(),
                 format!("{w:?} is not a TTL"),
-                "use a number from 1 to 255, or \"inherit\" to copy the inner packet's TTL",
+                format!(
+                    "use a number from {}, or \"inherit\" to copy the inner packet's TTL",
+                    limits::TTL
+                ),
             );
             Ttl::DEFAULT
         }
@@ -104,7 +111,7 @@ fn gre_key(ck: &mut Checker, field: &str, value: &Int) -> Option<u32> {
     ck.int_in_or(
         field,
         value,
-        1..=i64::from(u32::MAX),
+        limits::GRE_KEY,
         "a GRE key (32 bits)",
         ", or remove key for a tunnel without one (0 is not allowed: networkd and netplan read Key=0 as no key, iproute2 sends a zero key)",
     )
@@ -140,7 +147,7 @@ fn ip6gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawIp6Gre>>) -> Ip
         None => EncapLimit::Default,
         Some(limit) => match limit.get_ref() {
             RawEncapLimit::Word(w) if w == "none" => EncapLimit::None,
-            RawEncapLimit::Number(n) if (0..=255).contains(n) => {
+            RawEncapLimit::Number(n) if limits::ENCAP_LIMIT.contains(*n) => {
                 EncapLimit::Limit(u8::try_from(*n).unwrap_or(4))
             }
             other => {
@@ -153,7 +160,10 @@ fn ip6gre(ck: &mut Checker, table: &str, raw: Option<&Spanned<RawIp6Gre>>) -> Ip
                     format!("{table}.encap-limit"),
                     limit.span(),
                     format!("{shown} is not an encapsulation limit"),
-                    "use \"none\" (no option, 8 bytes less overhead) or a number from 0 to 255",
+                    format!(
+                        "use \"none\" (no option, 8 bytes less overhead) or a number from {}",
+                        limits::ENCAP_LIMIT
+                    ),
                 );
                 EncapLimit::Default
             }
@@ -174,7 +184,10 @@ fn vxlan(ck: &mut Checker, raw: &RawPeer) -> Option<VxlanOptions> {
             "vxlan",
             raw.kind.span(),
             "kind = \"vxlan\" needs a [vxlan] table with the network identifier (vni)",
-            "add a [vxlan] table with vni = … (1 to 16777215, the same on both ends), e.g. vni = 100",
+            format!(
+                "add a [vxlan] table with vni = … ({}, the same on both ends), e.g. vni = 100",
+                limits::VNI
+            ),
         );
         return None;
     };
@@ -182,13 +195,12 @@ fn vxlan(ck: &mut Checker, raw: &RawPeer) -> Option<VxlanOptions> {
     let vni = ck.int_in(
         "vxlan.vni",
         &t.vni,
-        1,
-        16_777_215,
+        limits::VNI,
         "a VXLAN network identifier",
     );
     let port = match &t.port {
-        Some(p) => ck.int_in("vxlan.port", p, 1, 65_535, "a UDP port"),
-        None => Some(4789),
+        Some(p) => ck.int_in("vxlan.port", p, limits::PORT, "a UDP port"),
+        None => Some(i64::from(limits::DEFAULT_VXLAN_PORT)),
     };
     let ttl = ttl(ck, "vxlan.ttl", t.ttl.as_ref());
     Some(VxlanOptions {

@@ -24,6 +24,7 @@ use ipnet::IpNet;
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
+use crate::limits;
 use crate::peer::{End, Route};
 use crate::raw::{RawPeer, RawRoute, RawRouteTable};
 use crate::side::Side;
@@ -155,7 +156,7 @@ fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Rout
         ck.int_in_or(
             &format!("{field}.metric"),
             m,
-            0..=2_147_483_647,
+            limits::ROUTE_METRIC,
             "a route metric",
             " (netplan 0.106 writes larger ones as negative numbers)",
         )
@@ -165,9 +166,12 @@ fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Rout
         ck.int_in_or(
             &format!("{field}.table"),
             t,
-            1..=2_147_483_647,
+            limits::ROUTE_TABLE,
             "a routing table number",
-            " (254 is the main table; netplan 0.106 writes larger numbers as negative ones)",
+            &format!(
+                " ({} is the main table; netplan 0.106 writes larger numbers as negative ones)",
+                Route::MAIN_TABLE
+            ),
         )
         .and_then(|v| u32::try_from(v).ok())
     });

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use super::wireguard::absolute_path;
 use super::{toml_error, Checker, Invalid};
 use crate::diagnostic::DiagnosticKind;
+use crate::limits;
 use crate::raw::Text;
 use crate::side::Side;
 use crate::site::{Defaults, RawSite, RenderSettings, Site};
@@ -39,7 +40,7 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
     let mut ck = Checker::default();
     let mut defaults = Defaults {
         underlay_mtu: raw.underlay_mtu.as_ref().and_then(|v| {
-            ck.int_in("underlay-mtu", v, 576, 65_535, "an underlay MTU")
+            ck.int_in("underlay-mtu", v, limits::UNDERLAY_MTU, "an underlay MTU")
                 .and_then(|v| u32::try_from(v).ok())
         }),
         ..Defaults::default()
@@ -109,7 +110,7 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
         }
         if let Some(prefix) = &r.file_prefix {
             let p = prefix.get_ref();
-            if p.len() <= 16
+            if p.chars().count() <= limits::FILE_PREFIX_MAX_CHARS
                 && p.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
@@ -120,7 +121,11 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
                     "render.file-prefix",
                     prefix.span(),
                     format!("{p:?} cannot start a file name"),
-                    "use up to 16 letters, digits, '-' or '_', e.g. \"10-\"",
+                    format!(
+                        "use up to {} letters, digits, '-' or '_', e.g. {:?}",
+                        limits::FILE_PREFIX_MAX_CHARS,
+                        limits::DEFAULT_FILE_PREFIX
+                    ),
                 );
             }
         }

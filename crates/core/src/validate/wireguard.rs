@@ -9,6 +9,7 @@ use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::kind::TunnelKind;
+use crate::limits;
 use crate::peer::{
     default_private_key_path, PrivateKeySource, Tunnel, WireguardEnd, WireguardOptions,
 };
@@ -80,9 +81,12 @@ fn reject_wireguard_keys(ck: &mut Checker, side: &str, end: &RawEnd, kind: Tunne
     for (key, span) in spans {
         if let Some(span) = span {
             let help = if key == "port" && kind == TunnelKind::Vxlan {
-                "the VXLAN UDP port is set once for both ends: [vxlan] port = 4789"
+                format!(
+                    "the VXLAN UDP port is set once for both ends: [vxlan] port = {}",
+                    limits::DEFAULT_VXLAN_PORT
+                )
             } else {
-                "remove it; ports and keys are WireGuard settings"
+                "remove it; ports and keys are WireGuard settings".to_owned()
             };
             ck.error(
                 DiagnosticKind::NotForKind,
@@ -110,7 +114,7 @@ fn end(
     };
     let port = match &raw.port {
         Some(p) => ck
-            .int_in(&format!("{side}.port"), p, 1, 65_535, "a UDP port")
+            .int_in(&format!("{side}.port"), p, limits::PORT, "a UDP port")
             .and_then(|v| u16::try_from(v).ok()),
         None => {
             // Without a port the other end cannot send to this one first.
@@ -293,11 +297,11 @@ pub(crate) fn absolute_path(ck: &mut Checker, field: &str, text: &Text) -> Optio
 
 /// Validates `[wireguard]` (all optional).
 pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
-    let default_allowed = || {
-        vec![
-            IpNet::V4(ipnet::Ipv4Net::default()),
-            IpNet::V6(ipnet::Ipv6Net::default()),
-        ]
+    let default_allowed = || -> Vec<IpNet> {
+        limits::DEFAULT_ALLOWED_IPS
+            .iter()
+            .filter_map(|net| net.parse().ok())
+            .collect()
     };
     let Some(table) = raw.wireguard.as_ref().map(|t| t.get_ref()) else {
         return WireguardOptions {
@@ -310,7 +314,7 @@ pub(crate) fn options(ck: &mut Checker, raw: &RawPeer) -> WireguardOptions {
         ck.int_in_or(
             "wireguard.persistent-keepalive",
             v,
-            0..=65_535,
+            limits::PERSISTENT_KEEPALIVE,
             "a keepalive interval in seconds",
             " (25 keeps NAT mappings open; 0 turns keepalives off)",
         )

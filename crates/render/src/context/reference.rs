@@ -14,6 +14,7 @@ use minijinja::AutoEscape;
 use schemars::{schema_for, Schema};
 use serde_json::Value;
 
+use super::init::InitContext;
 use super::ip::IpContext;
 use super::netplan::NetplanContext;
 use super::networkd::{NetdevContext, NetworkContext};
@@ -32,6 +33,7 @@ fn templates() -> Vec<(&'static str, Schema)> {
         (templates::NETPLAN_YAML, schema_for!(NetplanContext)),
         (templates::IP_UP, schema_for!(IpContext)),
         (templates::IP_DOWN, schema_for!(IpContext)),
+        (templates::INIT_PEER, schema_for!(InitContext)),
     ]
 }
 
@@ -40,6 +42,7 @@ fn format_of(template: &str) -> &'static str {
     match crate::escape::auto_escape_for(template) {
         AutoEscape::Custom("sh") => "[sh](#sh)",
         AutoEscape::Custom("yaml") => "[YAML](#yaml)",
+        AutoEscape::Custom("toml") => "[TOML](#toml)",
         _ => "[INI-style](#ini-style)",
     }
 }
