@@ -220,6 +220,11 @@ pub struct RenderArgs {
     /// Delete files in DIR that an earlier run rendered for peers that no longer exist.
     #[arg(long, conflicts_with = "check")]
     pub prune: bool,
+    /// Let this run turn DIR into the folder of the other side: DIR holds files rendered
+    /// for the other end (per its manifest), and rendering into it would overwrite them.
+    /// Their files become files of removed peers (deleted with --prune).
+    #[arg(long, conflicts_with = "check")]
+    pub replace_side: bool,
     /// Load templates from DIR (same names as the built-in ones, e.g.
     /// DIR/networkd/tunnel.netdev.j2); built-in templates fill the gaps.
     #[arg(long, value_name = "DIR")]
