@@ -14,6 +14,7 @@ mod support;
 use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use support::{run, show, temp_dir, write_peers};
@@ -148,6 +149,25 @@ fn verify(out: &Path, known: &Known, when: &str) {
     }
 }
 
+/// Waits until `child` starts changing `out` (a folder's modification time moves: a file
+/// was created, renamed or removed in it) or ends; says whether it started.
+fn until_writing(mut child: Child, out: &Path) -> (Child, bool) {
+    let watched = [out.to_path_buf(), out.join("systemd/network")];
+    let stamp = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let before: Vec<_> = watched.iter().map(|p| stamp(p)).collect();
+    let deadline = Instant::now() + support::HANG;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return (child, false);
+        }
+        if watched.iter().zip(&before).any(|(p, b)| stamp(p) != *b) {
+            return (child, true);
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    panic!("the run neither wrote nor ended within {:?}", support::HANG);
+}
+
 #[test]
 fn killed_runs_leave_whole_files_and_a_complete_manifest() {
     let peers = usize::try_from(env_number("PEERGEN_KILL_PEERS", 10_000)).unwrap();
@@ -171,12 +191,20 @@ fn killed_runs_leave_whole_files_and_a_complete_manifest() {
     }
     assert!(known.len() >= peers * 2, "{} files known", known.len());
 
-    // A first complete run, which also tells how long a run takes here.
+    // A first complete run, which also tells how long writing takes here.
     switch(&dir, "set-a");
+    let first = support::command(&dir, &["render", "-b", backends, "-o", "out", "in"], "022")
+        .spawn()
+        .unwrap();
+    let (first, writing) = until_writing(first, &dir.join("out"));
     let started = Instant::now();
-    let first = run(&dir, &["render", "-b", backends, "-o", "out", "in"]);
+    let first = support::wait(first, support::HANG, "the first run");
     assert_eq!(first.status.code(), Some(0), "{}", show(&first));
-    let full = started.elapsed().as_millis().max(50);
+    assert!(writing, "the first run wrote files");
+    // The first run writes every file; later runs write a fifth of them.
+    let window = u64::try_from(started.elapsed().as_millis() / 4)
+        .unwrap()
+        .max(20);
     verify(&dir.join("out"), &known, "after the first run");
 
     let iterations = env_number("PEERGEN_KILL_ITERATIONS", 6);
@@ -187,16 +215,18 @@ fn killed_runs_leave_whole_files_and_a_complete_manifest() {
         if i % 3 != 0 {
             args.push("--prune");
         }
-        // Somewhere in the run, sometimes past its end.
-        let delay = u64::try_from(full).unwrap() * (rng.next() % 1100) / 1000;
-        let mut child = support::command(&dir, &args, "022").spawn().unwrap();
+        // Somewhere in the part of the run that changes the folder, sometimes past its
+        // end; waiting for the first change skips the reading and rendering before it.
+        let delay = window * (rng.next() % 1200) / 1000;
+        let child = support::command(&dir, &args, "022").spawn().unwrap();
+        let (mut child, _) = until_writing(child, &dir.join("out"));
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         child.wait().unwrap();
         verify(
             &dir.join("out"),
             &known,
-            &format!("after killing run {i} ({set}, {args:?}) at {delay} ms"),
+            &format!("after killing run {i} ({set}, {args:?}) {delay} ms into writing"),
         );
     }
 
