@@ -188,7 +188,8 @@ fn check_reports_drift_with_a_diff_and_mode_mismatches() {
     );
     let manifest = std::fs::read_to_string(dir.join(".peergen-manifest")).unwrap();
     assert!(
-        manifest.contains("0755\tip\tfixtures/valid/gre-dualstack.toml\tgre-as64520.up.sh\n"),
+        manifest
+            .contains("0755\tlocal\tip\tfixtures/valid/gre-dualstack.toml\tgre-as64520.up.sh\n"),
         "{manifest}"
     );
 }

@@ -103,12 +103,12 @@ fn pubkey_rejects_bad_input_like_wg() {
     assert_eq!(short.status.code(), Some(65));
     assert_eq!(
         String::from_utf8_lossy(&short.stderr),
-        "peergen: Key is not the correct length or format\n"
+        "error: Key is not the correct length or format\n"
     );
     let key = stdout(&peergen(&["keygen"], None));
     let trailing = peergen(&["pubkey"], Some(format!("{} x\n", key.trim()).as_bytes()));
     assert_eq!(
         String::from_utf8_lossy(&trailing.stderr),
-        "peergen: Trailing characters found after key\n"
+        "error: Trailing characters found after key\n"
     );
 }

@@ -64,7 +64,8 @@ pub enum Command {
     /// unless --force) and the public key is printed. Without --out, the private key is
     /// printed on stdout, so `peergen keygen | peergen pubkey` works as with `wg`.
     Keygen {
-        /// Write the private key to this file (mode 0600) and print the public key.
+        /// Write the private key to this file (mode 0600) and print the public key; `-`
+        /// prints the private key.
         #[arg(long, short, value_name = "FILE")]
         out: Option<Utf8PathBuf>,
         /// Replace FILE if it exists (the old key is lost).
@@ -78,7 +79,7 @@ pub enum Command {
     /// With --out, written to FILE with mode 0600 (never over an existing file unless
     /// --force); otherwise printed on stdout.
     Genpsk {
-        /// Write the preshared key to this file (mode 0600).
+        /// Write the preshared key to this file (mode 0600); `-` prints it.
         #[arg(long, short, value_name = "FILE")]
         out: Option<Utf8PathBuf>,
         /// Replace FILE if it exists.
@@ -141,7 +142,7 @@ pub struct InitArgs {
     #[arg(long, short, value_enum)]
     pub kind: KindArg,
     /// Write the peer file to FILE (never over an existing file unless --force) instead
-    /// of printing it.
+    /// of printing it; `-` prints it.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<Utf8PathBuf>,
     /// Replace FILE if it exists.
@@ -224,11 +225,18 @@ pub struct RenderArgs {
     /// every stale, missing or extra file and a line per wrong mode.
     #[arg(long)]
     pub check: bool,
-    /// Delete files in DIR that an earlier run rendered for peers that no longer exist.
+    /// Delete files in DIR that an earlier run rendered for peers that no longer exist
+    /// (needs --out DIR or the site file's `out`).
     #[arg(long, conflicts_with = "check")]
     pub prune: bool,
+    /// Let this run turn DIR into the folder of the other side: DIR holds files rendered
+    /// for the other end (per its manifest), and rendering into it would overwrite them.
+    /// Their files become files of removed peers (deleted with --prune).
+    #[arg(long, conflicts_with = "check")]
+    pub replace_side: bool,
     /// Load templates from DIR (same names as the built-in ones, e.g.
-    /// DIR/networkd/tunnel.netdev.j2); built-in templates fill the gaps.
+    /// DIR/networkd/tunnel.netdev.j2); built-in templates fill the gaps. Any other file
+    /// in DIR is an error.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<Utf8PathBuf>,
     /// Site file with shared defaults (default: the nearest peergen.toml above the peer

@@ -11,18 +11,26 @@ use peergen_core::site::SITE_FILE_NAME;
 use crate::exit::Exit;
 use crate::present;
 
-/// Expands directories into the peer files below them; files are kept as given.
+/// Refuses a path with control characters (tabs, newlines, escape sequences): paths end
+/// up in comments of rendered files, in the manifest and in messages, where such a
+/// character could start a new line or field.
+pub fn plain_path(path: &Utf8Path, what: &str) -> Result<(), Exit> {
+    if path.as_str().chars().any(char::is_control) {
+        present::error(&format!(
+            "{:?}: {what} paths with control characters (tabs, newlines, …) are not supported; rename it",
+            path.as_str()
+        ));
+        return Err(Exit::Usage);
+    }
+    Ok(())
+}
+
+/// Expands directories into the peer files below them; files are kept as given. A
+/// folder without peer files is valid (its peers were all removed): it renders nothing.
 pub fn peer_files(paths: &[Utf8PathBuf]) -> Result<Vec<Utf8PathBuf>, Exit> {
     let mut files = Vec::new();
     for path in paths {
-        // Paths end up in comments and in the tab-separated manifest.
-        if path.as_str().chars().any(char::is_control) {
-            present::error(&format!(
-                "{:?}: peer file paths with control characters or tabs are not supported",
-                path.as_str()
-            ));
-            return Err(Exit::Usage);
-        }
+        plain_path(path, "peer file")?;
         if path.is_dir() {
             let before = files.len();
             walk(path, &mut files)?;
@@ -57,6 +65,7 @@ fn walk(dir: &Utf8Path, out: &mut Vec<Utf8PathBuf>) -> Result<(), Exit> {
         if name.starts_with('.') {
             continue;
         }
+        plain_path(&path, "peer file")?;
         if path.is_dir() {
             walk(&path, out)?;
         } else if name.ends_with(".toml") && name != SITE_FILE_NAME {
@@ -101,6 +110,7 @@ pub fn site_file(
     inputs: &[Utf8PathBuf],
 ) -> Result<Option<Utf8PathBuf>, Exit> {
     if let Some(config) = config {
+        plain_path(config, "site file")?;
         return Ok(Some(config.to_owned()));
     }
     let mut first: Option<(&Utf8PathBuf, Option<Utf8PathBuf>)> = None;
@@ -141,5 +151,9 @@ pub fn site_file(
             Some(_) => {}
         }
     }
-    Ok(first.and_then(|(_, site)| site))
+    let site = first.and_then(|(_, site)| site);
+    if let Some(path) = &site {
+        plain_path(path, "site file")?;
+    }
+    Ok(site)
 }

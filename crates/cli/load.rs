@@ -24,13 +24,24 @@ pub struct Loaded {
 }
 
 fn read(path: &Utf8Path, what: &str) -> Result<SourceFile, Exit> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(SourceFile::new(path, text)),
-        Err(err) => {
-            present::error(&format!("{path}: cannot read {what}: {err}"));
-            Err(Exit::NoInput)
-        }
-    }
+    read_identified(path, what).map(|(source, _)| source)
+}
+
+/// Reads a file and says which file it is (device and inode), so the same file given
+/// twice, under any name, is read once. The identity comes from the open file (one
+/// `fstat`, which reading needs anyway for its size).
+fn read_identified(path: &Utf8Path, what: &str) -> Result<(SourceFile, (u64, u64)), Exit> {
+    use std::io::Read as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let fail = |err: std::io::Error| {
+        present::error(&format!("{path}: cannot read {what}: {err}"));
+        Exit::NoInput
+    };
+    let mut file = std::fs::File::open(path).map_err(fail)?;
+    let meta = file.metadata().map_err(fail)?;
+    let mut text = String::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_string(&mut text).map_err(fail)?;
+    Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
 /// `path` made absolute against `cwd` and cleaned of `.` and `..` without asking the file
@@ -86,9 +97,13 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
     };
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
+    let mut seen = std::collections::HashSet::with_capacity(files.len());
     for path in &files {
-        let source = match read(path, "peer file") {
-            Ok(source) => source,
+        let source = match read_identified(path, "peer file") {
+            // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
+            // symlink to it) is one peer, not two that conflict.
+            Ok((_, id)) if !seen.insert(id) => continue,
+            Ok((source, _)) => source,
             Err(exit) => {
                 failure = Some(failure.unwrap_or(exit));
                 continue;
@@ -127,10 +142,6 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
             present::diagnostic(&p.diagnostic, inputs[p.index].source);
         }
         return Err(Exit::DataError);
-    }
-    if loaded.is_empty() {
-        present::error("no peer files given");
-        return Err(Exit::Usage);
     }
     Ok(loaded)
 }

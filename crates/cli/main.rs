@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod exit;
+mod folder;
 mod inputs;
 mod load;
 mod manifest;

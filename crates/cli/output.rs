@@ -4,20 +4,18 @@
 //! rendered with their modes (a repo keeps only the executable bit, so deployment takes
 //! the modes from here). The next run compares against it: files of peers that no longer exist are
 //! reported (and deleted with `--prune`), and `--check` treats them as drift, so a
-//! removed peer cannot leave a live tunnel configuration behind unnoticed.
+//! removed peer cannot leave a live tunnel configuration behind unnoticed. All access to
+//! the folder goes through [`Folder`], which never follows a symlink below it.
 
-use std::os::unix::fs::PermissionsExt as _;
-
-use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 
-use camino::Utf8Path;
+use peergen_core::Side;
 use peergen_render::RenderedFile;
 
 use crate::exit::Exit;
-use crate::manifest::{self, Plan, Produced, MANIFEST};
+use crate::folder::{Folder, Found};
+use crate::manifest::{self, Existing, Plan, Produced, MANIFEST};
 use crate::present;
-use crate::write::{write_atomic, Durability, Overwrite};
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
 pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
@@ -48,158 +46,170 @@ fn stdout_failed(err: &std::io::Error) -> Exit {
     Exit::IoError
 }
 
-fn current(path: &Utf8Path) -> Option<(String, u32)> {
-    let bytes = std::fs::read(path).ok()?;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o7777;
-    Some((String::from_utf8_lossy(&bytes).into_owned(), mode))
+/// The most of an existing file `--check` reads: rendered files are a few KiB, so
+/// anything larger is shown as different without its contents.
+const READ_CAP: u64 = 4 << 20;
+
+/// Writes every file into `folder` (unchanged files are left alone); reports files of
+/// removed peers and deletes them with `prune`.
+///
+/// The order keeps the manifest a superset of what peergen wrote at every instant, so a
+/// run killed anywhere is finished by the next one: first the manifest listing the old and
+/// the new files, then the files, then the removals (a file already gone counts as
+/// removed), and last the manifest listing only what remains.
+pub fn write(
+    folder: &mut Folder,
+    existing: &Existing,
+    produced: &[Produced<'_>],
+    side: Side,
+    plan: &Plan,
+    prune: bool,
+) -> Exit {
+    match try_write(folder, existing, produced, side, plan, prune) {
+        Ok(exit) | Err(exit) => exit,
+    }
 }
 
-/// Writes every file under `dir` (unchanged files are left alone), then the manifest;
-/// reports files of removed peers and deletes them with `prune`.
-pub fn write(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan, prune: bool) -> Exit {
-    let mut keep = plan.carried.clone();
-    if !prune {
-        // Listed until pruned, so a later `--prune` still finds them.
-        keep.extend(plan.orphan_entries.iter().cloned());
-    }
-    let manifest = manifest::file(produced, &keep);
-    let files: Vec<&RenderedFile> = produced.iter().map(|p| p.file).collect();
-    let (stale, unchanged) = match stale_files(dir, &files) {
-        Ok(split) => split,
-        Err(exit) => return exit,
-    };
-    // One writer: files mostly share a folder, and parallel writers only contend for its
-    // lock (measured: same wall time, more kernel time). The manifest goes last, once the
-    // files it lists are in place.
-    let failures: Vec<Option<String>> = stale
-        .iter()
-        .map(|file| {
-            write_atomic(
-                dir.join(&file.path).as_std_path(),
-                file.contents.as_bytes(),
-                file.mode,
-                Overwrite::Replace,
-                Durability::Atomic,
-            )
-            .err()
-            .map(|err| format!("cannot write {}: {err}", dir.join(&file.path)))
-        })
-        .collect();
-    if let Some(message) = failures.into_iter().flatten().next() {
-        present::error(&message);
-        return Exit::IoError;
-    }
-    let manifest_path = dir.join(MANIFEST);
-    if !current(&manifest_path)
-        .is_some_and(|(text, mode)| text == manifest.contents && mode == manifest.mode)
-    {
-        if let Err(err) = write_atomic(
-            manifest_path.as_std_path(),
-            manifest.contents.as_bytes(),
-            manifest.mode,
-            Overwrite::Replace,
-            Durability::Atomic,
-        ) {
-            present::error(&format!("cannot write {manifest_path}: {err}"));
-            return Exit::IoError;
+fn try_write(
+    folder: &mut Folder,
+    existing: &Existing,
+    produced: &[Produced<'_>],
+    side: Side,
+    plan: &Plan,
+    prune: bool,
+) -> Result<Exit, Exit> {
+    let mut stale = Vec::with_capacity(produced.len());
+    let mut unchanged = 0usize;
+    for p in produced {
+        if folder.is_current(&p.file.path, &p.file.contents, p.file.mode)? {
+            unchanged += 1;
+        } else {
+            stale.push(p.file);
         }
     }
+    let mut listed = plan.carried.clone();
+    listed.extend(plan.orphans.iter().cloned());
+    let union = manifest::file(produced, side, &listed);
+    let mut on_disk = existing.current.clone();
+    write_manifest(folder, &union, &mut on_disk)?;
+    // One writer: files mostly share a folder, and parallel writers only contend for its
+    // lock (measured: same wall time, more kernel time).
     let mut report = String::new();
     for file in &stale {
-        report.push_str(&format!("wrote {}\n", dir.join(&file.path)));
+        folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
+        report.push_str(&format!("wrote {}\n", folder.show(&file.path)));
     }
     crate::out!("{report}");
-    let written = stale.len();
     let mut removed = 0usize;
     for orphan in &plan.orphans {
-        let path = dir.join(orphan);
+        let path = folder.show(&orphan.path);
         if prune {
-            match std::fs::remove_file(&path) {
-                Ok(()) => {
-                    removed += 1;
-                    crate::outln!("removed {path} (nothing renders it any more)");
-                }
-                Err(err) => {
-                    present::error(&format!("cannot remove {path}: {err}"));
-                    return Exit::IoError;
-                }
-            }
+            folder.remove(&orphan.path)?;
+            removed += 1;
+            crate::outln!("removed {path} (nothing renders it any more)");
         } else {
             present::warning(&format!("{path} was rendered for a peer file that is gone, or that no longer produces it; remove it, or run again with --prune"));
         }
     }
-    crate::outln!("{written} written, {unchanged} unchanged, {removed} removed in {dir}");
-    Exit::Ok
-}
-
-/// Splits `files` into those whose bytes or mode differ from `dir` and the number that
-/// are already right, creating missing folders on the way. Each folder is listed once
-/// instead of probing every file, which matters with thousands of files.
-fn stale_files<'a>(
-    dir: &Utf8Path,
-    files: &[&'a RenderedFile],
-) -> Result<(Vec<&'a RenderedFile>, usize), Exit> {
-    // Keyed by string: hashing a `Path` walks its components, which is slow in bulk.
-    let mut present_in: HashMap<String, HashSet<String>> = HashMap::new();
-    let mut stale = Vec::with_capacity(files.len());
-    let mut unchanged = 0usize;
-    for file in files {
-        let path = dir.join(&file.path);
-        let parent = path.parent().unwrap_or(dir);
-        if !present_in.contains_key(parent.as_str()) {
-            let names = match parent.read_dir_utf8() {
-                Ok(entries) => entries
-                    .filter_map(|e| e.ok().map(|e| e.file_name().to_owned()))
-                    .collect(),
-                Err(_) => {
-                    if let Err(err) = std::fs::create_dir_all(parent) {
-                        present::error(&format!("cannot create {parent}: {err}"));
-                        return Err(Exit::CantCreate);
-                    }
-                    HashSet::new()
-                }
-            };
-            present_in.insert(parent.as_str().to_owned(), names);
-        }
-        let exists = path
-            .file_name()
-            .is_some_and(|name| present_in[parent.as_str()].contains(name));
-        if exists
-            && current(&path).is_some_and(|(text, mode)| text == file.contents && mode == file.mode)
-        {
-            unchanged += 1;
-        } else {
-            stale.push(*file);
-        }
+    if prune {
+        let last = manifest::file(produced, side, &plan.carried);
+        write_manifest(folder, &last, &mut on_disk)?;
     }
-    Ok((stale, unchanged))
+    crate::outln!(
+        "{} written, {unchanged} unchanged, {removed} removed in {}",
+        stale.len(),
+        folder.path()
+    );
+    Ok(Exit::Ok)
 }
 
-/// Compares each file (and the manifest) with what is in `dir`; prints a unified diff per
-/// stale, missing or extra file and a line per mode mismatch. Of the mode only the
+/// Writes the manifest unless `on_disk` already holds exactly it.
+fn write_manifest(
+    folder: &mut Folder,
+    manifest: &RenderedFile,
+    on_disk: &mut Option<(String, u32)>,
+) -> Result<(), Exit> {
+    if on_disk
+        .as_ref()
+        .is_some_and(|(text, mode)| *text == manifest.contents && *mode == manifest.mode)
+    {
+        return Ok(());
+    }
+    folder.write(&manifest.path, manifest.contents.as_bytes(), manifest.mode)?;
+    *on_disk = Some((manifest.contents.clone(), manifest.mode));
+    Ok(())
+}
+
+/// Compares each file (and the manifest) with what is in `folder`; prints a unified diff
+/// per stale, missing or extra file and a line per mode mismatch. Of the mode only the
 /// executable bit is compared: it is all a git checkout keeps (a fresh clone has 0644
-/// for a file written 0600); the manifest records the full modes.
-pub fn check(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan) -> Exit {
+/// for a file written 0600); the manifest records the full modes. Only regular files are
+/// read, never through a symlink, and at most a few MiB of each.
+pub fn check(
+    folder: &mut Folder,
+    existing: &Existing,
+    produced: &[Produced<'_>],
+    side: Side,
+    plan: &Plan,
+) -> Exit {
+    match try_check(folder, existing, produced, side, plan) {
+        Ok(exit) | Err(exit) => exit,
+    }
+}
+
+fn try_check(
+    folder: &mut Folder,
+    existing: &Existing,
+    produced: &[Produced<'_>],
+    side: Side,
+    plan: &Plan,
+) -> Result<Exit, Exit> {
     let mut stale = 0usize;
-    let manifest = manifest::file(produced, &plan.carried);
+    let manifest = manifest::file(produced, side, &plan.carried);
     for file in produced
         .iter()
         .map(|p| p.file)
         .chain(std::iter::once(&manifest))
     {
-        let path = dir.join(&file.path);
-        match current(&path) {
-            None => {
+        let path = folder.show(&file.path);
+        let found = if file.path.as_str() == MANIFEST {
+            match &existing.current {
+                Some((text, mode)) => Found::Regular {
+                    text: Some(text.clone()),
+                    size: text.len() as u64,
+                    mode: *mode,
+                },
+                None => Found::Absent,
+            }
+        } else {
+            folder.read(&file.path, READ_CAP)?
+        };
+        match found {
+            Found::Absent => {
                 stale += 1;
                 crate::outln!("missing: {path}");
                 print_diff("/dev/null", path.as_str(), "", &file.contents);
             }
-            Some((text, _)) if text != file.contents => {
+            Found::Other(what) => {
+                stale += 1;
+                crate::outln!("stale: {path} is {what}, not a regular file (not followed, not shown); remove it and render again");
+            }
+            Found::Regular {
+                text: None, size, ..
+            } => {
+                stale += 1;
+                crate::outln!(
+                    "stale: {path} has {size} bytes, more than peergen renders (not shown)"
+                );
+            }
+            Found::Regular {
+                text: Some(text), ..
+            } if text != file.contents => {
                 stale += 1;
                 crate::outln!("stale: {path}");
                 print_diff(path.as_str(), path.as_str(), &text, &file.contents);
             }
-            Some((_, mode)) if (mode & 0o111 != 0) != (file.mode & 0o111 != 0) => {
+            Found::Regular { mode, .. } if (mode & 0o111 != 0) != (file.mode & 0o111 != 0) => {
                 stale += 1;
                 let should = if file.mode & 0o111 != 0 {
                     "executable"
@@ -211,24 +221,32 @@ pub fn check(dir: &Utf8Path, produced: &[Produced<'_>], plan: &Plan) -> Exit {
                     file.mode
                 );
             }
-            Some(_) => {}
+            Found::Regular { .. } => {}
         }
     }
     for orphan in &plan.orphans {
         stale += 1;
-        let path = dir.join(orphan);
+        let path = folder.show(&orphan.path);
         crate::outln!("extra: {path} (nothing renders it any more)");
-        let text = current(&path).map(|(t, _)| t).unwrap_or_default();
-        print_diff(path.as_str(), "/dev/null", &text, "");
+        match folder.read(&orphan.path, READ_CAP)? {
+            Found::Regular {
+                text: Some(text), ..
+            } => print_diff(path.as_str(), "/dev/null", &text, ""),
+            Found::Absent => {}
+            Found::Regular { .. } | Found::Other(_) => {
+                crate::outln!("(not a small regular file; not shown)");
+            }
+        }
     }
+    let dir = folder.path();
     if stale == 0 {
         crate::outln!("up to date: {} files in {dir}", produced.len());
-        Exit::Ok
+        Ok(Exit::Ok)
     } else {
         eprintln!(
             "{stale} file(s) in {dir} differ from what peergen renders; render without --check (and with --prune for extra files) to update them"
         );
-        Exit::Drift
+        Ok(Exit::Drift)
     }
 }
 

@@ -75,7 +75,7 @@ pub fn write_atomic(
 /// Whether creating a file with `mode` may not give exactly `mode` under this process's
 /// umask. The umask is read once from `/proc/self/status` (std has no call for it); where
 /// that is unavailable the answer is always yes, so the mode is then always set.
-fn umask_may_strip(mode: u32) -> bool {
+pub(crate) fn umask_may_strip(mode: u32) -> bool {
     static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
     let umask = UMASK.get_or_init(|| {
         let status = fs::read_to_string("/proc/self/status").ok()?;
@@ -88,15 +88,13 @@ fn umask_may_strip(mode: u32) -> bool {
     }
 }
 
+/// A fresh temporary name next to `name`. Random, and created exclusively: a leftover
+/// of a killed run (or a reused process id) can never make a later run fail.
 fn temp_path(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    use rand_core::RngCore as _;
     let mut tmp = std::ffi::OsString::from(".");
     tmp.push(name);
-    // The process id keeps two concurrent runs apart; it is read once.
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    tmp.push(format!(
-        ".peergen-{}.tmp",
-        PID.get_or_init(std::process::id)
-    ));
+    tmp.push(format!(".peergen-{:016x}.tmp", rand_core::OsRng.next_u64()));
     dir.join(tmp)
 }
 

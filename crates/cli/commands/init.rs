@@ -33,7 +33,8 @@ pub fn run(args: &InitArgs) -> Exit {
         Ok(text) => text,
         Err(exit) => return exit,
     };
-    let Some(path) = &args.out else {
+    // `--out -` means stdout, as everywhere in peergen.
+    let Some(path) = args.out.as_ref().filter(|path| path.as_str() != "-") else {
         crate::out!("{text}");
         return Exit::Ok;
     };

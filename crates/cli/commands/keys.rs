@@ -1,6 +1,6 @@
 //! `peergen keygen`, `pubkey` and `genpsk`: WireGuard keys, byte-compatible with `wg`.
 
-use std::io::{self, Read as _};
+use std::io;
 
 use camino::Utf8Path;
 use peergen_core::keys::{PresharedKey, PrivateKey};
@@ -23,10 +23,15 @@ fn write_key(path: &Utf8Path, base64: &str, force: bool) -> Result<(), Exit> {
     )
 }
 
+/// `--out -` means stdout, as everywhere in peergen (never a file named `-`).
+fn file_or_stdout(out: Option<&Utf8Path>) -> Option<&Utf8Path> {
+    out.filter(|path| path.as_str() != "-")
+}
+
 /// `keygen`: to a file (printing the public key) or to stdout.
 pub fn keygen(out: Option<&Utf8Path>, force: bool) -> Exit {
     let key = PrivateKey::generate();
-    match out {
+    match file_or_stdout(out) {
         Some(path) => match write_key(path, &key.to_base64(), force) {
             Ok(()) => {
                 crate::outln!("{}", key.public_key());
@@ -44,7 +49,7 @@ pub fn keygen(out: Option<&Utf8Path>, force: bool) -> Exit {
 /// `genpsk`: to a file or to stdout.
 pub fn genpsk(out: Option<&Utf8Path>, force: bool) -> Exit {
     let key = PresharedKey::generate();
-    match out {
+    match file_or_stdout(out) {
         Some(path) => match write_key(path, &key.to_base64(), force) {
             Ok(()) => Exit::Ok,
             Err(exit) => exit,
@@ -56,25 +61,57 @@ pub fn genpsk(out: Option<&Utf8Path>, force: bool) -> Exit {
     }
 }
 
+/// The most `pubkey` reads: a 44-character key and some whitespace after it. Input is
+/// read as it comes, so trailing characters fail at once (as in `wg`), and no input,
+/// however long, is read past this.
+const PUBKEY_READ_LIMIT: usize = 4096;
+
 /// `pubkey`: reads like `wg pubkey` (exactly 44 characters, then only whitespace or NUL)
 /// and fails with the same messages.
 pub fn pubkey() -> Exit {
-    let mut input = Vec::new();
-    if let Err(err) = io::stdin().lock().read_to_end(&mut input) {
-        eprintln!("peergen: cannot read stdin: {err}");
-        return Exit::NoInput;
-    }
-    match public_key_of(&input) {
+    match read_key(&mut io::stdin().lock()).and_then(|input| {
+        public_key_of(&input).map_err(|message| (message.to_owned(), Exit::DataError))
+    }) {
         Ok(public) => {
             crate::outln!("{public}");
             Exit::Ok
         }
-        Err(message) => {
-            eprintln!("peergen: {message}");
-            Exit::DataError
+        Err((message, exit)) => {
+            crate::present::error(&message);
+            exit
         }
     }
 }
+
+/// Reads a key from `input`, stopping at the first trailing character or the limit.
+fn read_key(input: &mut impl io::Read) -> Result<Vec<u8>, (String, Exit)> {
+    let mut bytes = Vec::with_capacity(64);
+    let mut chunk = [0u8; 512];
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err((format!("cannot read stdin: {err}"), Exit::NoInput)),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() > 44
+            && bytes[44..]
+                .iter()
+                .any(|&b| b != 0 && !b.is_ascii_whitespace())
+        {
+            return Err((TRAILING.to_owned(), Exit::DataError));
+        }
+        if bytes.len() > PUBKEY_READ_LIMIT {
+            return Err((
+                format!("more than {PUBKEY_READ_LIMIT} bytes on stdin; a key is 44 characters"),
+                Exit::DataError,
+            ));
+        }
+    }
+}
+
+const TRAILING: &str = "Trailing characters found after key";
 
 fn public_key_of(input: &[u8]) -> Result<String, &'static str> {
     const BAD: &str = "Key is not the correct length or format";
@@ -83,7 +120,7 @@ fn public_key_of(input: &[u8]) -> Result<String, &'static str> {
     }
     let (key, rest) = input.split_at(44);
     if rest.iter().any(|&b| b != 0 && !b.is_ascii_whitespace()) {
-        return Err("Trailing characters found after key");
+        return Err(TRAILING);
     }
     let text = std::str::from_utf8(key).map_err(|_| BAD)?;
     let private = PrivateKey::from_base64(text).map_err(|_| BAD)?;

@@ -9,8 +9,9 @@ use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
+use crate::folder::{Access, Folder};
 use crate::manifest::{self, Produced};
-use crate::{load, output, present};
+use crate::{inputs, load, output, present};
 
 /// The backends to render: the flag, else the site file.
 fn backends(args: &RenderArgs, site: &Site) -> Result<Vec<Backend>, Exit> {
@@ -38,8 +39,8 @@ fn backends(args: &RenderArgs, site: &Site) -> Result<Vec<Backend>, Exit> {
 
 /// The output folder: the flag (`-` for stdout), else the site file's `out`, relative
 /// to the site file.
-fn out_dir(args: &RenderArgs, site: &Site) -> Option<Utf8PathBuf> {
-    match (&args.out, &site.render.out, &site.path) {
+fn out_dir(args: &RenderArgs, site: &Site) -> Result<Option<Utf8PathBuf>, Exit> {
+    let out = match (&args.out, &site.render.out, &site.path) {
         (Some(out), _, _) if out.as_str() == "-" => None,
         (Some(out), _, _) => Some(out.clone()),
         (None, Some(out), Some(site_path)) if out.is_relative() => {
@@ -47,7 +48,45 @@ fn out_dir(args: &RenderArgs, site: &Site) -> Option<Utf8PathBuf> {
         }
         (None, Some(out), _) => Some(out.clone()),
         (None, None, _) => None,
+    };
+    if let Some(dir) = &out {
+        inputs::plain_path(dir, "output folder")?;
     }
+    Ok(out)
+}
+
+/// Refuses to mix the two ends' files in one folder: both ends use the same file names,
+/// so the other side's files would be overwritten. `--replace-side` turns the folder
+/// into this side's (the other side's files become orphans, removed with `--prune`).
+fn check_side(
+    args: &RenderArgs,
+    dir: &Utf8Path,
+    existing: &manifest::Existing,
+    side: Side,
+) -> Result<(), Exit> {
+    let others = manifest::other_side(existing, side);
+    let Some(first) = others.first() else {
+        return Ok(());
+    };
+    if args.replace_side {
+        return Ok(());
+    }
+    let (ours, theirs) = match side {
+        Side::Local => ("local", "remote"),
+        Side::Remote => ("remote", "local"),
+    };
+    let fix = if args.check {
+        format!("compare with the folder that holds the {ours} side's files instead")
+    } else {
+        format!("render the {ours} side into another folder with --out, or pass --replace-side to make {dir} the {ours} side's folder (with --prune to remove the {theirs} side's files)")
+    };
+    present::error(&format!(
+        "{dir} holds {} file(s) rendered for the {theirs} side (e.g. {}, per {dir}/{}); rendering the {ours} side there would overwrite or mix them, since both ends use the same file names: {fix}",
+        others.len(),
+        first.path,
+        manifest::MANIFEST
+    ));
+    Err(Exit::Usage)
 }
 
 /// Runs the command.
@@ -65,12 +104,21 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         .map(Into::into)
         .or(site.render.side)
         .unwrap_or_default();
-    let out = out_dir(args, &site);
-    if args.check && out.is_none() {
-        present::error(
-            "--check compares with a folder: give --out DIR (or set out in peergen.toml)",
-        );
-        return Err(Exit::Usage);
+    let out = out_dir(args, &site)?;
+    for (flag, given) in [
+        ("--check", args.check),
+        ("--prune", args.prune),
+        ("--replace-side", args.replace_side),
+    ] {
+        if given && out.is_none() {
+            present::error(&format!(
+                "{flag} works on an output folder: give --out DIR (or set out in peergen.toml)"
+            ));
+            return Err(Exit::Usage);
+        }
+    }
+    if let Some(templates) = &args.templates {
+        inputs::plain_path(templates, "template folder")?;
     }
     let loaded = load::peers(&args.peers, &site)?;
     let mut options = RenderOptions::default();
@@ -82,7 +130,11 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     };
     let renderer = Renderer::new(&source, options).map_err(|err| {
         present::error(&format!("--templates: {err}"));
-        Exit::NoInput
+        if err.kind() == std::io::ErrorKind::InvalidData {
+            Exit::DataError
+        } else {
+            Exit::NoInput
+        }
     })?;
     // With several backends, wg-quick simply does not apply to non-WireGuard peers.
     let skip_wg_quick_for_others = backends.len() > 1;
@@ -155,12 +207,25 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     } else {
         base
     };
-    let plan = manifest::plan(dir, &produced, &backends, |source| {
-        base.join(source).is_file()
-    });
-    Ok(if args.check {
-        output::check(dir, &produced, &plan)
+    let access = if args.check {
+        Access::Read
     } else {
-        output::write(dir, &produced, &plan, args.prune)
+        Access::Write
+    };
+    let mut folder = Folder::open(dir, access)?;
+    let existing = manifest::read(&mut folder)?;
+    check_side(args, dir, &existing, side)?;
+    let plan = manifest::plan(
+        &mut folder,
+        &existing,
+        &produced,
+        &backends,
+        side,
+        |source| base.join(source).is_file(),
+    )?;
+    Ok(if args.check {
+        output::check(&mut folder, &existing, &produced, side, &plan)
+    } else {
+        output::write(&mut folder, &existing, &produced, side, &plan, args.prune)
     })
 }

@@ -72,6 +72,7 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
                 format!("template directory {dir} does not exist"),
             ));
         }
+        check_override_names(dir)?;
         for (name, _) in EMBEDDED {
             let path = dir.join(Utf8Path::new(name));
             match std::fs::read_to_string(&path) {
@@ -95,6 +96,50 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
     env.add_filter("toml_key", escape::toml_key_filter);
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
     Ok(env)
+}
+
+/// Refuses a file in the override directory that is not a template name: a misspelt
+/// override would otherwise be ignored without a word, and the built-in template used.
+/// Hidden files and folders (`.git`, `.gitkeep`) are skipped.
+fn check_override_names(dir: &Utf8Path) -> Result<(), std::io::Error> {
+    let mut unknown = Vec::new();
+    let mut pending = vec![Utf8PathBuf::new()];
+    while let Some(rel) = pending.pop() {
+        let entries = dir
+            .join(&rel)
+            .read_dir_utf8()
+            .map_err(|err| std::io::Error::new(err.kind(), format!("{}: {err}", dir.join(&rel))))?;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.starts_with('.') {
+                continue;
+            }
+            let child = rel.join(name);
+            if entry.file_type()?.is_dir() {
+                pending.push(child);
+            } else if !EMBEDDED.iter().any(|(known, _)| *known == child.as_str()) {
+                unknown.push(child);
+            }
+        }
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    unknown.sort();
+    let unknown: Vec<String> = unknown.iter().map(|p| dir.join(p).into_string()).collect();
+    let valid: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "{} not a template name; the templates are {} (relative to {dir})",
+            match unknown.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            },
+            valid.join(", ")
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -1,0 +1,473 @@
+//! The output folder, reached only through handles: every folder and file below it is
+//! opened relative to its parent's handle with `O_NOFOLLOW`, so a symlink placed below
+//! the folder is never followed (a symlinked `systemd/network` cannot redirect writes or
+//! removals, and a link to `/proc/self/environ` is never read into a `--check` diff).
+//! Only regular files are read, opened non-blocking so a FIFO cannot hang a run, and
+//! reads are capped. The folder given with `--out` may itself be a symlink: that is the
+//! user's explicit choice.
+//!
+//! A run holds a lock on the folder for its whole length (exclusive to write, shared to
+//! compare), so two runs never interleave their manifest updates. Temporary files have
+//! unique names created exclusively; leftovers of a killed run are recognised by name and
+//! removed by the next run that writes the folder.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read as _, Write as _};
+use std::os::fd::OwnedFd;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use rustix::fs::{AtFlags, FileType, FlockOperation, Mode, OFlags};
+use rustix::io::Errno;
+
+use crate::exit::Exit;
+use crate::present;
+
+/// Mode of the folders peergen creates (explicit, so a umask of 000 cannot make them
+/// writable by everyone).
+pub const FOLDER_MODE: u32 = 0o755;
+
+/// Marks peergen's temporary files: `.NAME.peergen-RANDOM.tmp`.
+const TEMP_MARK: &str = ".peergen-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// What a run may do in the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create, replace and remove files (exclusive lock).
+    Write,
+    /// Only read (shared lock); a missing folder reads as empty.
+    Read,
+}
+
+/// A file found in the folder.
+pub enum Found {
+    /// Nothing there.
+    Absent,
+    /// A regular file; `text` is `None` when it is larger than the cap.
+    Regular {
+        /// Contents (lossily decoded), up to the cap.
+        text: Option<String>,
+        /// Size in bytes.
+        size: u64,
+        /// Permission bits.
+        mode: u32,
+    },
+    /// Something else (symlink, FIFO, folder, …), named for messages.
+    Other(&'static str),
+}
+
+/// One folder below the root: its handle and what it holds.
+struct Sub {
+    fd: OwnedFd,
+    entries: HashMap<String, FileType>,
+}
+
+/// An open, locked output folder.
+pub struct Folder {
+    path: Utf8PathBuf,
+    access: Access,
+    /// `None` when reading a folder that does not exist.
+    root: Option<OwnedFd>,
+    /// Folders below the root by relative path (`""` is the root); `None`: absent.
+    subs: HashMap<String, Option<Sub>>,
+    run_id: u64,
+    counter: u64,
+}
+
+fn errno_text(err: Errno) -> std::io::Error {
+    std::io::Error::from(err)
+}
+
+/// What a file type is called in messages.
+fn type_name(kind: FileType) -> &'static str {
+    match kind {
+        FileType::Symlink => "a symlink",
+        FileType::Directory => "a folder",
+        FileType::Fifo => "a FIFO",
+        FileType::Socket => "a socket",
+        FileType::CharacterDevice | FileType::BlockDevice => "a device",
+        _ => "not a regular file",
+    }
+}
+
+/// Whether `name` is a temporary file of an earlier peergen run.
+pub fn is_leftover(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(TEMP_SUFFIX) && name.contains(TEMP_MARK)
+}
+
+/// Waits for the lock, saying so when another run holds it.
+fn lock(fd: &OwnedFd, access: Access, path: &Utf8Path) -> Result<(), Exit> {
+    let (try_op, wait_op) = match access {
+        Access::Write => (
+            FlockOperation::NonBlockingLockExclusive,
+            FlockOperation::LockExclusive,
+        ),
+        Access::Read => (
+            FlockOperation::NonBlockingLockShared,
+            FlockOperation::LockShared,
+        ),
+    };
+    let mut op = try_op;
+    loop {
+        match rustix::fs::flock(fd, op) {
+            Ok(()) => return Ok(()),
+            Err(Errno::INTR) => {}
+            Err(Errno::WOULDBLOCK) if op == try_op => {
+                eprintln!("note: waiting for another peergen run to finish with {path}");
+                op = wait_op;
+            }
+            Err(err) => {
+                present::error(&format!("cannot lock {path}: {}", errno_text(err)));
+                return Err(Exit::IoError);
+            }
+        }
+    }
+}
+
+impl Folder {
+    /// Opens (for `Write`: creates) the folder and locks it.
+    pub fn open(path: &Utf8Path, access: Access) -> Result<Self, Exit> {
+        if access == Access::Write {
+            use std::os::unix::fs::DirBuilderExt as _;
+            if let Err(err) = std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(FOLDER_MODE)
+                .create(path)
+            {
+                present::error(&format!("cannot create {path}: {err}"));
+                return Err(Exit::CantCreate);
+            }
+        }
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let root = match rustix::fs::open(path.as_str(), flags, Mode::empty()) {
+            Ok(fd) => Some(fd),
+            Err(Errno::NOENT) if access == Access::Read => None,
+            Err(err) => {
+                present::error(&format!("cannot open folder {path}: {}", errno_text(err)));
+                return Err(if access == Access::Write {
+                    Exit::CantCreate
+                } else {
+                    Exit::NoInput
+                });
+            }
+        };
+        if let Some(fd) = &root {
+            lock(fd, access, path)?;
+        }
+        let mut run_id = 0u64;
+        if access == Access::Write {
+            use rand_core::RngCore as _;
+            run_id = rand_core::OsRng.next_u64();
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            access,
+            root,
+            subs: HashMap::new(),
+            run_id,
+            counter: 0,
+        })
+    }
+
+    /// The folder as the user named it.
+    pub fn path(&self) -> &Utf8Path {
+        &self.path
+    }
+
+    /// `rel` below the folder, for messages.
+    pub fn show(&self, rel: &Utf8Path) -> Utf8PathBuf {
+        self.path.join(rel)
+    }
+
+    /// The folder `rel` (`""`: the root), opened and listed once; `None` when it does not
+    /// exist and `create` is false.
+    fn sub(&mut self, rel: &str, create: bool) -> Result<Option<&Sub>, Exit> {
+        let known = self.subs.get(rel).map(Option::is_some);
+        let needs_open = match known {
+            Some(true) => false,
+            Some(false) => create,
+            None => true,
+        };
+        if needs_open {
+            let opened = self.open_sub(rel, create)?;
+            self.subs.insert(rel.to_owned(), opened);
+        }
+        Ok(self.subs.get(rel).and_then(Option::as_ref))
+    }
+
+    fn open_sub(&mut self, rel: &str, create: bool) -> Result<Option<Sub>, Exit> {
+        let fd = if rel.is_empty() {
+            let Some(root) = &self.root else {
+                return Ok(None);
+            };
+            rustix::io::fcntl_dupfd_cloexec(root, 0).map_err(|err| {
+                present::error(&format!("cannot open {}: {}", self.path, errno_text(err)));
+                Exit::IoError
+            })?
+        } else {
+            let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            let shown = self.path.join(rel);
+            let write = self.access == Access::Write;
+            let Some(parent_sub) = self.sub(parent, create)? else {
+                return Ok(None);
+            };
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            match parent_sub.entries.get(name) {
+                None if !create => return Ok(None),
+                None => {
+                    match rustix::fs::mkdirat(
+                        &parent_sub.fd,
+                        name,
+                        Mode::from_raw_mode(FOLDER_MODE),
+                    ) {
+                        Ok(()) | Err(Errno::EXIST) => {}
+                        Err(err) => {
+                            present::error(&format!("cannot create {shown}: {}", errno_text(err)));
+                            return Err(Exit::CantCreate);
+                        }
+                    }
+                }
+                Some(FileType::Directory | FileType::Unknown) => {}
+                Some(&other) => return Err(not_a_folder(&shown, type_name(other), write)),
+            }
+            match rustix::fs::openat(&parent_sub.fd, name, flags, Mode::empty()) {
+                Ok(fd) => fd,
+                Err(Errno::LOOP | Errno::NOTDIR) => {
+                    return Err(not_a_folder(&shown, "a symlink or not a folder", write))
+                }
+                Err(Errno::NOENT) if !create => return Ok(None),
+                Err(err) => {
+                    present::error(&format!("cannot open folder {shown}: {}", errno_text(err)));
+                    return Err(Exit::IoError);
+                }
+            }
+        };
+        let entries = self.list(&fd, rel)?;
+        Ok(Some(Sub { fd, entries }))
+    }
+
+    /// The names in a folder with their types; a writing run removes peergen's leftover
+    /// temporary files on the way (it holds the lock, so they belong to no live run).
+    fn list(&self, fd: &OwnedFd, rel: &str) -> Result<HashMap<String, FileType>, Exit> {
+        let shown = self.path.join(rel);
+        let dir = rustix::fs::Dir::read_from(fd).map_err(|err| {
+            present::error(&format!("cannot read folder {shown}: {}", errno_text(err)));
+            Exit::IoError
+        })?;
+        let mut entries = HashMap::new();
+        for entry in dir {
+            let entry = entry.map_err(|err| {
+                present::error(&format!("cannot read folder {shown}: {}", errno_text(err)));
+                Exit::IoError
+            })?;
+            let Ok(name) = entry.file_name().to_str() else {
+                continue;
+            };
+            if name == "." || name == ".." {
+                continue;
+            }
+            if self.access == Access::Write && is_leftover(name) {
+                match rustix::fs::unlinkat(fd, name, AtFlags::empty()) {
+                    Ok(()) | Err(Errno::NOENT) => continue,
+                    Err(err) => {
+                        present::error(&format!(
+                            "cannot remove the leftover temporary file {}: {}",
+                            shown.join(name),
+                            errno_text(err)
+                        ));
+                        return Err(Exit::IoError);
+                    }
+                }
+            }
+            entries.insert(name.to_owned(), entry.file_type());
+        }
+        Ok(entries)
+    }
+
+    /// Splits a relative file path into its folder and name.
+    fn split(file: &Utf8Path) -> (&str, &str) {
+        file.as_str()
+            .rsplit_once('/')
+            .unwrap_or(("", file.as_str()))
+    }
+
+    /// What is at `file` (relative), reading at most `cap` bytes of a regular file.
+    pub fn read(&mut self, file: &Utf8Path, cap: u64) -> Result<Found, Exit> {
+        let shown = self.show(file);
+        let (parent, name) = Self::split(file);
+        let Some(sub) = self.sub(parent, false)? else {
+            return Ok(Found::Absent);
+        };
+        match sub.entries.get(name) {
+            None => return Ok(Found::Absent),
+            Some(FileType::RegularFile | FileType::Unknown) => {}
+            Some(&other) => return Ok(Found::Other(type_name(other))),
+        }
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let fd = match rustix::fs::openat(&sub.fd, name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT) => return Ok(Found::Absent),
+            Err(Errno::LOOP) => return Ok(Found::Other("a symlink")),
+            Err(err) => {
+                present::error(&format!("cannot read {shown}: {}", errno_text(err)));
+                return Err(Exit::IoError);
+            }
+        };
+        let stat = rustix::fs::fstat(&fd).map_err(|err| {
+            present::error(&format!("cannot read {shown}: {}", errno_text(err)));
+            Exit::IoError
+        })?;
+        let kind = FileType::from_raw_mode(stat.st_mode);
+        if kind != FileType::RegularFile {
+            return Ok(Found::Other(type_name(kind)));
+        }
+        let size = u64::try_from(stat.st_size).unwrap_or(0);
+        let mode = stat.st_mode & 0o7777;
+        if size > cap {
+            return Ok(Found::Regular {
+                text: None,
+                size,
+                mode,
+            });
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        // The file may grow between fstat and read: never read past the cap.
+        File::from(fd)
+            .take(cap + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|err| {
+                present::error(&format!("cannot read {shown}: {err}"));
+                Exit::IoError
+            })?;
+        if bytes.len() as u64 > cap {
+            return Ok(Found::Regular {
+                text: None,
+                size: bytes.len() as u64,
+                mode,
+            });
+        }
+        Ok(Found::Regular {
+            text: Some(String::from_utf8_lossy(&bytes).into_owned()),
+            size,
+            mode,
+        })
+    }
+
+    /// Whether `file` already holds exactly `contents` with `mode`. Anything but a
+    /// regular file in its place is an error: peergen replaces only what it could have
+    /// written.
+    pub fn is_current(&mut self, file: &Utf8Path, contents: &str, mode: u32) -> Result<bool, Exit> {
+        // Only a file of the right size is read, and never more than that size.
+        match self.read(file, contents.len() as u64)? {
+            Found::Absent => Ok(false),
+            Found::Regular {
+                text: Some(text),
+                mode: have,
+                ..
+            } => Ok(have == mode && text == contents),
+            Found::Regular { text: None, .. } => Ok(false),
+            Found::Other(what) => Err(in_the_way(&self.show(file), what)),
+        }
+    }
+
+    /// Writes `file` (relative) atomically with `mode`, creating its folders.
+    pub fn write(&mut self, file: &Utf8Path, contents: &[u8], mode: u32) -> Result<(), Exit> {
+        let shown = self.show(file);
+        let (parent, name) = Self::split(file);
+        match self.sub(parent, false)?.and_then(|s| s.entries.get(name)) {
+            None | Some(FileType::RegularFile | FileType::Unknown) => {}
+            Some(&other) => return Err(in_the_way(&shown, type_name(other))),
+        }
+        let run_id = self.run_id;
+        let start = self.counter;
+        let mut counter = start;
+        let Some(sub) = self.sub(parent, true)? else {
+            present::error(&format!("cannot create the folder of {shown}"));
+            return Err(Exit::CantCreate);
+        };
+        let fail = |err: std::io::Error| {
+            present::error(&format!("cannot write {shown}: {err}"));
+            Exit::IoError
+        };
+        let flags =
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let (tmp, fd) = loop {
+            counter += 1;
+            let tmp = format!(".{name}{TEMP_MARK}{run_id:016x}-{counter:x}{TEMP_SUFFIX}");
+            match rustix::fs::openat(&sub.fd, tmp.as_str(), flags, Mode::from_raw_mode(mode)) {
+                Ok(fd) => break (tmp, fd),
+                // Unique by construction; a clash means a stranger's file: take another.
+                Err(Errno::EXIST) if counter < start + 100 => {}
+                Err(err) => return Err(fail(errno_text(err))),
+            }
+        };
+        let result = (|| {
+            let mut handle = File::from(fd);
+            handle.write_all(contents)?;
+            if crate::write::umask_may_strip(mode) {
+                rustix::fs::fchmod(&handle, Mode::from_raw_mode(mode)).map_err(errno_text)?;
+            }
+            drop(handle);
+            rustix::fs::renameat(&sub.fd, tmp.as_str(), &sub.fd, name).map_err(errno_text)
+        })();
+        if let Err(err) = result {
+            let _ = rustix::fs::unlinkat(&sub.fd, tmp.as_str(), AtFlags::empty());
+            return Err(fail(err));
+        }
+        self.counter = counter;
+        if let Some(Some(sub)) = self.subs.get_mut(parent) {
+            sub.entries.insert(name.to_owned(), FileType::RegularFile);
+        }
+        Ok(())
+    }
+
+    /// Whether a regular file (or something of unknown type) is at `file`.
+    pub fn holds_file(&mut self, file: &Utf8Path) -> Result<bool, Exit> {
+        let (parent, name) = Self::split(file);
+        Ok(self.sub(parent, false)?.is_some_and(|s| {
+            matches!(
+                s.entries.get(name),
+                Some(FileType::RegularFile | FileType::Unknown)
+            )
+        }))
+    }
+
+    /// Removes `file`; a file that is already gone counts as removed.
+    pub fn remove(&mut self, file: &Utf8Path) -> Result<(), Exit> {
+        let shown = self.show(file);
+        let (parent, name) = Self::split(file);
+        let Some(sub) = self.sub(parent, false)? else {
+            return Ok(());
+        };
+        match rustix::fs::unlinkat(&sub.fd, name, AtFlags::empty()) {
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(err) => {
+                present::error(&format!("cannot remove {shown}: {}", errno_text(err)));
+                return Err(Exit::IoError);
+            }
+        }
+        if let Some(Some(sub)) = self.subs.get_mut(parent) {
+            sub.entries.remove(name);
+        }
+        Ok(())
+    }
+}
+
+fn not_a_folder(shown: &Utf8Path, what: &str, write: bool) -> Exit {
+    present::error(&format!(
+        "{shown} is {what}; peergen never follows symlinks below the output folder: replace it with a real folder, or render into another --out"
+    ));
+    if write {
+        Exit::CantCreate
+    } else {
+        Exit::NoInput
+    }
+}
+
+fn in_the_way(shown: &Utf8Path, what: &str) -> Exit {
+    present::error(&format!(
+        "{shown} is {what}, not a regular file; peergen only replaces regular files and never follows symlinks below the output folder: remove it and render again"
+    ));
+    Exit::CantCreate
+}
