@@ -1,10 +1,12 @@
 #!/bin/bash
-# Runs INSIDE the tier-2 VM (PID 1's child): for every case in /e2e/cases, build two network
-# namespaces joined by a veth underlay, install the files peergen rendered for --side local in
-# one and --side remote in the other with the real tool (ip script, wg-quick, systemd-networkd,
-# netplan's generated networkd files), then ping every remote tunnel address from the local side.
+# Runs INSIDE the tier-2 VM (PID 1's child): for every case in /e2e/cases, build a routed
+# underlay (local and remote network namespaces with a router namespace between them), install
+# the files peergen rendered for --side local in one end and --side remote in the other with the
+# real tool (ip script, wg-quick, systemd-networkd, netplan's generated networkd files), then
+# ping every remote tunnel address from the local side, once plainly and once with TTL 1.
 # Prints one line per check to RESULTS (a serial port the host reads):
-#   PASS|FAIL kind backend family fixture [the tool's own message]
+#   PASS|FAIL kind backend check fixture [the tool's own message]
+# (check: routed, ipv4, ipv6, ipv6-ll, ttl1-ipv4, ttl1-ipv6, ttl1-ipv6-ll, mtu, down)
 # plus negative cases (files the real tool must reject) from /e2e/negative.
 #
 # usage: guest.sh RESULTS_DEVICE
@@ -15,6 +17,7 @@ CASES=/e2e/cases
 WORK=/tmp/e2e
 KEY_DIR=/run/peergen-e2e/keys
 PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can take a few
+TTL1_DEADLINE=${TTL1_DEADLINE:-5}   # seconds; runs after a plain ping warmed the path
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
 NETWORKD=/lib/systemd/systemd-networkd
 JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own pair of netns
@@ -48,27 +51,66 @@ family_of() {
     esac
 }
 
-# Two namespaces, "local" and "remote", joined by a veth. Each end carries its side's
-# endpoint as a single-host address with the other endpoint as its point-to-point peer:
-# that gives the kernel route to the other end without a route networkd could treat as
-# foreign. Both IPv4 and IPv6 local endpoints are always present, so the underlay of the
-# remote's family exists whatever the fixture uses.
-underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
-    local l=$1 r=$2 lep=$3 rep=$4 mtu=${5:-1500} l4=198.51.100.10 l6=2001:db8:100::10
-    ip netns add "$l" && ip netns add "$r" || return 1
-    ip link add ul-local mtu "$mtu" netns "$l" type veth peer name ul-remote mtu "$mtu" netns "$r" || return 1
-    ip -n "$l" link set lo up && ip -n "$r" link set lo up
+# The routed underlay: three namespaces, local ↔ router ↔ remote, joined by two veth pairs,
+# so every outer packet is forwarded once, as between real peers. That is what exposes a
+# tunnel whose outer TTL is inherited from the inner packet: eBGP sends TTL 1, the outer
+# header copies it and the router drops it.
+#
+# Each end carries its side's endpoint as a single-host address whose point-to-point peer is
+# the router's address on that link (the kernel installs that route itself, proto kernel),
+# plus one host route to the other endpoint via the router. The router holds the mirror
+# image and forwards (ip_forward, IPv6 forwarding). Only the family of the remote endpoint
+# is built; a local side without an endpoint of that family dials out from the usual one.
+# All four veth ends get the fixture's underlay MTU, so the MTU check sees the real path.
+# The router's own addresses (documentation ranges no fixture uses) are the source of the
+# "Time to live exceeded" answers.
+RT4_LOCAL=192.0.2.1 RT4_REMOTE=192.0.2.2 RT6_LOCAL=2001:db8:ff00::1 RT6_REMOTE=2001:db8:ff00::2
+underlay_up() { # NS_LOCAL NS_ROUTER NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
+    local l=$1 x=$2 r=$3 lep=$4 rep=$5 mtu=${6:-1500} l4=198.51.100.10 l6=2001:db8:100::10 ns
+    ip netns add "$l" && ip netns add "$x" && ip netns add "$r" || return 1
+    ip netns exec "$x" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward &&
+        echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || return 1
+    ip link add ul-local mtu "$mtu" netns "$l" type veth peer name rt-local mtu "$mtu" netns "$x" || return 1
+    ip link add ul-remote mtu "$mtu" netns "$r" type veth peer name rt-remote mtu "$mtu" netns "$x" || return 1
+    for ns in "$l" "$x" "$r"; do ip -n "$ns" link set lo up || return 1; done
     # Up before addressing: Linux 6.1 does not install the peer route of an IPv6 address
     # added while the link is down.
-    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up
+    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up &&
+        ip -n "$x" link set rt-local up && ip -n "$x" link set rt-remote up || return 1
     if [[ $rep == *:* ]]; then
         [[ $lep == *:* ]] && l6=$lep
-        ip -n "$l" -6 addr add "$l6" peer "$rep/128" dev ul-local nodad
-        ip -n "$r" -6 addr add "$rep" peer "$l6/128" dev ul-remote nodad
+        ip -n "$l" -6 addr add "$l6" peer "$RT6_LOCAL/128" dev ul-local nodad &&
+            ip -n "$x" -6 addr add "$RT6_LOCAL" peer "$l6/128" dev rt-local nodad &&
+            ip -n "$x" -6 addr add "$RT6_REMOTE" peer "$rep/128" dev rt-remote nodad &&
+            ip -n "$r" -6 addr add "$rep" peer "$RT6_REMOTE/128" dev ul-remote nodad &&
+            ip -n "$l" -6 route add "$rep/128" via "$RT6_LOCAL" dev ul-local &&
+            ip -n "$r" -6 route add "$l6/128" via "$RT6_REMOTE" dev ul-remote
     else
         [[ $lep == *.* ]] && l4=$lep
-        ip -n "$l" addr add "$l4" peer "$rep/32" dev ul-local
-        ip -n "$r" addr add "$rep" peer "$l4/32" dev ul-remote
+        ip -n "$l" addr add "$l4" peer "$RT4_LOCAL/32" dev ul-local &&
+            ip -n "$x" addr add "$RT4_LOCAL" peer "$l4/32" dev rt-local &&
+            ip -n "$x" addr add "$RT4_REMOTE" peer "$rep/32" dev rt-remote &&
+            ip -n "$r" addr add "$rep" peer "$RT4_REMOTE/32" dev ul-remote &&
+            ip -n "$l" route add "$rep/32" via "$RT4_LOCAL" dev ul-local &&
+            ip -n "$r" route add "$l4/32" via "$RT4_REMOTE" dev ul-remote
+    fi
+}
+
+underlay_down() { # NS...
+    local ns
+    for ns in "$@"; do ip netns del "$ns" 2>/dev/null; done
+}
+
+# The router is really in the path: a plain ping from the local end to the remote endpoint
+# passes, and the same ping with TTL 1 must die at the router (one line: `routed`).
+routed_check() { # KIND BACKEND FIXTURE NS REMOTE_EP
+    local kind=$1 backend=$2 fixture=$3 ns=$4 rep=$5 out
+    if ! out=$(ip netns exec "$ns" ping -c 1 -w "$PING_DEADLINE" "$rep" 2>&1); then
+        result FAIL "$kind" "$backend" routed "$fixture" "ping $rep across the router: $(echo "$out" | grep -v '^PING' | head -n 2)"
+    elif out=$(ip netns exec "$ns" ping -c 1 -t 1 -w 2 "$rep" 2>&1); then
+        result FAIL "$kind" "$backend" routed "$fixture" "ping -t 1 $rep was answered: no router between the ends"
+    else
+        result PASS "$kind" "$backend" routed "$fixture" "$(echo "$out" | grep -m1 -i 'exceeded' || echo "$out" | grep -m1 'packet loss')"
     fi
 }
 
@@ -127,6 +169,18 @@ settle() { # NS IFNAME "ADDRS"
         t=$((t + 1))
     done
     return 1
+}
+
+# Ping a remote tunnel address from NS (link-local ones through IFNAME); extra ping options
+# (e.g. -t 1: TTL for IPv4, hop limit for IPv6 in iputils) go last.
+tunnel_ping() { # NS IFNAME ADDR DEADLINE [PING_OPTIONS...]
+    local ns=$1 ifname=$2 a=$3 deadline=$4
+    shift 4
+    if [[ $(family_of "$a") == ipv6-ll ]]; then
+        ip netns exec "$ns" ping -c 1 -w "$deadline" -I "$ifname" "$@" "$a" 2>&1
+    else
+        ip netns exec "$ns" ping -c 1 -w "$deadline" "$@" "$a" 2>&1
+    fi
 }
 
 # Install the files rendered for one side in its namespace with the backend's real tool.
@@ -205,18 +259,21 @@ teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
 run_case() { # CASE_DIR BACKEND N
     local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS UNDERLAY_MTU
     source "$case_dir/case.env"
-    local l=l$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
+    local l=l$N x=x$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
     local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
 
     fail_all() {
         for a in $REMOTE_ADDRS; do result FAIL "$KIND" "$backend" "$(family_of "$a")" "$FIXTURE" "$1"; done
     }
-    if ! underlay_up "$l" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/$N.ul.log"; then
+    if ! underlay_up "$l" "$x" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/$N.ul.log"; then
         fail_all "underlay: $(cat "$WORK/$N.ul.log")"; ok=0
-    elif ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
-        fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
-    elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
-        fail_all "local side: $(tail -n 5 "$llog")"; ok=0
+    else
+        routed_check "$KIND" "$backend" "$FIXTURE" "$l" "$REMOTE_EP"
+        if ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
+            fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
+        elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
+            fail_all "local side: $(tail -n 5 "$llog")"; ok=0
+        fi
     fi
     if ((ok)); then
         if ! settle "$r" "$IFNAME" "$REMOTE_ADDRS"; then
@@ -233,15 +290,16 @@ run_case() { # CASE_DIR BACKEND N
         for a in $REMOTE_ADDRS; do
             a=${a%/*}
             fam=$(family_of "$a")
-            if [[ $fam == ipv6-ll ]]; then
-                out=$(ip netns exec "$l" ping -c 1 -w "$PING_DEADLINE" -I "$IFNAME" "$a" 2>&1)
-            else
-                out=$(ip netns exec "$l" ping -c 1 -w "$PING_DEADLINE" "$a" 2>&1)
-            fi
-            if [[ $? -eq 0 ]]; then
+            if out=$(tunnel_ping "$l" "$IFNAME" "$a" "$PING_DEADLINE"); then
                 result PASS "$KIND" "$backend" "$fam" "$FIXTURE"
             else
                 result FAIL "$KIND" "$backend" "$fam" "$FIXTURE" "ping $a: $(echo "$out" | grep -v '^PING' | head -n 3)"
+            fi
+            # What eBGP sends: TTL (hop limit) 1 must reach the other end of the tunnel.
+            if out=$(tunnel_ping "$l" "$IFNAME" "$a" "$TTL1_DEADLINE" -t 1); then
+                result PASS "$KIND" "$backend" "ttl1-$fam" "$FIXTURE"
+            else
+                result FAIL "$KIND" "$backend" "ttl1-$fam" "$FIXTURE" "ping -t 1 $a lost across the router (outer TTL inherited from the inner packet?): $(echo "$out" | grep -v '^PING' | head -n 3)"
             fi
         done
         mtu_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME" "$REMOTE_ADDRS"
@@ -253,7 +311,7 @@ run_case() { # CASE_DIR BACKEND N
         echo "--- $FIXTURE/$backend remote log" >&2; tail -n 30 "$rlog" >&2
     fi
     networkd_stop "$l"; networkd_stop "$r"
-    ip netns del "$l" 2>/dev/null; ip netns del "$r" 2>/dev/null
+    underlay_down "$l" "$x" "$r"
     echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s" >&2
 }
 
