@@ -17,7 +17,7 @@ CASES=/e2e/cases
 WORK=/tmp/e2e
 KEY_DIR=/run/peergen-e2e/keys
 PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can take a few
-TTL1_DEADLINE=${TTL1_DEADLINE:-5}   # seconds; runs after a plain ping warmed the path
+TTL1_DEADLINE=${TTL1_DEADLINE:-3}   # seconds; runs after a plain ping warmed the path
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
 NETWORKD=/lib/systemd/systemd-networkd
 JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own pair of netns
@@ -66,39 +66,49 @@ family_of() {
 # "Time to live exceeded" answers.
 RT4_LOCAL=192.0.2.1 RT4_REMOTE=192.0.2.2 RT6_LOCAL=2001:db8:ff00::1 RT6_REMOTE=2001:db8:ff00::2
 underlay_up() { # NS_LOCAL NS_ROUTER NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
-    local l=$1 x=$2 r=$3 lep=$4 rep=$5 mtu=${6:-1500} l4=198.51.100.10 l6=2001:db8:100::10 ns
-    ip netns add "$l" && ip netns add "$x" && ip netns add "$r" || return 1
-    ip netns exec "$x" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward &&
-        echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || return 1
-    ip link add ul-local mtu "$mtu" netns "$l" type veth peer name rt-local mtu "$mtu" netns "$x" || return 1
-    ip link add ul-remote mtu "$mtu" netns "$r" type veth peer name rt-remote mtu "$mtu" netns "$x" || return 1
-    for ns in "$l" "$x" "$r"; do ip -n "$ns" link set lo up || return 1; done
-    # Up before addressing: Linux 6.1 does not install the peer route of an IPv6 address
-    # added while the link is down.
-    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up &&
-        ip -n "$x" link set rt-local up && ip -n "$x" link set rt-remote up || return 1
+    local l=$1 x=$2 r=$3 lep=$4 rep=$5 mtu=${6:-1500} lp rl rr host nodad=""
     if [[ $rep == *:* ]]; then
-        [[ $lep == *:* ]] && l6=$lep
-        ip -n "$l" -6 addr add "$l6" peer "$RT6_LOCAL/128" dev ul-local nodad &&
-            ip -n "$x" -6 addr add "$RT6_LOCAL" peer "$l6/128" dev rt-local nodad &&
-            ip -n "$x" -6 addr add "$RT6_REMOTE" peer "$rep/128" dev rt-remote nodad &&
-            ip -n "$r" -6 addr add "$rep" peer "$RT6_REMOTE/128" dev ul-remote nodad &&
-            ip -n "$l" -6 route add "$rep/128" via "$RT6_LOCAL" dev ul-local &&
-            ip -n "$r" -6 route add "$l6/128" via "$RT6_REMOTE" dev ul-remote
+        host=128 nodad=nodad rl=$RT6_LOCAL rr=$RT6_REMOTE lp=2001:db8:100::10
+        [[ $lep == *:* ]] && lp=$lep
     else
-        [[ $lep == *.* ]] && l4=$lep
-        ip -n "$l" addr add "$l4" peer "$RT4_LOCAL/32" dev ul-local &&
-            ip -n "$x" addr add "$RT4_LOCAL" peer "$l4/32" dev rt-local &&
-            ip -n "$x" addr add "$RT4_REMOTE" peer "$rep/32" dev rt-remote &&
-            ip -n "$r" addr add "$rep" peer "$RT4_REMOTE/32" dev ul-remote &&
-            ip -n "$l" route add "$rep/32" via "$RT4_LOCAL" dev ul-local &&
-            ip -n "$r" route add "$l4/32" via "$RT4_REMOTE" dev ul-remote
+        host=32 rl=$RT4_LOCAL rr=$RT4_REMOTE lp=198.51.100.10
+        [[ $lep == *.* ]] && lp=$lep
     fi
+    # One `ip -batch` per namespace: under TCG every process costs, and several cases build
+    # their underlay at once.
+    printf 'netns add %s\n' "$l" "$x" "$r" | ip -batch - || return 1
+    ip netns exec "$x" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+    ip -n "$x" -batch - <<BATCH || return 1
+link add rt-local mtu $mtu type veth peer name ul-local mtu $mtu netns $l
+link add rt-remote mtu $mtu type veth peer name ul-remote mtu $mtu netns $r
+link set lo up
+link set rt-local up
+link set rt-remote up
+BATCH
+    # The ends: link up before addressing (Linux 6.1 does not install the peer route of an
+    # IPv6 address added while the link is down), then the host route via the router,
+    # `onlink` because the kernel installs that peer route a moment later (once it has
+    # processed the carrier), and a plain gateway route would race it.
+    ip -n "$l" -batch - <<BATCH || return 1
+link set lo up
+link set ul-local up
+address add $lp peer $rl/$host dev ul-local $nodad
+route add $rep/$host via $rl dev ul-local onlink
+BATCH
+    ip -n "$r" -batch - <<BATCH || return 1
+link set lo up
+link set ul-remote up
+address add $rep peer $rr/$host dev ul-remote $nodad
+route add $lp/$host via $rr dev ul-remote onlink
+BATCH
+    ip -n "$x" -batch - <<BATCH
+address add $rl peer $lp/$host dev rt-local $nodad
+address add $rr peer $rep/$host dev rt-remote $nodad
+BATCH
 }
 
 underlay_down() { # NS...
-    local ns
-    for ns in "$@"; do ip netns del "$ns" 2>/dev/null; done
+    printf 'netns del %s\n' "$@" | ip -force -batch - 2>/dev/null
 }
 
 # The router is really in the path: a plain ping from the local end to the remote endpoint
@@ -259,7 +269,7 @@ teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
 run_case() { # CASE_DIR BACKEND N
     local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS UNDERLAY_MTU
     source "$case_dir/case.env"
-    local l=l$N x=x$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
+    local l=l$N x=x$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS t1=$SECONDS t2=$SECONDS
     local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
 
     fail_all() {
@@ -269,6 +279,7 @@ run_case() { # CASE_DIR BACKEND N
         fail_all "underlay: $(cat "$WORK/$N.ul.log")"; ok=0
     else
         routed_check "$KIND" "$backend" "$FIXTURE" "$l" "$REMOTE_EP"
+        t1=$SECONDS
         if ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
             fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
         elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
@@ -286,6 +297,7 @@ run_case() { # CASE_DIR BACKEND N
             fail_all "$msg"; ok=0
         fi
     fi
+    t2=$SECONDS
     if ((ok)); then
         for a in $REMOTE_ADDRS; do
             a=${a%/*}
@@ -312,7 +324,8 @@ run_case() { # CASE_DIR BACKEND N
     fi
     networkd_stop "$l"; networkd_stop "$r"
     underlay_down "$l" "$x" "$r"
-    echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s" >&2
+    # where the time went: underlay, bringing both ends up, the checks
+    echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s (underlay $((t1 - t0))s, up $((t2 - t1))s, checks $((SECONDS - t2))s)" >&2
 }
 
 # Cases are independent (own namespaces, own networkd, own mount namespace), so a few run
