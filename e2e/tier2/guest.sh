@@ -20,7 +20,7 @@ PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can 
 TTL1_DEADLINE=${TTL1_DEADLINE:-3}   # seconds; runs after a plain ping warmed the path
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
 NETWORKD=/lib/systemd/systemd-networkd
-JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own pair of netns
+JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own three netns
 GUEST_LOG=/tmp/e2e/results.log      # every result line, for the final count
 N=0
 
@@ -58,8 +58,11 @@ family_of() {
 #
 # Each end carries its side's endpoint as a single-host address whose point-to-point peer is
 # the router's address on that link (the kernel installs that route itself, proto kernel),
-# plus one host route to the other endpoint via the router. The router holds the mirror
-# image and forwards (ip_forward, IPv6 forwarding). Only the family of the remote endpoint
+# plus one host route to the other endpoint via the router. systemd-networkd, running in the
+# end namespaces for its backends, leaves that route alone: it removes foreign routes
+# (ManageForeignRoutes=yes, its default) only on the links it manages, and no rendered
+# .network file matches the underlay veth. The router holds the mirror image and forwards
+# (ip_forward, IPv6 forwarding). Only the family of the remote endpoint
 # is built; a local side without an endpoint of that family dials out from the usual one.
 # All four veth ends get the fixture's underlay MTU, so the MTU check sees the real path.
 # The router's own addresses (documentation ranges no fixture uses) are the source of the
