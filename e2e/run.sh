@@ -5,9 +5,10 @@
 #
 #   tier1  real parsers on the host: netplan generate, wg-quick strip + wg setconf on a
 #          userspace wireguard-go device, systemd-networkd as a parser, sh -n (seconds)
-#   tier2  the Debian 12 kernel under qemu (TCG): both sides of every fixture in two netns,
-#          installed with ip scripts / wg-quick / networkd / netplan→networkd, ping across
-#          every tunnel address family (one boot, a few minutes)
+#   tier2  the Debian 12 kernel under qemu (TCG): both sides of every fixture in two netns
+#          with a router netns between them, installed with ip scripts / wg-quick /
+#          networkd / netplan→networkd, ping across every tunnel address family, plainly
+#          and with TTL 1 as eBGP sends (one boot, a few minutes)
 #
 # Both tiers also run negative twins: broken files the real tool must reject.
 # Output: one line per check on stdout, e2e/out/results.md (table), exit 1 on any failure.
@@ -60,6 +61,9 @@ if [[ $what == tier2 || $what == all ]]; then
         # a VM that ran nothing must not look green
         grep -q '^PASS [a-z0-9]* [a-z-]* ipv' "$OUT_DIR/tier2-results.txt" ||
             result FAIL 2 tier2 vm ping - "no tunnel ping passed at all"
+        # nor one whose underlay was never proved to cross a router
+        grep -q '^PASS [a-z0-9]* [a-z-]* routed' "$OUT_DIR/tier2-results.txt" ||
+            result FAIL 2 tier2 vm routed - "no case proved a router between the ends"
     fi
     t2="$((SECONDS - s))s"
     log "tier 2 took $t2"

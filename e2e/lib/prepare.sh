@@ -35,7 +35,7 @@ prepare_cases() {
     rm -rf "$cases" /run/peergen-e2e
     mkdir -p "$cases" "$KEY_DIR"
     chmod 0755 /run/peergen-e2e "$KEY_DIR"
-    python3 "$E2E_DIR/lib/prepare_cases.py" "$REPO_DIR/fixtures/valid" "$cases" "$KEY_DIR" ||
+    python3 "$E2E_DIR/lib/prepare_cases.py" "${E2E_FIXTURES_DIR:-$REPO_DIR/fixtures/valid}" "$cases" "$KEY_DIR" ||
         die "preparing cases failed"
     for fixture in "$cases"/*/; do
         fixture=${fixture%/}

@@ -1,10 +1,12 @@
 #!/bin/bash
-# Runs INSIDE the tier-2 VM (PID 1's child): for every case in /e2e/cases, build two network
-# namespaces joined by a veth underlay, install the files peergen rendered for --side local in
-# one and --side remote in the other with the real tool (ip script, wg-quick, systemd-networkd,
-# netplan's generated networkd files), then ping every remote tunnel address from the local side.
+# Runs INSIDE the tier-2 VM (PID 1's child): for every case in /e2e/cases, build a routed
+# underlay (local and remote network namespaces with a router namespace between them), install
+# the files peergen rendered for --side local in one end and --side remote in the other with the
+# real tool (ip script, wg-quick, systemd-networkd, netplan's generated networkd files), then
+# ping every remote tunnel address from the local side, once plainly and once with TTL 1.
 # Prints one line per check to RESULTS (a serial port the host reads):
-#   PASS|FAIL kind backend family fixture [the tool's own message]
+#   PASS|FAIL kind backend check fixture [the tool's own message]
+# (check: routed, ipv4, ipv6, ipv6-ll, ttl1-ipv4, ttl1-ipv6, ttl1-ipv6-ll, mtu, down)
 # plus negative cases (files the real tool must reject) from /e2e/negative.
 #
 # usage: guest.sh RESULTS_DEVICE
@@ -15,9 +17,10 @@ CASES=/e2e/cases
 WORK=/tmp/e2e
 KEY_DIR=/run/peergen-e2e/keys
 PING_DEADLINE=${PING_DEADLINE:-10}   # seconds; a first WireGuard handshake can take a few
+TTL1_DEADLINE=${TTL1_DEADLINE:-3}   # seconds; runs after a plain ping warmed the path
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-25} # seconds for a backend to create and address the link
 NETWORKD=/lib/systemd/systemd-networkd
-JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own pair of netns
+JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own three netns
 GUEST_LOG=/tmp/e2e/results.log      # every result line, for the final count
 N=0
 
@@ -48,27 +51,79 @@ family_of() {
     esac
 }
 
-# Two namespaces, "local" and "remote", joined by a veth. Each end carries its side's
-# endpoint as a single-host address with the other endpoint as its point-to-point peer:
-# that gives the kernel route to the other end without a route networkd could treat as
-# foreign. Both IPv4 and IPv6 local endpoints are always present, so the underlay of the
-# remote's family exists whatever the fixture uses.
-underlay_up() { # NS_LOCAL NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
-    local l=$1 r=$2 lep=$3 rep=$4 mtu=${5:-1500} l4=198.51.100.10 l6=2001:db8:100::10
-    ip netns add "$l" && ip netns add "$r" || return 1
-    ip link add ul-local mtu "$mtu" netns "$l" type veth peer name ul-remote mtu "$mtu" netns "$r" || return 1
-    ip -n "$l" link set lo up && ip -n "$r" link set lo up
-    # Up before addressing: Linux 6.1 does not install the peer route of an IPv6 address
-    # added while the link is down.
-    ip -n "$l" link set ul-local up && ip -n "$r" link set ul-remote up
+# The routed underlay: three namespaces, local ↔ router ↔ remote, joined by two veth pairs,
+# so every outer packet is forwarded once, as between real peers. That is what exposes a
+# tunnel whose outer TTL is inherited from the inner packet: eBGP sends TTL 1, the outer
+# header copies it and the router drops it.
+#
+# Each end carries its side's endpoint as a single-host address whose point-to-point peer is
+# the router's address on that link (the kernel installs that route itself, proto kernel),
+# plus one host route to the other endpoint via the router. systemd-networkd, running in the
+# end namespaces for its backends, leaves that route alone: it removes foreign routes
+# (ManageForeignRoutes=yes, its default) only on the links it manages, and no rendered
+# .network file matches the underlay veth. The router holds the mirror image and forwards
+# (ip_forward, IPv6 forwarding). Only the family of the remote endpoint
+# is built; a local side without an endpoint of that family dials out from the usual one.
+# All four veth ends get the fixture's underlay MTU, so the MTU check sees the real path.
+# The router's own addresses (documentation ranges no fixture uses) are the source of the
+# "Time to live exceeded" answers.
+RT4_LOCAL=192.0.2.1 RT4_REMOTE=192.0.2.2 RT6_LOCAL=2001:db8:ff00::1 RT6_REMOTE=2001:db8:ff00::2
+underlay_up() { # NS_LOCAL NS_ROUTER NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
+    local l=$1 x=$2 r=$3 lep=$4 rep=$5 mtu=${6:-1500} lp rl rr host nodad=""
     if [[ $rep == *:* ]]; then
-        [[ $lep == *:* ]] && l6=$lep
-        ip -n "$l" -6 addr add "$l6" peer "$rep/128" dev ul-local nodad
-        ip -n "$r" -6 addr add "$rep" peer "$l6/128" dev ul-remote nodad
+        host=128 nodad=nodad rl=$RT6_LOCAL rr=$RT6_REMOTE lp=2001:db8:100::10
+        [[ $lep == *:* ]] && lp=$lep
     else
-        [[ $lep == *.* ]] && l4=$lep
-        ip -n "$l" addr add "$l4" peer "$rep/32" dev ul-local
-        ip -n "$r" addr add "$rep" peer "$l4/32" dev ul-remote
+        host=32 rl=$RT4_LOCAL rr=$RT4_REMOTE lp=198.51.100.10
+        [[ $lep == *.* ]] && lp=$lep
+    fi
+    # One `ip -batch` per namespace: under TCG every process costs, and several cases build
+    # their underlay at once.
+    printf 'netns add %s\n' "$l" "$x" "$r" | ip -batch - || return 1
+    ip netns exec "$x" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+    ip -n "$x" -batch - <<BATCH || return 1
+link add rt-local mtu $mtu type veth peer name ul-local mtu $mtu netns $l
+link add rt-remote mtu $mtu type veth peer name ul-remote mtu $mtu netns $r
+link set lo up
+link set rt-local up
+link set rt-remote up
+BATCH
+    # The ends: link up before addressing (Linux 6.1 does not install the peer route of an
+    # IPv6 address added while the link is down), then the host route via the router,
+    # `onlink` because the kernel installs that peer route a moment later (once it has
+    # processed the carrier), and a plain gateway route would race it.
+    ip -n "$l" -batch - <<BATCH || return 1
+link set lo up
+link set ul-local up
+address add $lp peer $rl/$host dev ul-local $nodad
+route add $rep/$host via $rl dev ul-local onlink
+BATCH
+    ip -n "$r" -batch - <<BATCH || return 1
+link set lo up
+link set ul-remote up
+address add $rep peer $rr/$host dev ul-remote $nodad
+route add $lp/$host via $rr dev ul-remote onlink
+BATCH
+    ip -n "$x" -batch - <<BATCH
+address add $rl peer $lp/$host dev rt-local $nodad
+address add $rr peer $rep/$host dev rt-remote $nodad
+BATCH
+}
+
+underlay_down() { # NS...
+    printf 'netns del %s\n' "$@" | ip -force -batch - 2>/dev/null
+}
+
+# The router is really in the path: a plain ping from the local end to the remote endpoint
+# passes, and the same ping with TTL 1 must die at the router (one line: `routed`).
+routed_check() { # KIND BACKEND FIXTURE NS REMOTE_EP
+    local kind=$1 backend=$2 fixture=$3 ns=$4 rep=$5 out
+    if ! out=$(ip netns exec "$ns" ping -c 1 -w "$PING_DEADLINE" "$rep" 2>&1); then
+        result FAIL "$kind" "$backend" routed "$fixture" "ping $rep across the router: $(echo "$out" | grep -v '^PING' | head -n 2)"
+    elif out=$(ip netns exec "$ns" ping -c 1 -t 1 -w 2 "$rep" 2>&1); then
+        result FAIL "$kind" "$backend" routed "$fixture" "ping -t 1 $rep was answered: no router between the ends"
+    else
+        result PASS "$kind" "$backend" routed "$fixture" "$(echo "$out" | grep -m1 -i 'exceeded' || echo "$out" | grep -m1 'packet loss')"
     fi
 }
 
@@ -127,6 +182,18 @@ settle() { # NS IFNAME "ADDRS"
         t=$((t + 1))
     done
     return 1
+}
+
+# Ping a remote tunnel address from NS (link-local ones through IFNAME); extra ping options
+# (e.g. -t 1: TTL for IPv4, hop limit for IPv6 in iputils) go last.
+tunnel_ping() { # NS IFNAME ADDR DEADLINE [PING_OPTIONS...]
+    local ns=$1 ifname=$2 a=$3 deadline=$4
+    shift 4
+    if [[ $(family_of "$a") == ipv6-ll ]]; then
+        ip netns exec "$ns" ping -c 1 -w "$deadline" -I "$ifname" "$@" "$a" 2>&1
+    else
+        ip netns exec "$ns" ping -c 1 -w "$deadline" "$@" "$a" 2>&1
+    fi
 }
 
 # Install the files rendered for one side in its namespace with the backend's real tool.
@@ -205,18 +272,22 @@ teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
 run_case() { # CASE_DIR BACKEND N
     local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS UNDERLAY_MTU
     source "$case_dir/case.env"
-    local l=l$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS
+    local l=l$N x=x$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS t1=$SECONDS t2=$SECONDS
     local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
 
     fail_all() {
         for a in $REMOTE_ADDRS; do result FAIL "$KIND" "$backend" "$(family_of "$a")" "$FIXTURE" "$1"; done
     }
-    if ! underlay_up "$l" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/$N.ul.log"; then
+    if ! underlay_up "$l" "$x" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/$N.ul.log"; then
         fail_all "underlay: $(cat "$WORK/$N.ul.log")"; ok=0
-    elif ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
-        fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
-    elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
-        fail_all "local side: $(tail -n 5 "$llog")"; ok=0
+    else
+        routed_check "$KIND" "$backend" "$FIXTURE" "$l" "$REMOTE_EP"
+        t1=$SECONDS
+        if ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
+            fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
+        elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
+            fail_all "local side: $(tail -n 5 "$llog")"; ok=0
+        fi
     fi
     if ((ok)); then
         if ! settle "$r" "$IFNAME" "$REMOTE_ADDRS"; then
@@ -229,19 +300,21 @@ run_case() { # CASE_DIR BACKEND N
             fail_all "$msg"; ok=0
         fi
     fi
+    t2=$SECONDS
     if ((ok)); then
         for a in $REMOTE_ADDRS; do
             a=${a%/*}
             fam=$(family_of "$a")
-            if [[ $fam == ipv6-ll ]]; then
-                out=$(ip netns exec "$l" ping -c 1 -w "$PING_DEADLINE" -I "$IFNAME" "$a" 2>&1)
-            else
-                out=$(ip netns exec "$l" ping -c 1 -w "$PING_DEADLINE" "$a" 2>&1)
-            fi
-            if [[ $? -eq 0 ]]; then
+            if out=$(tunnel_ping "$l" "$IFNAME" "$a" "$PING_DEADLINE"); then
                 result PASS "$KIND" "$backend" "$fam" "$FIXTURE"
             else
                 result FAIL "$KIND" "$backend" "$fam" "$FIXTURE" "ping $a: $(echo "$out" | grep -v '^PING' | head -n 3)"
+            fi
+            # What eBGP sends: TTL (hop limit) 1 must reach the other end of the tunnel.
+            if out=$(tunnel_ping "$l" "$IFNAME" "$a" "$TTL1_DEADLINE" -t 1); then
+                result PASS "$KIND" "$backend" "ttl1-$fam" "$FIXTURE"
+            else
+                result FAIL "$KIND" "$backend" "ttl1-$fam" "$FIXTURE" "ping -t 1 $a lost across the router (outer TTL inherited from the inner packet?): $(echo "$out" | grep -v '^PING' | head -n 3)"
             fi
         done
         mtu_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME" "$REMOTE_ADDRS"
@@ -253,8 +326,9 @@ run_case() { # CASE_DIR BACKEND N
         echo "--- $FIXTURE/$backend remote log" >&2; tail -n 30 "$rlog" >&2
     fi
     networkd_stop "$l"; networkd_stop "$r"
-    ip netns del "$l" 2>/dev/null; ip netns del "$r" 2>/dev/null
-    echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s" >&2
+    underlay_down "$l" "$x" "$r"
+    # where the time went: underlay, bringing both ends up, the checks
+    echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s (underlay $((t1 - t0))s, up $((t2 - t1))s, checks $((SECONDS - t2))s)" >&2
 }
 
 # Cases are independent (own namespaces, own networkd, own mount namespace), so a few run

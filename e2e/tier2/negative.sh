@@ -23,8 +23,8 @@ neg_ip6gre_ipv4() {
 }
 
 neg_networkd_not_independent() {
-    local l=neg2l r=neg2r
-    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    local l=neg2l x=neg2x r=neg2r
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
     networkd_start "$l" "$NEG/networkd-not-independent" "$WORK/neg2.log"
     # networkd configures a netdev within a second or two when it creates it at all
     if SETTLE_TIMEOUT=6 settle "$l" neg-gre ""; then
@@ -33,12 +33,12 @@ neg_networkd_not_independent() {
         neg_result PASS networkd gre-without-Independent "neg-gre never created"
     fi
     networkd_stop "$l"
-    ip netns del "$l"; ip netns del "$r"
+    underlay_down "$l" "$x" "$r"
 }
 
 neg_vxlan_vni_mismatch() {
-    local l=neg3l r=neg3r out
-    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    local l=neg3l x=neg3x r=neg3r out
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
     ip netns exec "$l" sh "$NEG/vxlan-vni-mismatch/local.up.sh" &&
         ip netns exec "$r" sh "$NEG/vxlan-vni-mismatch/remote.up.sh" || {
         neg_result FAIL ip vxlan-vni-mismatch "setting up the twin failed"; return; }
@@ -48,14 +48,14 @@ neg_vxlan_vni_mismatch() {
     else
         neg_result PASS ip vxlan-vni-mismatch "ping failed: $(echo "$out" | grep -m1 'packet loss')"
     fi
-    ip netns del "$l"; ip netns del "$r"
+    underlay_down "$l" "$x" "$r"
 }
 
 neg_wg_wrong_key() {
-    local l=neg4l r=neg4r kl kr out d=$WORK/neg4
+    local l=neg4l x=neg4x r=neg4r kl kr out d=$WORK/neg4
     mkdir -p "$d/l" "$d/r"
     kl=$(wg genkey); kr=$(wg genkey)
-    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
     cat >"$d/l/neg-wg.conf" <<CONF
 [Interface]
 PrivateKey = $kl
@@ -85,12 +85,12 @@ CONF
     else
         neg_result PASS wg-quick wireguard-wrong-peer-key "ping failed: $(echo "$out" | grep -m1 'packet loss')"
     fi
-    ip netns del "$l"; ip netns del "$r"
+    underlay_down "$l" "$x" "$r"
 }
 
 neg_gre_mtu_too_big() {
-    local l=neg5l r=neg5r out
-    underlay_up "$l" "$r" 198.51.100.10 203.0.113.20
+    local l=neg5l x=neg5x r=neg5r out
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
     # (variables via ip's environment: busybox env would exec busybox's own sh and ip)
     out=$({ LOCAL=198.51.100.10 REMOTE=203.0.113.20 ADDR=172.31.95.1/30 ip netns exec "$l" sh "$NEG/gre-mtu-too-big.up.sh" &&
         LOCAL=203.0.113.20 REMOTE=198.51.100.10 ADDR=172.31.95.2/30 ip netns exec "$r" sh "$NEG/gre-mtu-too-big.up.sh"; } 2>&1) || {
@@ -102,11 +102,31 @@ neg_gre_mtu_too_big() {
     else
         neg_result PASS ip gre-mtu-too-big "$(echo "$out" | grep -v '^PING' | head -n 1)"
     fi
-    ip netns del "$l"; ip netns del "$r"
+    underlay_down "$l" "$x" "$r"
+}
+
+neg_gre_ttl_inherit() {
+    local l=neg6l x=neg6x r=neg6r out
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
+    out=$({ LOCAL=198.51.100.10 REMOTE=203.0.113.20 ADDR=172.31.94.1/30 ip netns exec "$l" sh "$NEG/gre-ttl-inherit.up.sh" &&
+        LOCAL=203.0.113.20 REMOTE=198.51.100.10 ADDR=172.31.94.2/30 ip netns exec "$r" sh "$NEG/gre-ttl-inherit.up.sh"; } 2>&1) || {
+        neg_result FAIL ip gre-ttl-inherit "setting up the twin failed: $out"; underlay_down "$l" "$x" "$r"; return; }
+    settle "$l" neg-gre 172.31.94.1/30
+    # the twin must carry ordinary traffic, else a lost TTL-1 ping would prove nothing;
+    # then the same TTL-1 ping the cases send must be lost at the router
+    if ! out=$(tunnel_ping "$l" neg-gre 172.31.94.2 "$PING_DEADLINE"); then
+        neg_result FAIL ip gre-ttl-inherit "the twin passes no traffic at all: $(echo "$out" | grep -m1 'packet loss')"
+    elif out=$(tunnel_ping "$l" neg-gre 172.31.94.2 "$TTL1_DEADLINE" -t 1); then
+        neg_result FAIL ip gre-ttl-inherit "a TTL-1 ping crossed a ttl-inherit tunnel with a router in between"
+    else
+        neg_result PASS ip gre-ttl-inherit "plain ping crossed, ping -t 1 lost: $(echo "$out" | grep -m1 'packet loss')"
+    fi
+    underlay_down "$l" "$x" "$r"
 }
 
 neg_ip6gre_ipv4
 neg_gre_mtu_too_big
+neg_gre_ttl_inherit
 neg_networkd_not_independent
 neg_vxlan_vni_mismatch
 neg_wg_wrong_key
