@@ -286,3 +286,79 @@ impl Bgp {
             .collect()
     }
 }
+
+impl Bgp {
+    /// The resolved peering in a few lines, for `peergen check` style summaries and
+    /// snapshots: the sessions with their addresses and families, then each end.
+    pub fn explanation(&self) -> String {
+        let mut out = format!(
+            "AS{} to AS{}, {} sessions\n",
+            self.local.asn, self.remote.asn, self.mode
+        );
+        for s in &self.sessions {
+            let families: Vec<&str> = s.families.iter().map(|f| f.as_str()).collect();
+            out.push_str(&format!(
+                "session {} to {}{}: {}{}\n",
+                s.local_address,
+                s.neighbor,
+                if s.needs_interface {
+                    " (on the interface)"
+                } else {
+                    ""
+                },
+                families.join(" + "),
+                if s.extended_next_hop {
+                    ", extended next hop"
+                } else {
+                    ""
+                },
+            ));
+        }
+        for (name, end) in [("local", &self.local), ("remote", &self.remote)] {
+            let announce: Vec<String> = end
+                .announce
+                .iter()
+                .map(|a| match a.max_length {
+                    Some(m) => format!("{} up to /{m}", a.prefix),
+                    None => a.prefix.to_string(),
+                })
+                .collect();
+            out.push_str(&format!(
+                "{name} announces: {}; limits ipv4 {}, ipv6 {}{}\n",
+                if announce.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    announce.join(", ")
+                },
+                end.max_prefix_ipv4,
+                end.max_prefix_ipv6,
+                if end.passive { "; passive" } else { "" },
+            ));
+            for (daemon, policy) in [("bird", &end.bird), ("frr", &end.frr)] {
+                if let Some(import) = &policy.import {
+                    out.push_str(&format!("{name} {daemon} import policy: {import}\n"));
+                }
+                if let Some(export) = &policy.export {
+                    out.push_str(&format!("{name} {daemon} export policy: {export}\n"));
+                }
+            }
+        }
+        let mut options = Vec::new();
+        if self.password.is_some() {
+            options.push("password".to_owned());
+        }
+        if self.bfd {
+            options.push("bfd".to_owned());
+        }
+        if self.ttl_security {
+            options.push("ttl security".to_owned());
+        }
+        if let Some(h) = self.hold_time {
+            options.push(format!("hold time {h}"));
+        }
+        if !options.is_empty() {
+            out.push_str(&format!("options: {}\n", options.join(", ")));
+        }
+        out
+    }
+}

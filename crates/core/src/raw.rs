@@ -229,7 +229,7 @@ pub enum RawAnnounce {
 
 /// The table form of an `announce` entry.
 #[derive(Debug, JsonSchema)]
-#[schemars(rename = "AnnounceTable", deny_unknown_fields)]
+#[schemars(rename = "AnnounceTable", rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RawAnnounceTable {
     /// Required. The network, `ADDRESS/PREFIX` without host bits.
     #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
