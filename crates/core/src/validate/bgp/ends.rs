@@ -202,7 +202,12 @@ fn policy_name(ck: &mut Checker, field: &str, text: &Text) -> Option<String> {
     } else if length > POLICY_NAME_MAX_LEN {
         format!("is {length} characters long; peergen takes at most {POLICY_NAME_MAX_LEN}")
     } else if let Some(c) = bad {
-        format!("contains {c:?}, which FRR (no quoting) or BIRD could read as the end of the name or of the line")
+        let what = match c {
+            ' ' => "a space".to_owned(),
+            c if c.is_ascii_graphic() => format!("{c:?}"),
+            c => crate::text::describe(c),
+        };
+        format!("contains {what}, which FRR (no quoting) or BIRD could read as the end of the name or of the line")
     } else if !starts_with_letter {
         "does not start with a letter".to_owned()
     } else {

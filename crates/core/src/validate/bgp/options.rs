@@ -69,7 +69,7 @@ fn password(ck: &mut Checker, value: &crate::raw::Text) -> Option<String> {
         "bgp.password",
         value.span(),
         format!("the password {problem}"),
-        format!("use 1 to {PASSWORD_MAX_LEN} printable ASCII characters without space, '\"', '\\', '#', '!' or '\\'' (e.g. from `openssl rand -base64 30`, which uses letters, digits, '+', '/' and '=')"),
+        format!("use 1 to {PASSWORD_MAX_LEN} printable ASCII characters other than space and \" \\ # ! ' (e.g. from `openssl rand -base64 30`: letters, digits, + / and =)"),
     );
     None
 }

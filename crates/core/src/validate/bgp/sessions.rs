@@ -133,10 +133,10 @@ pub(crate) fn sessions(
             "bgp.sessions",
             raw.sessions.as_ref().map_or(place.table.clone(), |t| t.span()),
             format!(
-                "a link-local session runs between the ends' fe80::/64 addresses, and {} has none",
-                lacking.join(" and ")
+                "a link-local session runs between the ends' fe80::/64 addresses, and {}",
+                none_on(&lacking)
             ),
-            "add \"fe80::1/64\" to [local] addresses and \"fe80::2/64\" to [remote] addresses (tunnels of every kind need them written: WireGuard, GRE and SIT interfaces get no link-local address of their own), or use sessions = \"per-family\"",
+            "add \"fe80::1/64\" to [local] addresses and \"fe80::2/64\" to [remote] addresses (written out, so each side knows the neighbour; WireGuard, GRE and SIT interfaces get no link-local address of their own), or use sessions = \"per-family\"",
         );
         return None;
     }
@@ -180,8 +180,8 @@ pub(crate) fn sessions(
                 "bgp.families",
                 span.clone(),
                 format!(
-                    "a per-family {name} session runs between {name} tunnel addresses of both ends, and {} has none",
-                    lacking.join(" and ")
+                    "a per-family {name} session runs between {name} tunnel addresses of both ends, and {}",
+                    none_on(&lacking)
                 ),
                 format!(
                     "add {name} addresses in one subnet to both ends, remove \"{family}\" from families, or carry it over IPv6 link-local with sessions = \"link-local\""
@@ -257,6 +257,14 @@ pub(crate) fn sessions(
             .collect(),
     };
     Some(Sessions { mode, sessions })
+}
+
+/// "[local] has none", "[local] and [remote] have none".
+fn none_on(ends: &[&str]) -> String {
+    match ends {
+        [one] => format!("{one} has none"),
+        _ => format!("{} have none", ends.join(" and ")),
+    }
 }
 
 /// `IPv4` or `IPv6`.
