@@ -198,21 +198,33 @@ pub struct RawEnd {
     /// BGP: the name of an existing BIRD filter on this end's host to import with, instead
     /// of the one generated from the other end's `announce`: a letter, then up to 31
     /// letters, digits, `_` or `-`.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
     pub bird_import_filter: Option<Text>,
     /// BGP: the name of an existing BIRD filter on this end's host to export with, instead
     /// of the one generated from this end's `announce`. Same rule as `bird-import-filter`.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
     pub bird_export_filter: Option<Text>,
     /// BGP: the name of an existing FRR route map on this end's host for what it receives,
     /// instead of the one generated from the other end's `announce`. Same rule as
     /// `bird-import-filter`.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
     pub frr_route_map_in: Option<Text>,
     /// BGP: the name of an existing FRR route map on this end's host for what it sends,
     /// instead of the one generated from this end's `announce`. Same rule as
     /// `bird-import-filter`.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
     pub frr_route_map_out: Option<Text>,
 }
 
@@ -229,7 +241,11 @@ pub enum RawAnnounce {
 
 /// The table form of an `announce` entry.
 #[derive(Debug, JsonSchema)]
-#[schemars(rename = "AnnounceTable", rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(
+    rename = "AnnounceTable",
+    rename_all = "kebab-case",
+    deny_unknown_fields
+)]
 pub struct RawAnnounceTable {
     /// Required. The network, `ADDRESS/PREFIX` without host bits.
     #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
@@ -309,10 +325,7 @@ pub struct RawBgp {
     /// The TCP-MD5 password of the sessions, the same on both sides: 1 to 80 characters of
     /// printable ASCII without space, `"`, `\`, `#`, `!` or `'`. It is written into both
     /// sides' daemon files (and this file becomes a secret). Default: none.
-    #[schemars(
-        with = "Option<String>",
-        regex(pattern = r"^[$%&(-\[\]-~]{1,80}$")
-    )]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[$%&(-\[\]-~]{1,80}$"))]
     pub password: Option<Text>,
     /// BFD on every session (both sides). Default: `false`.
     #[schemars(with = "Option<bool>", extend("default" = false))]

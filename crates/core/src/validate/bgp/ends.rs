@@ -6,9 +6,7 @@ use toml::Spanned;
 
 use super::super::Checker;
 use super::sessions::family_name;
-use crate::bgp::{
-    Announce, Asn, Family, NamedPolicy, DEFAULT_MAX_PREFIX, POLICY_NAME_MAX_LEN,
-};
+use crate::bgp::{Announce, Asn, Family, NamedPolicy, DEFAULT_MAX_PREFIX, POLICY_NAME_MAX_LEN};
 use crate::diagnostic::DiagnosticKind;
 use crate::raw::{Int, RawAnnounce, RawEnd, Text};
 use crate::side::Side;

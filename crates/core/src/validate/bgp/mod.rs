@@ -54,7 +54,12 @@ pub(crate) fn bgp(
     let remote_asn = ends::asn(ck, Side::Remote, &raw.remote, None);
     if let (Some(l), Some(r)) = (local_asn, remote_asn) {
         if l == r {
-            let span = raw.remote.get_ref().asn.as_ref().map_or(raw.remote.span(), |a| a.span());
+            let span = raw
+                .remote
+                .get_ref()
+                .asn
+                .as_ref()
+                .map_or(raw.remote.span(), |a| a.span());
             ck.error(
                 DiagnosticKind::SameAsn,
                 "remote.asn",
@@ -86,7 +91,13 @@ pub(crate) fn bgp(
             .collect::<Vec<_>>()
     });
     let local_end = end(ck, Side::Local, &raw.local, local_asn, carried.as_deref());
-    let remote_end = end(ck, Side::Remote, &raw.remote, remote_asn, carried.as_deref());
+    let remote_end = end(
+        ck,
+        Side::Remote,
+        &raw.remote,
+        remote_asn,
+        carried.as_deref(),
+    );
     let (local_end, remote_end) = passive(ck, raw, ends, local_end?, remote_end?);
     if let Some(r) = &resolved {
         no_link_local(ck, kind, table.span(), ends, r);
@@ -184,13 +195,31 @@ fn not_enabled(ck: &mut Checker, side: Side, end: &Spanned<RawEnd>) {
     let spans = [
         ("asn", e.asn.as_ref().map(|v| v.span())),
         ("announce", e.announce.as_ref().map(|v| v.span())),
-        ("max-prefix-ipv4", e.max_prefix_ipv4.as_ref().map(|v| v.span())),
-        ("max-prefix-ipv6", e.max_prefix_ipv6.as_ref().map(|v| v.span())),
+        (
+            "max-prefix-ipv4",
+            e.max_prefix_ipv4.as_ref().map(|v| v.span()),
+        ),
+        (
+            "max-prefix-ipv6",
+            e.max_prefix_ipv6.as_ref().map(|v| v.span()),
+        ),
         ("passive", e.passive.as_ref().map(|v| v.span())),
-        ("bird-import-filter", e.bird_import_filter.as_ref().map(|v| v.span())),
-        ("bird-export-filter", e.bird_export_filter.as_ref().map(|v| v.span())),
-        ("frr-route-map-in", e.frr_route_map_in.as_ref().map(|v| v.span())),
-        ("frr-route-map-out", e.frr_route_map_out.as_ref().map(|v| v.span())),
+        (
+            "bird-import-filter",
+            e.bird_import_filter.as_ref().map(|v| v.span()),
+        ),
+        (
+            "bird-export-filter",
+            e.bird_export_filter.as_ref().map(|v| v.span()),
+        ),
+        (
+            "frr-route-map-in",
+            e.frr_route_map_in.as_ref().map(|v| v.span()),
+        ),
+        (
+            "frr-route-map-out",
+            e.frr_route_map_out.as_ref().map(|v| v.span()),
+        ),
     ];
     for (key, span) in spans {
         if let Some(span) = span {
@@ -213,7 +242,10 @@ fn inherited_ttl(ck: &mut Checker, raw: &RawPeer, kind: TunnelKind) {
         TunnelKind::Gretap => raw.gretap.as_ref().and_then(|t| t.get_ref().ttl.as_ref()),
         TunnelKind::Sit => raw.sit.as_ref().and_then(|t| t.get_ref().ttl.as_ref()),
         TunnelKind::Ip6Gre => raw.ip6gre.as_ref().and_then(|t| t.get_ref().ttl.as_ref()),
-        TunnelKind::Ip6Gretap => raw.ip6gretap.as_ref().and_then(|t| t.get_ref().ttl.as_ref()),
+        TunnelKind::Ip6Gretap => raw
+            .ip6gretap
+            .as_ref()
+            .and_then(|t| t.get_ref().ttl.as_ref()),
         TunnelKind::Vxlan => raw.vxlan.as_ref().and_then(|t| t.get_ref().ttl.as_ref()),
         TunnelKind::Wireguard => None,
     };
@@ -286,3 +318,5 @@ fn no_link_local(
     );
 }
 
+#[cfg(test)]
+mod tests;

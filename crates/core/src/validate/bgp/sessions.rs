@@ -31,7 +31,9 @@ pub(crate) fn is_link_local(ip: IpAddr) -> bool {
 
 /// Whether an end has an `fe80::/64` address.
 pub(crate) fn has_link_local(end: &End) -> bool {
-    end.addresses.iter().any(|a| is_link_local(a.address.addr()))
+    end.addresses
+        .iter()
+        .any(|a| is_link_local(a.address.addr()))
 }
 
 /// Our address and the other end's for a session of `family`, from our first address of
