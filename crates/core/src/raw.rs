@@ -450,7 +450,8 @@ pub struct RawGre {
     #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
     pub key: Option<Int>,
     /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
-    /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
+    /// (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die at the first
+    /// router of the underlay).
     /// Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
     pub ttl: Option<Spanned<RawTtl>>,
@@ -462,7 +463,8 @@ pub struct RawGre {
 #[schemars(rename = "Sit")]
 pub struct RawSit {
     /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
-    /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
+    /// (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die at the first
+    /// router of the underlay).
     /// Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
     pub ttl: Option<Spanned<RawTtl>>,
@@ -478,8 +480,8 @@ pub struct RawIp6Gre {
     #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_295_i64))]
     pub key: Option<Int>,
     /// Hop limit of the outer IPv6 header, 1 to 255, or `"inherit"` to copy the inner
-    /// packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
-    /// underlay). Default: 255.
+    /// packet's (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die at the
+    /// first router of the underlay). Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
     pub ttl: Option<Spanned<RawTtl>>,
     /// The IPv6 tunnel encapsulation limit option (RFC 2473, 8 bytes per packet): `"none"`
@@ -532,8 +534,8 @@ pub struct RawVxlan {
     )]
     pub port: Option<Int>,
     /// TTL (IPv6: hop limit) of the outer header, 1 to 255, or `"inherit"` to copy the
-    /// inner packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
-    /// underlay). Default: 255.
+    /// inner packet's (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die
+    /// at the first router of the underlay). Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = 255))]
     pub ttl: Option<Spanned<RawTtl>>,
 }
