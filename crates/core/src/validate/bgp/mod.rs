@@ -98,11 +98,15 @@ pub(crate) fn bgp(
         remote_asn,
         carried.as_deref(),
     );
-    let (local_end, remote_end) = passive(ck, raw, ends, local_end?, remote_end?);
+    let options = options::options(ck, bgp);
     if let Some(r) = &resolved {
         no_link_local(ck, kind, table.span(), ends, r);
     }
-    let options = options::options(ck, bgp);
+    // Every check above runs even when an AS number is missing, so all problems show.
+    let (local_end, remote_end) = match (local_end, remote_end) {
+        (Some(l), Some(r)) => passive(ck, raw, ends, l, r),
+        _ => (None, None),
+    };
     if ck.error_count() > errors_before {
         return None;
     }

@@ -493,3 +493,21 @@ fn a_peer_without_bgp_has_none_and_refuses_bgp_keys() {
     let v = validate(&SourceFile::new("t.toml", plain)).expect("valid");
     assert!(v.peer.bgp.is_none());
 }
+
+#[test]
+fn a_missing_as_number_does_not_hide_other_problems() {
+    let text = gre(
+        r#""172.31.0.1/31""#,
+        r#""172.31.0.0/31""#,
+        "password = \"a b\"\nhold-time = 1",
+    )
+    .replace("asn = 64512\n", "");
+    assert_eq!(
+        errors(&text),
+        [
+            DiagnosticKind::MissingKey,
+            DiagnosticKind::InvalidPassword,
+            DiagnosticKind::OutOfRange
+        ]
+    );
+}
