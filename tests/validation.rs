@@ -2,8 +2,8 @@
 //!
 //! `fixtures/invalid/*.toml` must fail: the snapshot holds every diagnostic exactly as
 //! rendered (file:line:column, field, problem, excerpt, help). `fixtures/valid/*.toml` must
-//! validate: the snapshot holds its warnings and the MTU explanation. Snapshot names come
-//! from the fixture's file stem (`check__invalid__<stem>`, `check__valid__<stem>`), so adding
+//! validate: the snapshot holds its warnings, the MTU explanation and, with `[bgp]`, the
+//! resolved peering. Snapshot names come from the fixture's file stem (`check__invalid__<stem>`, `check__valid__<stem>`), so adding
 //! a fixture never renames another one's snapshot.
 
 use std::path::{Path, PathBuf};
@@ -88,6 +88,12 @@ fn valid_fixtures_validate() {
             panic!("{} is invalid:\n{}", path.display(), text.join("\n"))
         });
         let mut text = format!("mtu: {}\n", validated.peer.mtu.explanation());
+        if let Some(bgp) = &validated.peer.bgp {
+            text.push_str("bgp:\n");
+            for line in bgp.explanation().lines() {
+                text.push_str(&format!("  {line}\n"));
+            }
+        }
         if validated.warnings.is_empty() {
             text.push_str("warnings: none\n");
         } else {

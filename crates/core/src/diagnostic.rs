@@ -93,6 +93,32 @@ pub enum DiagnosticKind {
     RouteNotAllowed,
     /// An end that joins a bridge also has addresses or routes, which belong on the bridge.
     BridgePort,
+    /// An AS number that is out of range or reserved (0, 23456, 65535, 4294967295).
+    InvalidAsn,
+    /// Both ends have the same AS number: iBGP, which peergen does not render.
+    SameAsn,
+    /// A BGP session the tunnel addresses cannot carry: a link-local session without an
+    /// `fe80::/64` address on both ends, a family without addresses on both ends, or no
+    /// family at all.
+    BgpSession,
+    /// Extended next hop asked for where no IPv6 session carries IPv4, or turned off where
+    /// IPv4 has no next hop of its own family.
+    ExtendedNextHop,
+    /// An announced prefix of a family no session carries.
+    AnnounceFamily,
+    /// A BGP password with characters one of the daemons cannot take, or too long.
+    InvalidPassword,
+    /// A daemon filter or route map name peergen will not write into a daemon config.
+    InvalidPolicyName,
+    /// `[bgp]` with an end in a bridge, whose addresses peergen cannot see.
+    BgpBridge,
+    /// Both ends passive: neither would ever connect.
+    BgpPassive,
+    /// A BGP setting of an end in a peer file without `[bgp]`, where nothing uses it.
+    BgpNotEnabled,
+    /// An IPv6 session over a tunnel without a link-local address on both ends, which FRR
+    /// needs for IPv6 next hops.
+    NoLinkLocal,
 }
 
 impl DiagnosticKind {
@@ -129,6 +155,17 @@ impl DiagnosticKind {
             Self::TtlInherit => "ttl-inherit",
             Self::RouteNotAllowed => "route-not-allowed",
             Self::BridgePort => "bridge-port",
+            Self::InvalidAsn => "invalid-asn",
+            Self::SameAsn => "same-asn",
+            Self::BgpSession => "bgp-session",
+            Self::ExtendedNextHop => "extended-next-hop",
+            Self::AnnounceFamily => "announce-family",
+            Self::InvalidPassword => "invalid-password",
+            Self::InvalidPolicyName => "invalid-policy-name",
+            Self::BgpBridge => "bgp-bridge",
+            Self::BgpPassive => "bgp-passive",
+            Self::BgpNotEnabled => "bgp-not-enabled",
+            Self::NoLinkLocal => "no-link-local",
         }
     }
 }

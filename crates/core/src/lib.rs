@@ -5,6 +5,7 @@
 //! → [`validate`] → a typed [`Peer`]. Nothing here writes files, renders templates or
 //! parses command lines; the render crate and the CLI build on these types.
 
+pub mod bgp;
 pub mod cross;
 pub mod diagnostic;
 pub mod keys;

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use camino::Utf8PathBuf;
 use ipnet::IpNet;
 
+use crate::bgp::Bgp;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::kind::TunnelKind;
 use crate::mtu::Mtu;
@@ -32,6 +33,9 @@ pub struct Peer {
     pub mtu: Mtu,
     /// Which end of the peer file `local` is.
     pub side: Side,
+    /// The BGP peering over the tunnel (`[bgp]`), seen from the same side; `None`: the
+    /// peer file renders the tunnel only.
+    pub bgp: Option<Bgp>,
 }
 
 /// One end of the tunnel.
@@ -310,6 +314,7 @@ impl Peer {
         let mut peer = self.clone();
         if side != self.side {
             std::mem::swap(&mut peer.local, &mut peer.remote);
+            peer.bgp = peer.bgp.as_ref().map(Bgp::for_other_side);
             peer.side = side;
         }
         peer

@@ -87,6 +87,11 @@ pub struct RawPeer {
     /// VXLAN options, only for `kind = "vxlan"`, and required for it (`vni`).
     #[schemars(with = "Option<RawVxlan>")]
     pub vxlan: Option<Spanned<RawVxlan>>,
+    /// The eBGP peering over the tunnel, rendered by the `bird` and `frr` backends for both
+    /// sides; its presence turns the session on. Needs `asn` on both ends. All keys
+    /// optional.
+    #[schemars(with = "Option<RawBgp>")]
+    pub bgp: Option<Spanned<RawBgp>>,
 }
 
 /// One end of the tunnel, `[local]` or `[remote]`.
@@ -162,6 +167,179 @@ pub struct RawEnd {
     /// `addresses` or `routes`: they belong on the bridge. Default: no bridge.
     #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z0-9_=+.-]{1,15}$"))]
     pub bridge: Option<Text>,
+    /// BGP: this end's AS number, 1 to 4294967294, not 23456 (AS_TRANS) or 65535. Required
+    /// on both ends with `[bgp]` (`[local]` may take it from the site file); the two must
+    /// differ (eBGP).
+    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_294_i64))]
+    pub asn: Option<Int>,
+    /// BGP: the prefixes this end announces: its export filter, and the other end's import
+    /// filter. Each a network `ADDRESS/PREFIX` without host bits, or an inline table
+    /// `{ prefix = "PREFIX", max-length = N }` that also accepts more-specifics up to
+    /// `/N`. Of a family a session carries. Default: none (nothing is announced or
+    /// accepted).
+    #[schemars(with = "Option<Vec<RawAnnounce>>", extend("uniqueItems" = true))]
+    pub announce: Option<Spanned<Vec<Spanned<RawAnnounce>>>>,
+    /// BGP: the most IPv4 routes the other end accepts from this end; more restart the
+    /// session. 1 to 4294967295. Default: 1000.
+    #[schemars(
+        with = "Option<i64>",
+        range(min = 1, max = 4_294_967_295_i64),
+        extend("default" = 1000)
+    )]
+    pub max_prefix_ipv4: Option<Int>,
+    /// BGP: the same limit for IPv6 routes. Default: 1000.
+    #[schemars(
+        with = "Option<i64>",
+        range(min = 1, max = 4_294_967_295_i64),
+        extend("default" = 1000)
+    )]
+    pub max_prefix_ipv6: Option<Int>,
+    /// BGP: this end never dials and waits for the other. Default: `true` when only the
+    /// other end has no `endpoint` (that end dials), else `false`. Not on both ends.
+    #[schemars(with = "Option<bool>")]
+    pub passive: Option<Spanned<bool>>,
+    /// BGP: the name of an existing BIRD filter on this end's host to import with, instead
+    /// of the one generated from the other end's `announce`: a letter, then up to 31
+    /// letters, digits, `_` or `-`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
+    pub bird_import_filter: Option<Text>,
+    /// BGP: the name of an existing BIRD filter on this end's host to export with, instead
+    /// of the one generated from this end's `announce`. Same rule as `bird-import-filter`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
+    pub bird_export_filter: Option<Text>,
+    /// BGP: the name of an existing FRR route map on this end's host for what it receives,
+    /// instead of the one generated from the other end's `announce`. Same rule as
+    /// `bird-import-filter`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
+    pub frr_route_map_in: Option<Text>,
+    /// BGP: the name of an existing FRR route map on this end's host for what it sends,
+    /// instead of the one generated from this end's `announce`. Same rule as
+    /// `bird-import-filter`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+    )]
+    pub frr_route_map_out: Option<Text>,
+}
+
+/// One entry of `announce`: a prefix, or a table with the prefix and its longest
+/// more-specific.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged, rename = "Announce")]
+pub enum RawAnnounce {
+    /// `"PREFIX"`: exactly this prefix.
+    Prefix(#[schemars(regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))] String),
+    /// `{ prefix = "PREFIX", max-length = N }`.
+    Table(RawAnnounceTable),
+}
+
+/// The table form of an `announce` entry.
+#[derive(Debug, JsonSchema)]
+#[schemars(
+    rename = "AnnounceTable",
+    rename_all = "kebab-case",
+    deny_unknown_fields
+)]
+pub struct RawAnnounceTable {
+    /// Required. The network, `ADDRESS/PREFIX` without host bits.
+    #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
+    pub prefix: Option<Text>,
+    /// The longest prefix length accepted within `prefix`, from its own length to 32
+    /// (IPv4) or 128 (IPv6). Default: the prefix's own length (exactly the prefix).
+    #[schemars(with = "Option<i64>", range(min = 0, max = 128))]
+    pub max_length: Option<Int>,
+}
+
+// Read by hand, as a route is: toml keeps the spans of a table's values only through its
+// own deserializer, which `#[serde(untagged)]` bypasses. Unknown keys are reported by the
+// shape check before this runs.
+impl<'de> Deserialize<'de> for RawAnnounce {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawAnnounce;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a prefix string or a table { prefix = \"PREFIX\", max-length = N }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawAnnounce, E> {
+                Ok(RawAnnounce::Prefix(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawAnnounce, A::Error> {
+                let mut table = RawAnnounceTable {
+                    prefix: None,
+                    max_length: None,
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "prefix" => table.prefix = Some(map.next_value()?),
+                        "max-length" => table.max_length = Some(map.next_value()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["prefix", "max-length"],
+                            ))
+                        }
+                    }
+                }
+                Ok(RawAnnounce::Table(table))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// `[bgp]`: the eBGP peering over the tunnel, the same for both ends.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Bgp")]
+pub struct RawBgp {
+    /// `"per-family"`: one session per family between the two ends' tunnel addresses of
+    /// that family; `"link-local"`: one session between the ends' `fe80::/64` addresses
+    /// carrying IPv6 and IPv4 (with extended next hop). Default: `"per-family"` when both
+    /// ends have IPv4 tunnel addresses, else `"link-local"` when both have an `fe80::/64`
+    /// address, else `"per-family"`.
+    #[schemars(with = "Option<String>", extend("enum" = ["per-family", "link-local"]))]
+    pub sessions: Option<Text>,
+    /// The families exchanged: `"ipv4"`, `"ipv6"`. Default: `"per-family"`: every family
+    /// both ends have tunnel addresses of; `"link-local"`: both (IPv6 only for `sit`).
+    #[schemars(
+        with = "Option<Vec<String>>",
+        length(min = 1),
+        extend("uniqueItems" = true),
+        inner(regex(pattern = r"^ipv[46]$"))
+    )]
+    pub families: Option<Spanned<Vec<Text>>>,
+    /// IPv4 routes with an IPv6 next hop (RFC 8950) on the link-local session. Default:
+    /// `true` exactly when the link-local session carries IPv4, which needs it.
+    #[schemars(with = "Option<bool>")]
+    pub extended_next_hop: Option<Spanned<bool>>,
+    /// The TCP-MD5 password of the sessions, the same on both sides: 1 to 80 characters of
+    /// printable ASCII without space, `"`, `\`, `#`, `!` or `'`. It is written into both
+    /// sides' daemon files (and this file becomes a secret). Default: none.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[$%&(-\[\]-~]{1,80}$"))]
+    pub password: Option<Text>,
+    /// BFD on every session (both sides). Default: `false`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub bfd: Option<Spanned<bool>>,
+    /// TTL security (GTSM, RFC 5082) on every session (both sides). Default: `false`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub ttl_security: Option<Spanned<bool>>,
+    /// The proposed hold time in seconds: 0 (no keepalives) or 3 to 65535. Default: each
+    /// daemon's own (BIRD 240, FRR 180; the session uses the smaller).
+    #[schemars(with = "Option<i64>", range(min = 0, max = 65535))]
+    pub hold_time: Option<Int>,
 }
 
 /// One entry of `routes`: a prefix, or a table with the prefix in `to`.
@@ -290,7 +468,8 @@ pub struct RawGre {
     )]
     pub key: Option<Int>,
     /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
-    /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
+    /// (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die at the first
+    /// router of the underlay).
     /// Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
@@ -302,7 +481,8 @@ pub struct RawGre {
 #[schemars(rename = "Sit")]
 pub struct RawSit {
     /// TTL of the outer IPv4 header, 1 to 255, or `"inherit"` to copy the inner packet's
-    /// (a warning: eBGP's TTL-1 packets then die at the first router of the underlay).
+    /// (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die at the first
+    /// router of the underlay).
     /// Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
@@ -321,8 +501,8 @@ pub struct RawIp6Gre {
     )]
     pub key: Option<Int>,
     /// Hop limit of the outer IPv6 header, 1 to 255, or `"inherit"` to copy the inner
-    /// packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
-    /// underlay). Default: 255.
+    /// packet's (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die at the
+    /// first router of the underlay). Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
     /// The IPv6 tunnel encapsulation limit option (RFC 2473, 8 bytes per packet): `"none"`
@@ -375,8 +555,8 @@ pub struct RawVxlan {
     )]
     pub port: Option<Int>,
     /// TTL (IPv6: hop limit) of the outer header, 1 to 255, or `"inherit"` to copy the
-    /// inner packet's (a warning: eBGP's TTL-1 packets then die at the first router of the
-    /// underlay). Default: 255.
+    /// inner packet's (a warning, and an error with `[bgp]`: eBGP's TTL-1 packets then die
+    /// at the first router of the underlay). Default: 255.
     #[schemars(with = "Option<RawTtl>", extend("default" = limits::DEFAULT_TTL))]
     pub ttl: Option<Spanned<RawTtl>>,
 }

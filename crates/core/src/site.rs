@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::bgp::Asn;
 use crate::limits;
 use crate::raw::{Int, Text};
 use crate::side::Side;
@@ -70,6 +71,10 @@ pub struct RawSiteLocal {
         extend("default" = limits::DEFAULT_KEY_DIRECTORY)
     )]
     pub key_directory: Option<Text>,
+    /// Our AS number: the `[local] asn` of peer files with a `[bgp]` table that set none.
+    /// 1 to 4294967294, not 23456 (AS_TRANS) or 65535.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_294_i64))]
+    pub asn: Option<Int>,
 }
 
 /// `[remote]` in the site file: defaults for the peers' ends.
@@ -131,6 +136,8 @@ pub struct Defaults {
     pub remote_key_directory: Option<Utf8PathBuf>,
     /// Underlay MTU.
     pub underlay_mtu: Option<u32>,
+    /// Our AS number.
+    pub asn: Option<Asn>,
 }
 
 /// Validated render settings.

@@ -40,6 +40,13 @@ impl Checker {
             .push(Diagnostic::warning(kind, field, span, message).with_help(help));
     }
 
+    /// Forgets the warnings of `kind`, for a check that reports the same setting as an
+    /// error in a context where it breaks something.
+    pub fn drop_warnings(&mut self, kind: DiagnosticKind) {
+        self.diagnostics
+            .retain(|d| d.kind != kind || d.severity != Severity::Warning);
+    }
+
     /// Whether any error (not warning) was recorded.
     pub fn has_errors(&self) -> bool {
         self.error_count() > 0

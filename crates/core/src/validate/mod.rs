@@ -5,6 +5,7 @@
 //! location, what is wrong and the fix. The checks live in one module per concern.
 
 mod addresses;
+mod bgp;
 mod bridge;
 mod checker;
 mod endpoints;
@@ -79,7 +80,7 @@ pub fn validate_raw(
         .and_then(|d| names::free_text(&mut ck, "description", d));
     let kind = parse_kind(&mut ck, raw);
 
-    let (local, remote, tunnel) = match kind {
+    let (local, remote, tunnel, addresses_ok) = match kind {
         Some(kind) => {
             let tunnel = options::tunnel(&mut ck, raw, kind);
             let (local_ep, remote_ep) = endpoints::endpoints(&mut ck, raw, kind, defaults);
@@ -136,9 +137,24 @@ pub fn validate_raw(
                     },
                 );
             }
-            (Some(local), Some(remote), tunnel)
+            (Some(local), Some(remote), tunnel, addresses_ok)
         }
-        None => (None, None, None),
+        None => (None, None, None, false),
+    };
+
+    let bgp = match (kind, &local, &remote) {
+        (Some(kind), Some(local), Some(remote)) => bgp::bgp(
+            &mut ck,
+            raw,
+            kind,
+            &bgp::Ends {
+                local,
+                remote,
+                addresses_ok,
+            },
+            defaults.asn,
+        ),
+        _ => None,
     };
 
     let mtu = match (&tunnel, &local, &remote) {
@@ -160,6 +176,7 @@ pub fn validate_raw(
                     remote,
                     mtu,
                     side: Side::Local,
+                    bgp,
                 },
                 warnings: ck.into_diagnostics(),
                 spans: PeerSpans::of(raw),

@@ -60,6 +60,10 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
                     IpAddr::V6(ip) => Some(ip),
                     IpAddr::V4(_) => None,
                 });
+        defaults.asn = local
+            .asn
+            .as_ref()
+            .and_then(|a| super::bgp::asn::asn(&mut ck, "local.asn", a));
         defaults.local_key_directory = local
             .key_directory
             .as_ref()
