@@ -8,44 +8,31 @@
 //! `local` announces is our export and the other side's import, and
 //! [`Bgp::for_other_side`] turns it around for `--side remote`.
 //!
-//! The numbers the rules use (ranges, defaults) are the constants at the top, in one
-//! place.
+//! The numbers the rules use (ranges, defaults) are in [`crate::limits`], with those of
+//! the rest of the peer file.
 
 use std::fmt;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-/// AS_TRANS (RFC 6793): stands in for a 4-byte AS number towards old speakers; never a
-/// real AS.
-pub const AS_TRANS: u32 = 23_456;
-/// AS numbers that are never an AS (RFC 7300: 0, 65535, 4294967295; RFC 6793: 23456).
-pub const RESERVED_ASNS: [u32; 4] = [0, AS_TRANS, 65_535, u32::MAX];
-/// Default `max-prefix-ipv4` / `max-prefix-ipv6` of an end: how many routes of a family
-/// the other end accepts from it before it restarts the session.
-pub const DEFAULT_MAX_PREFIX: u32 = 1_000;
-/// The smallest hold time other than 0 (RFC 4271: 0 or at least 3 seconds).
-pub const HOLD_TIME_MIN: u16 = 3;
-/// The longest password: a TCP-MD5 key is at most 80 bytes (RFC 2385, Linux
-/// `TCP_MD5SIG_MAXKEYLEN`).
-pub const PASSWORD_MAX_LEN: usize = 80;
+use crate::limits::{ASN, RESERVED_ASNS};
+
 /// Characters a password must not contain besides space and control characters: FRR's
 /// `password WORD` has no quoting, BIRD's `"…"` string ends at `"` and escapes with `\`,
 /// and `#`, `!` and `'` start comments or quoted text in one of the two configs.
 pub const PASSWORD_FORBIDDEN: &[char] = &['"', '\\', '#', '!', '\''];
-/// The longest name of a daemon filter or route map peergen accepts.
-pub const POLICY_NAME_MAX_LEN: usize = 32;
 
-/// An AS number, 1 to 4294967294 without the reserved values ([`RESERVED_ASNS`]).
+/// An AS number: in [`ASN`] and not one of [`RESERVED_ASNS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Asn(pub u32);
 
 impl Asn {
-    /// Whether `n` can be an AS: not reserved ([`RESERVED_ASNS`]). Documentation
-    /// (64496–64511, 65536–65551) and private (64512–65534, 4200000000–4294967294)
-    /// numbers are allowed.
+    /// Whether `n` can be an AS: in [`ASN`] and not reserved ([`RESERVED_ASNS`]).
+    /// Documentation (64496–64511, 65536–65551) and private (64512–65534,
+    /// 4200000000–4294967294) numbers are allowed.
     pub fn is_valid(n: u32) -> bool {
-        !RESERVED_ASNS.contains(&n)
+        ASN.contains(i64::from(n)) && !RESERVED_ASNS.contains(&n)
     }
 
     /// The number.

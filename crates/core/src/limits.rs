@@ -114,6 +114,47 @@ pub const FILE_PREFIX_MAX_CHARS: usize = 16;
 /// The longest `description`, in characters.
 pub const DESCRIPTION_MAX_CHARS: usize = 255;
 
+/// A BGP AS number (`asn` of an end, the site file's `[local] asn`): 32 bits without 0
+/// and 4294967295, which RFC 7300 reserves. [`RESERVED_ASNS`] lists the numbers inside
+/// the range that are never an AS either.
+pub const ASN: Range = Range::new(1, 4_294_967_294);
+
+/// AS_TRANS (RFC 6793): stands in for a 4-byte AS number towards old speakers; never the
+/// AS of a network.
+pub const AS_TRANS: u32 = 23_456;
+
+/// AS numbers that are never an AS: RFC 7300's 0, 65535 and 4294967295, and RFC 6793's
+/// [`AS_TRANS`]. The schema refuses them too (`not` / `enum`).
+pub const RESERVED_ASNS: [u32; 4] = [0, AS_TRANS, 65_535, u32::MAX];
+
+/// `max-prefix-ipv4` / `max-prefix-ipv6` of an end: how many routes of a family the other
+/// end accepts from it before it restarts the session. 0 would refuse every route.
+pub const BGP_MAX_PREFIX: Range = Range::new(1, 4_294_967_295);
+
+/// `max-prefix-ipv4` / `max-prefix-ipv6` when not set.
+pub const DEFAULT_BGP_MAX_PREFIX: u32 = 1_000;
+
+/// `[bgp] hold-time` other than [`BGP_HOLD_TIME_OFF`], in seconds: RFC 4271 allows 0 or at
+/// least 3, and the field has 16 bits.
+pub const BGP_HOLD_TIME: Range = Range::new(3, 65_535);
+
+/// The one `[bgp] hold-time` outside [`BGP_HOLD_TIME`]: no keepalives, the session is
+/// never timed out.
+pub const BGP_HOLD_TIME_OFF: i64 = 0;
+
+/// The longest `[bgp] password`, in characters (printable ASCII, so also bytes): a TCP-MD5
+/// key has at most 80 bytes (RFC 2385, Linux `TCP_MD5SIG_MAXKEYLEN`).
+pub const BGP_PASSWORD_MAX_CHARS: usize = 80;
+
+/// The longest name of a daemon filter or route map an end names
+/// (`bird-import-filter`, `frr-route-map-in`, …), in characters.
+pub const BGP_POLICY_NAME_MAX_CHARS: usize = 32;
+
+/// An `announce` entry's `max-length`, over both families: 0 to the longest IPv6 prefix.
+/// Within it an entry accepts its own prefix's length to its family's longest (32 for
+/// IPv4, 128 for IPv6), which only validation can check.
+pub const ANNOUNCE_MAX_LENGTH: Range = Range::new(0, 128);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,12 +166,30 @@ mod tests {
     }
 
     #[test]
+    fn bgp_bounds_are_those_of_the_protocol() {
+        // The range's ends are the outermost reserved numbers; the others lie inside.
+        assert_eq!(ASN.min - 1, i64::from(RESERVED_ASNS[0]));
+        assert_eq!(ASN.max + 1, i64::from(RESERVED_ASNS[3]));
+        assert!(RESERVED_ASNS[1..3]
+            .iter()
+            .all(|&n| ASN.contains(i64::from(n))));
+        assert_eq!(BGP_MAX_PREFIX.max, i64::from(u32::MAX));
+        assert_eq!(BGP_HOLD_TIME.max, i64::from(u16::MAX));
+        assert_eq!(
+            ANNOUNCE_MAX_LENGTH.max,
+            i64::from(crate::bgp::Family::Ipv6.max_prefix_len())
+        );
+    }
+
+    #[test]
     fn defaults_lie_in_their_ranges() {
         assert!(UNDERLAY_MTU.contains(i64::from(DEFAULT_UNDERLAY_MTU)));
         assert!(TTL.contains(i64::from(DEFAULT_TTL)));
         assert!(PORT.contains(i64::from(DEFAULT_VXLAN_PORT)));
         assert!(MTU.contains(IPV6_MIN_MTU) && UNDERLAY_MTU.contains(IPV6_MIN_MTU));
         assert!(DEFAULT_FILE_PREFIX.len() <= FILE_PREFIX_MAX_CHARS);
+        assert!(BGP_MAX_PREFIX.contains(i64::from(DEFAULT_BGP_MAX_PREFIX)));
+        assert!(!BGP_HOLD_TIME.contains(BGP_HOLD_TIME_OFF));
         for net in DEFAULT_ALLOWED_IPS {
             let parsed: ipnet::IpNet = net.parse().expect(net);
             assert_eq!(parsed, parsed.trunc(), "{net} is a network");

@@ -170,7 +170,11 @@ pub struct RawEnd {
     /// BGP: this end's AS number, 1 to 4294967294, not 23456 (AS_TRANS) or 65535. Required
     /// on both ends with `[bgp]` (`[local]` may take it from the site file); the two must
     /// differ (eBGP).
-    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_294_i64))]
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::ASN.min, max = limits::ASN.max),
+        extend("not" = { "enum": limits::RESERVED_ASNS })
+    )]
     pub asn: Option<Int>,
     /// BGP: the prefixes this end announces: its export filter, and the other end's import
     /// filter. Each a network `ADDRESS/PREFIX` without host bits, or an inline table
@@ -183,15 +187,15 @@ pub struct RawEnd {
     /// session. 1 to 4294967295. Default: 1000.
     #[schemars(
         with = "Option<i64>",
-        range(min = 1, max = 4_294_967_295_i64),
-        extend("default" = 1000)
+        range(min = limits::BGP_MAX_PREFIX.min, max = limits::BGP_MAX_PREFIX.max),
+        extend("default" = limits::DEFAULT_BGP_MAX_PREFIX)
     )]
     pub max_prefix_ipv4: Option<Int>,
-    /// BGP: the same limit for IPv6 routes. Default: 1000.
+    /// BGP: the same limit for IPv6 routes, 1 to 4294967295. Default: 1000.
     #[schemars(
         with = "Option<i64>",
-        range(min = 1, max = 4_294_967_295_i64),
-        extend("default" = 1000)
+        range(min = limits::BGP_MAX_PREFIX.min, max = limits::BGP_MAX_PREFIX.max),
+        extend("default" = limits::DEFAULT_BGP_MAX_PREFIX)
     )]
     pub max_prefix_ipv6: Option<Int>,
     /// BGP: this end never dials and waits for the other. Default: `true` when only the
@@ -199,34 +203,39 @@ pub struct RawEnd {
     #[schemars(with = "Option<bool>")]
     pub passive: Option<Spanned<bool>>,
     /// BGP: the name of an existing BIRD filter on this end's host to import with, instead
-    /// of the one generated from the other end's `announce`: a letter, then up to 31
-    /// letters, digits, `_` or `-`.
+    /// of the one generated from the other end's `announce`: a letter, then letters,
+    /// digits, `_` or `-`, at most 32 characters.
     #[schemars(
         with = "Option<String>",
-        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]*$"),
+        length(max = limits::BGP_POLICY_NAME_MAX_CHARS)
     )]
     pub bird_import_filter: Option<Text>,
     /// BGP: the name of an existing BIRD filter on this end's host to export with, instead
-    /// of the one generated from this end's `announce`. Same rule as `bird-import-filter`.
+    /// of the one generated from this end's `announce`. Same rule as `bird-import-filter`:
+    /// at most 32 characters.
     #[schemars(
         with = "Option<String>",
-        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]*$"),
+        length(max = limits::BGP_POLICY_NAME_MAX_CHARS)
     )]
     pub bird_export_filter: Option<Text>,
     /// BGP: the name of an existing FRR route map on this end's host for what it receives,
     /// instead of the one generated from the other end's `announce`. Same rule as
-    /// `bird-import-filter`.
+    /// `bird-import-filter`: at most 32 characters.
     #[schemars(
         with = "Option<String>",
-        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]*$"),
+        length(max = limits::BGP_POLICY_NAME_MAX_CHARS)
     )]
     pub frr_route_map_in: Option<Text>,
     /// BGP: the name of an existing FRR route map on this end's host for what it sends,
     /// instead of the one generated from this end's `announce`. Same rule as
-    /// `bird-import-filter`.
+    /// `bird-import-filter`: at most 32 characters.
     #[schemars(
         with = "Option<String>",
-        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+        regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]*$"),
+        length(max = limits::BGP_POLICY_NAME_MAX_CHARS)
     )]
     pub frr_route_map_out: Option<Text>,
 }
@@ -253,9 +262,13 @@ pub struct RawAnnounceTable {
     /// Required. The network, `ADDRESS/PREFIX` without host bits.
     #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
     pub prefix: Option<Text>,
-    /// The longest prefix length accepted within `prefix`, from its own length to 32
-    /// (IPv4) or 128 (IPv6). Default: the prefix's own length (exactly the prefix).
-    #[schemars(with = "Option<i64>", range(min = 0, max = 128))]
+    /// The longest prefix length accepted within `prefix`, 0 to 128: from the prefix's own
+    /// length to 32 (IPv4) or 128 (IPv6). Default: the prefix's own length (exactly the
+    /// prefix).
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::ANNOUNCE_MAX_LENGTH.min, max = limits::ANNOUNCE_MAX_LENGTH.max)
+    )]
     pub max_length: Option<Int>,
 }
 
@@ -325,10 +338,15 @@ pub struct RawBgp {
     /// `true` exactly when the link-local session carries IPv4, which needs it.
     #[schemars(with = "Option<bool>")]
     pub extended_next_hop: Option<Spanned<bool>>,
-    /// The TCP-MD5 password of the sessions, the same on both sides: 1 to 80 characters of
-    /// printable ASCII without space, `"`, `\`, `#`, `!` or `'`. It is written into both
-    /// sides' daemon files (and this file becomes a secret). Default: none.
-    #[schemars(with = "Option<String>", regex(pattern = r"^[$%&(-\[\]-~]{1,80}$"))]
+    /// The TCP-MD5 password of the sessions, the same on both sides: printable ASCII
+    /// without space, `"`, `\`, `#`, `!` or `'`, at least 1 and at most 80 characters. It
+    /// is written into both sides' daemon files (and this file becomes a secret). Default:
+    /// none.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[$%&(-\[\]-~]*$"),
+        length(min = 1, max = limits::BGP_PASSWORD_MAX_CHARS)
+    )]
     pub password: Option<Text>,
     /// BFD on every session (both sides). Default: `false`.
     #[schemars(with = "Option<bool>", extend("default" = false))]
@@ -336,10 +354,46 @@ pub struct RawBgp {
     /// TTL security (GTSM, RFC 5082) on every session (both sides). Default: `false`.
     #[schemars(with = "Option<bool>", extend("default" = false))]
     pub ttl_security: Option<Spanned<bool>>,
-    /// The proposed hold time in seconds: 0 (no keepalives) or 3 to 65535. Default: each
-    /// daemon's own (BIRD 240, FRR 180; the session uses the smaller).
-    #[schemars(with = "Option<i64>", range(min = 0, max = 65535))]
+    /// The proposed hold time in seconds, 0 or 3 to 65535: 0 turns keepalives off, and BGP
+    /// forbids 1 and 2. Default: each daemon's own (BIRD 240, FRR 180; the session uses the
+    /// smaller).
+    #[schemars(with = "Option<HoldTime>")]
     pub hold_time: Option<Int>,
+}
+
+/// The schema of `[bgp] hold-time`, which is not one range: [`limits::BGP_HOLD_TIME_OFF`]
+/// or a number in [`limits::BGP_HOLD_TIME`]. Schema only: the key is read as an integer
+/// and checked by validation.
+pub struct HoldTime;
+
+impl JsonSchema for HoldTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HoldTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let description = format!(
+            "`hold-time`: {} or a number from {}.",
+            limits::BGP_HOLD_TIME_OFF,
+            limits::BGP_HOLD_TIME
+        );
+        schemars::json_schema!({
+            "description": description,
+            "anyOf": [
+                {
+                    "description": "No keepalives: the session is never timed out.",
+                    "type": "integer",
+                    "const": limits::BGP_HOLD_TIME_OFF
+                },
+                {
+                    "description": "The hold time in seconds.",
+                    "type": "integer",
+                    "minimum": limits::BGP_HOLD_TIME.min,
+                    "maximum": limits::BGP_HOLD_TIME.max
+                }
+            ]
+        })
+    }
 }
 
 /// One entry of `routes`: a prefix, or a table with the prefix in `to`.

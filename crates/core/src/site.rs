@@ -73,7 +73,11 @@ pub struct RawSiteLocal {
     pub key_directory: Option<Text>,
     /// Our AS number: the `[local] asn` of peer files with a `[bgp]` table that set none.
     /// 1 to 4294967294, not 23456 (AS_TRANS) or 65535.
-    #[schemars(with = "Option<i64>", range(min = 1, max = 4_294_967_294_i64))]
+    #[schemars(
+        with = "Option<i64>",
+        range(min = limits::ASN.min, max = limits::ASN.max),
+        extend("not" = { "enum": limits::RESERVED_ASNS })
+    )]
     pub asn: Option<Int>,
 }
 

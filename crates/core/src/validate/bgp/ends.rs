@@ -6,8 +6,9 @@ use toml::Spanned;
 
 use super::super::Checker;
 use super::sessions::family_name;
-use crate::bgp::{Announce, Asn, Family, NamedPolicy, DEFAULT_MAX_PREFIX, POLICY_NAME_MAX_LEN};
+use crate::bgp::{Announce, Asn, Family, NamedPolicy};
 use crate::diagnostic::DiagnosticKind;
+use crate::limits::{self, BGP_MAX_PREFIX, BGP_POLICY_NAME_MAX_CHARS, DEFAULT_BGP_MAX_PREFIX};
 use crate::raw::{Int, RawAnnounce, RawEnd, Text};
 use crate::side::Side;
 
@@ -93,10 +94,12 @@ pub(crate) fn announce(
         }
         let max_length = match max_length {
             Some(m) => {
+                // Within `limits::ANNOUNCE_MAX_LENGTH`, the bounds the schema states for
+                // any entry; only here is the entry's own prefix known.
                 let Some(v) = ck.int_in_or(
                     &format!("{field}.max-length"),
                     m,
-                    crate::limits::Range::new(
+                    limits::Range::new(
                         i64::from(net.prefix_len()),
                         i64::from(family.max_prefix_len()),
                     ),
@@ -157,22 +160,23 @@ fn network(ck: &mut Checker, field: &str, text: &Text) -> Option<IpNet> {
     Some(net)
 }
 
-/// `max-prefix-ipv4` or `max-prefix-ipv6`: 1 to 4294967295, default [`DEFAULT_MAX_PREFIX`].
+/// `max-prefix-ipv4` or `max-prefix-ipv6`: [`BGP_MAX_PREFIX`], default
+/// [`DEFAULT_BGP_MAX_PREFIX`].
 pub(crate) fn max_prefix(ck: &mut Checker, side: Side, key: &str, value: Option<&Int>) -> u32 {
     let Some(value) = value else {
-        return DEFAULT_MAX_PREFIX;
+        return DEFAULT_BGP_MAX_PREFIX;
     };
     ck.int_in_or(
         &format!("{side}.{key}"),
         value,
-        crate::limits::Range::new(1, i64::from(u32::MAX)),
+        BGP_MAX_PREFIX,
         "a prefix limit",
         &format!(
-            "; remove it for the default of {DEFAULT_MAX_PREFIX} (0 would refuse every route)"
+            "; remove it for the default of {DEFAULT_BGP_MAX_PREFIX} (0 would refuse every route)"
         ),
     )
     .and_then(|v| u32::try_from(v).ok())
-    .unwrap_or(DEFAULT_MAX_PREFIX)
+    .unwrap_or(DEFAULT_BGP_MAX_PREFIX)
 }
 
 /// The named policies of one daemon on this end.
@@ -189,7 +193,7 @@ pub(crate) fn policy(
 }
 
 /// A filter or route map name: a letter, then letters, digits, `_` or `-`, at most
-/// [`POLICY_NAME_MAX_LEN`] in all. FRR takes it unquoted (it has no quoting); BIRD takes
+/// [`BGP_POLICY_NAME_MAX_CHARS`] in all. FRR takes it unquoted (it has no quoting); BIRD takes
 /// it as a quoted symbol (`'name'`), so keywords and `-` are safe there.
 fn policy_name(ck: &mut Checker, field: &str, text: &Text) -> Option<String> {
     let name = text.get_ref();
@@ -200,8 +204,8 @@ fn policy_name(ck: &mut Checker, field: &str, text: &Text) -> Option<String> {
     let length = name.chars().count();
     let problem = if name.is_empty() {
         "is empty".to_owned()
-    } else if length > POLICY_NAME_MAX_LEN {
-        format!("is {length} characters long; peergen takes at most {POLICY_NAME_MAX_LEN}")
+    } else if length > BGP_POLICY_NAME_MAX_CHARS {
+        format!("is {length} characters long; peergen takes at most {BGP_POLICY_NAME_MAX_CHARS}")
     } else if let Some(c) = bad {
         let what = match c {
             ' ' => "a space".to_owned(),
@@ -219,7 +223,7 @@ fn policy_name(ck: &mut Checker, field: &str, text: &Text) -> Option<String> {
         field,
         text.span(),
         format!("{name:?} {problem}"),
-        format!("name the filter or route map with a letter, then up to {} letters, digits, '_' or '-' (rename it in the daemon's config if needed)", POLICY_NAME_MAX_LEN - 1),
+        format!("name the filter or route map with a letter, then up to {} letters, digits, '_' or '-' (rename it in the daemon's config if needed)", BGP_POLICY_NAME_MAX_CHARS - 1),
     );
     None
 }

@@ -3,8 +3,9 @@
 //! session peergen renders, which are directly connected.)
 
 use super::super::Checker;
-use crate::bgp::{HOLD_TIME_MIN, PASSWORD_FORBIDDEN, PASSWORD_MAX_LEN};
+use crate::bgp::PASSWORD_FORBIDDEN;
 use crate::diagnostic::DiagnosticKind;
+use crate::limits::{BGP_HOLD_TIME, BGP_HOLD_TIME_OFF, BGP_PASSWORD_MAX_CHARS};
 use crate::raw::RawBgp;
 
 /// The validated options.
@@ -18,15 +19,17 @@ pub(crate) fn options(ck: &mut Checker, raw: &RawBgp) -> Options {
     Options {
         password: raw.password.as_ref().and_then(|p| password(ck, p)),
         hold_time: raw.hold_time.as_ref().and_then(|h| {
-            if *h.get_ref() == 0 {
-                return Some(0);
+            if *h.get_ref() == BGP_HOLD_TIME_OFF {
+                return u16::try_from(BGP_HOLD_TIME_OFF).ok();
             }
             ck.int_in_or(
                 "bgp.hold-time",
                 h,
-                crate::limits::Range::new(i64::from(HOLD_TIME_MIN), 65_535),
+                BGP_HOLD_TIME,
                 "a hold time in seconds",
-                ", or 0 for no keepalives (1 and 2 are not allowed by BGP)",
+                &format!(
+                    ", or {BGP_HOLD_TIME_OFF} for no keepalives (1 and 2 are not allowed by BGP)"
+                ),
             )
             .and_then(|v| u16::try_from(v).ok())
         }),
@@ -39,9 +42,9 @@ fn password(ck: &mut Checker, value: &crate::raw::Text) -> Option<String> {
     let text = value.get_ref();
     let problem = if text.is_empty() {
         Some("is empty".to_owned())
-    } else if text.len() > PASSWORD_MAX_LEN {
+    } else if text.len() > BGP_PASSWORD_MAX_CHARS {
         Some(format!(
-            "is {} bytes long, and a TCP-MD5 key has at most {PASSWORD_MAX_LEN}",
+            "is {} bytes long, and a TCP-MD5 key has at most {BGP_PASSWORD_MAX_CHARS}",
             text.len()
         ))
     } else if let Some(c) = text
@@ -69,7 +72,7 @@ fn password(ck: &mut Checker, value: &crate::raw::Text) -> Option<String> {
         "bgp.password",
         value.span(),
         format!("the password {problem}"),
-        format!("use 1 to {PASSWORD_MAX_LEN} printable ASCII characters other than space and \" \\ # ! ' (e.g. from `openssl rand -base64 30`: letters, digits, + / and =)"),
+        format!("use 1 to {BGP_PASSWORD_MAX_CHARS} printable ASCII characters other than space and \" \\ # ! ' (e.g. from `openssl rand -base64 30`: letters, digits, + / and =)"),
     );
     None
 }
