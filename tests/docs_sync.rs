@@ -4,11 +4,14 @@
 //! Ranges and defaults are defined once, in `peergen_core::limits`; the schema
 //! (`peergen schema`) carries them as `minimum`/`maximum`/`maxLength`/`default`. The
 //! prose that repeats them for people cannot name a constant, so it is held to the schema
-//! here: every key table of `docs/peer-file.md` (`| key | type | default | rule |`) and
+//! here: the key tables of `docs/peer-file.md` (`| key | type | default | rule |`) and
 //! the site file table of `docs/config-repo.md` must list exactly the schema's keys, with
 //! each key's type, its default in the default column, "required" for a required key and
-//! its range in the rule. Every schema description must state its own range and default
-//! too, since that is what editors show. Facts the schema cannot carry (the IPv6 minimum
+//! its range in the rule (a rule that is not one range, such as "0 or 3 to 65535", is
+//! its alternatives joined by "or"; numbers the schema excludes inside a range are named
+//! too). A row whose type column says "see [...]" only points to the table that documents
+//! its keys. Every schema description must state its own range and default too, since
+//! that is what editors show. Facts the schema cannot carry (the IPv6 minimum
 //! MTU, the default key directory, the name's length) are checked against the constants
 //! directly. Change a value in the code and this fails until the docs follow.
 
@@ -25,7 +28,7 @@ use serde_json::Value;
 /// One row of a key table.
 #[derive(Debug)]
 struct Row {
-    /// The section heading the table is under.
+    /// The heading (`##` or `###`) the table is under.
     section: String,
     /// The keys the row documents (`wireguard`, `gre`, … share one row).
     keys: Vec<String>,
@@ -53,14 +56,17 @@ fn quoted(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every row of every table under a `##` heading whose header starts with `| key | type |
-/// default |`.
+/// Every row of every table whose header starts with `| key | type | default |`, with the
+/// `##` or `###` heading it is under.
 fn key_tables(doc: &str) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut section = String::new();
     let mut in_table = false;
     for line in doc.lines() {
-        if let Some(heading) = line.strip_prefix("## ") {
+        if let Some(heading) = line
+            .strip_prefix("## ")
+            .or_else(|| line.strip_prefix("### "))
+        {
             section = heading.to_owned();
             in_table = false;
         } else if line.starts_with("| key | type | default |") {
@@ -107,7 +113,7 @@ fn alternatives<'a>(root: &'a Value, property: &'a Value) -> Vec<&'a Value> {
 }
 
 /// What the type column must mention for a property, one of each group: "integer",
-/// "string" (or, for a single word, that word in quotes), "array", "table".
+/// "string" (or, for a single word, that word in quotes), "array", "table", "boolean".
 fn type_words(root: &Value, property: &Value) -> Vec<Vec<String>> {
     let mut words = Vec::new();
     for alt in alternatives(root, property) {
@@ -125,6 +131,7 @@ fn type_words(root: &Value, property: &Value) -> Vec<Vec<String>> {
                 words.extend(type_words(root, &alt["items"]));
             }
             Some("object") => words.push(vec!["table".to_owned()]),
+            Some("boolean") => words.push(vec!["boolean".to_owned()]),
             other => panic!("unexpected schema type {other:?}: {alt}"),
         }
     }
@@ -137,6 +144,47 @@ fn ranges(root: &Value, property: &Value) -> Vec<(i64, i64)> {
         .into_iter()
         .filter_map(|alt| Some((alt["minimum"].as_i64()?, alt["maximum"].as_i64()?)))
         .collect()
+}
+
+/// The integers a property accepts, as the docs write them: each alternative's range
+/// ("MIN to MAX") or single value (`const`), joined by " or ": "1 to 255", "0 or 3 to
+/// 65535". `None` for a property without either.
+fn accepted(root: &Value, property: &Value) -> Option<String> {
+    let parts: Vec<String> = alternatives(root, property)
+        .into_iter()
+        .filter_map(|alt| match alt["const"].as_i64() {
+            Some(value) => Some(value.to_string()),
+            None => Some(format!(
+                "{} to {}",
+                alt["minimum"].as_i64()?,
+                alt["maximum"].as_i64()?
+            )),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" or "))
+}
+
+/// The numbers a property's range would take but its schema excludes (`not` / `enum`),
+/// such as the reserved AS numbers: the prose must name each.
+fn excluded(root: &Value, property: &Value) -> Vec<i64> {
+    let resolved = resolve(root, property);
+    let within = ranges(root, property);
+    resolved["not"]["enum"]
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(Value::as_i64)
+                .filter(|v| within.iter().any(|(min, max)| (min..=max).contains(&v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a row only points to the table that documents its keys (its type column says
+/// "see [...]", as the ends' table does for their BGP keys).
+fn is_reference(row: &Row) -> bool {
+    row.kind.starts_with("see [")
 }
 
 /// A default as the docs write it: a number or string as it is, a list as a TOML array.
@@ -166,6 +214,9 @@ fn definition_of(section: &str) -> &'static str {
         "`[sit]`" => "Sit",
         "`[ip6gre]` and `[ip6gretap]`" => "Ip6Gre",
         "`[vxlan]`" => "Vxlan",
+        "`[bgp]`" => "Bgp",
+        "BGP keys of `[local]` and `[remote]`" => "End",
+        "The table form of `announce`" => "AnnounceTable",
         other => panic!("docs/peer-file.md: a key table under \"{other}\" that this test does not know; map it to its schema definition"),
     }
 }
@@ -203,12 +254,13 @@ fn peer_file_key_tables_match_the_schema() {
     let rows = key_tables(&doc);
     let mut documented: BTreeSet<&str> = BTreeSet::new();
     let mut problems = Vec::new();
-    for section in rows
+    // A definition's keys may be spread over several tables (the ends' BGP keys have
+    // their own), so the keys are compared per definition.
+    for definition in rows
         .iter()
-        .map(|r| r.section.as_str())
+        .map(|r| definition_of(&r.section))
         .collect::<BTreeSet<_>>()
     {
-        let definition = definition_of(section);
         documented.insert(definition);
         let object = object(&root_schema, definition);
         let properties = object["properties"].as_object().unwrap();
@@ -216,18 +268,31 @@ fn peer_file_key_tables_match_the_schema() {
             .as_array()
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let section_rows: Vec<&Row> = rows.iter().filter(|r| r.section == section).collect();
-        let in_doc: BTreeSet<&str> = section_rows
+        let (references, documenting): (Vec<&Row>, Vec<&Row>) = rows
+            .iter()
+            .filter(|r| definition_of(&r.section) == definition)
+            .partition(|r| is_reference(r));
+        let sections: BTreeSet<&str> = documenting.iter().map(|r| r.section.as_str()).collect();
+        let in_doc: BTreeSet<&str> = documenting
             .iter()
             .flat_map(|r| r.keys.iter().map(String::as_str))
             .collect();
         let in_schema: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
         if in_doc != in_schema {
             problems.push(format!(
-                "{section}: the table lists {in_doc:?}, the schema has {in_schema:?}"
+                "{sections:?}: the tables list {in_doc:?}, the schema has {in_schema:?}"
             ));
         }
-        for row in section_rows {
+        for row in references {
+            for key in row.keys.iter().filter(|k| !in_doc.contains(k.as_str())) {
+                problems.push(format!(
+                    "{}: `{key}` points to another table, which does not list it",
+                    row.section
+                ));
+            }
+        }
+        for row in documenting {
+            let section = &row.section;
             for key in &row.keys {
                 let Some(property) = properties.get(key) else {
                     continue;
@@ -258,10 +323,18 @@ fn peer_file_key_tables_match_the_schema() {
                     }
                 }
                 let rule = rule_with_range(&rows, row, key);
-                for (min, max) in ranges(&root_schema, property) {
-                    if !rule.contains(&format!("{min} to {max}")) {
+                if let Some(accepted) = accepted(&root_schema, property) {
+                    if !rule.contains(&accepted) {
                         problems.push(format!(
-                            "{at}: the range is {min} to {max}, but the rule says \"{}\"",
+                            "{at}: the range is {accepted}, but the rule says \"{}\"",
+                            row.rule
+                        ));
+                    }
+                }
+                for value in excluded(&root_schema, property) {
+                    if !rule.contains(&value.to_string()) {
+                        problems.push(format!(
+                            "{at}: {value} is excluded, but the rule says \"{}\"",
                             row.rule
                         ));
                     }
@@ -448,11 +521,14 @@ fn schema_descriptions_state_their_ranges_and_defaults() {
             for (key, property) in properties {
                 let description = property["description"].as_str().unwrap_or_default();
                 let at = format!("{file} schema, {name}.{key}");
-                for (min, max) in ranges(&root_schema, property) {
-                    if !description.contains(&format!("{min} to {max}")) {
-                        problems.push(format!(
-                            "{at}: range {min} to {max} not in \"{description}\""
-                        ));
+                if let Some(accepted) = accepted(&root_schema, property) {
+                    if !description.contains(&accepted) {
+                        problems.push(format!("{at}: range {accepted} not in \"{description}\""));
+                    }
+                }
+                for value in excluded(&root_schema, property) {
+                    if !description.contains(&value.to_string()) {
+                        problems.push(format!("{at}: excluded {value} not in \"{description}\""));
                     }
                 }
                 if let Some(default) = property.get("default") {
