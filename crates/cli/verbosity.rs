@@ -98,9 +98,8 @@ impl Warnings {
                 (Some(first), _) => first.clone(),
                 _ => String::new(),
             };
-            let plural = if hidden == 1 { "" } else { "s" };
             present::warning(&format!(
-                "{hidden} more warning{plural}[{}]{at} like the above, in {files} (not shown; -v shows each)",
+                "{hidden} more of warning[{}]{at}, like the ones above, in {files} (not shown; -v shows each)",
                 key.0.code()
             ));
         }
