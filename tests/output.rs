@@ -151,10 +151,7 @@ fn errors_are_never_summarised() {
             .replace("ttl = \"inherit\"", "ttl = 0");
         std::fs::write(&peer, text).unwrap();
     }
-    let out = peergen(
-        &["render", dir.join("peers").to_str().unwrap()],
-        None,
-    );
+    let out = peergen(&["render", dir.join("peers").to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(65));
     let err = lines(&out.stderr);
     assert_eq!(count(&err, "error["), 20, "{err:#?}");

@@ -88,10 +88,7 @@ fn without_a_site_file_the_error_says_which_one_to_create() {
     let dir = temp_dir("select-no-site");
     write(&dir.join("peers/Cargo.toml"), CARGO_TOML);
     let peers = dir.join("peers");
-    let out = peergen(
-        &["render", "-b", "networkd", peers.to_str().unwrap()],
-        None,
-    );
+    let out = peergen(&["render", "-b", "networkd", peers.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -105,7 +102,10 @@ fn without_a_site_file_the_error_says_which_one_to_create() {
 
 #[test]
 fn the_suggested_exclusion_works() {
-    let dir = repo("select-excluded", "\n[peers]\nexclude = [\"peers/Cargo.toml\"]\n");
+    let dir = repo(
+        "select-excluded",
+        "\n[peers]\nexclude = [\"peers/Cargo.toml\"]\n",
+    );
     write(&dir.join("peers/Cargo.toml"), CARGO_TOML);
     let out = render(&dir, &["peers"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -126,7 +126,10 @@ fn include_and_exclude_choose_the_peer_files() {
     let gre = std::fs::read_to_string(dir.join("peers/as64520.toml")).unwrap();
     write(&dir.join("other/as1.toml"), "not = \"a peer\"\n");
     write(&dir.join("peers/sub/Cargo.toml"), CARGO_TOML);
-    write(&dir.join("peers/templates/gre.toml"), "name = \"{{ name }}\"\n");
+    write(
+        &dir.join("peers/templates/gre.toml"),
+        "name = \"{{ name }}\"\n",
+    );
     write(&dir.join("peers/templates/deep/x.toml"), "garbage [[[");
     write(&dir.join("peers/new.draft.toml"), "name = \"draft\"\n");
     // Included below a subfolder.
@@ -190,7 +193,10 @@ fn a_peer_file_with_mistakes_in_a_folder_is_still_reported_as_one() {
 
 #[test]
 fn a_bad_pattern_is_an_error_at_its_place() {
-    let dir = repo("select-bad-pattern", "\n[peers]\nexclude = [\"peers/[ab].toml\"]\n");
+    let dir = repo(
+        "select-bad-pattern",
+        "\n[peers]\nexclude = [\"peers/[ab].toml\"]\n",
+    );
     let out = render(&dir, &["peers"]);
     assert_eq!(out.status.code(), Some(65));
     let err = stderr(&out);
