@@ -154,6 +154,33 @@ fn include_and_exclude_choose_the_peer_files() {
 }
 
 #[test]
+fn patterns_apply_below_the_site_folder_when_the_walk_starts_above_it() {
+    let dir = repo(
+        "select-above/repo",
+        "\n[peers]\nexclude = [\"peers/Cargo.toml\"]\n",
+    );
+    write(&dir.join("peers/Cargo.toml"), CARGO_TOML);
+    let site = dir.join("peergen.toml");
+    let above = dir.parent().unwrap();
+    let out = peergen(
+        &[
+            "render",
+            "--out",
+            "-",
+            "--config",
+            site.to_str().unwrap(),
+            above.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        rendered_peers(&out),
+        ["gre-as64520", "ip6gre-as64540", "wg-as64512"]
+    );
+}
+
+#[test]
 fn files_named_on_the_command_line_are_always_peer_files() {
     let dir = repo(
         "select-explicit",

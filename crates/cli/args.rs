@@ -52,7 +52,8 @@ pub enum Command {
     ///
     /// Nothing is written. Exits 65 when any file is invalid; warnings alone exit 0.
     Check {
-        /// Peer files, or folders of them (every *.toml below, except peergen.toml).
+        /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
+        /// the site file's [peers] table leaves out).
         #[arg(required = true, value_name = "PEER")]
         peers: Vec<Utf8PathBuf>,
         /// Site file with shared defaults (default: the nearest peergen.toml above the
@@ -254,7 +255,8 @@ pub struct RenderArgs {
     /// files).
     #[arg(long, value_name = "FILE")]
     pub config: Option<Utf8PathBuf>,
-    /// Peer files, or folders of them (every *.toml below, except peergen.toml).
+    /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
+    /// the site file's [peers] table leaves out).
     #[arg(required = true, value_name = "PEER")]
     pub peers: Vec<Utf8PathBuf>,
 }

@@ -60,22 +60,23 @@ pub fn peer_files(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<PeerPath>, E
         plain_path(path, "peer file")?;
         if path.is_dir() {
             let before = files.len();
-            let folder = absolute(path, &cwd);
-            let relative = match &root {
-                Some(root) => folder
-                    .strip_prefix(root)
-                    .ok()
-                    .map(|rel| rel.as_str().to_owned()),
-                None => Some(String::new()),
-            };
             let mut walk = Walk {
                 selection: &site.peers,
+                root: root.as_deref(),
+                cwd: &cwd,
                 given: path,
                 out: &mut files,
             };
+            let relative = walk.relative(path);
             walk.folder(path, relative)?;
             if files.len() == before {
-                present::warning(&format!("{path} contains no peer files (*.toml)"));
+                let chosen = match &site.path {
+                    Some(site_file) if site.peers != PeerSelection::default() => {
+                        format!(" that the [peers] table of {site_file} selects")
+                    }
+                    _ => String::new(),
+                };
+                present::warning(&format!("{path} contains no peer files (*.toml{chosen})"));
             }
         } else {
             files.push(PeerPath {
@@ -90,11 +91,27 @@ pub fn peer_files(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<PeerPath>, E
 /// One folder given on the command line, walked.
 struct Walk<'a> {
     selection: &'a PeerSelection,
+    /// The site file's folder, absolute (`None`: no site file; paths are then relative
+    /// to the folder given).
+    root: Option<&'a Utf8Path>,
+    cwd: &'a Utf8Path,
     given: &'a Utf8Path,
     out: &'a mut Vec<PeerPath>,
 }
 
 impl Walk<'_> {
+    /// The path of `dir` relative to the site file's folder, `None` outside it.
+    fn relative(&self, dir: &Utf8Path) -> Option<String> {
+        let Some(root) = self.root else {
+            let below_given = dir.strip_prefix(self.given).ok()?;
+            return Some(below_given.as_str().to_owned());
+        };
+        absolute(dir, self.cwd)
+            .strip_prefix(root)
+            .ok()
+            .map(|rel| rel.as_str().to_owned())
+    }
+
     /// Adds the peer files below `dir`, whose path relative to the site file's folder is
     /// `relative` (`None`: outside it, where no pattern applies).
     fn folder(&mut self, dir: &Utf8Path, relative: Option<String>) -> Result<(), Exit> {
@@ -124,6 +141,8 @@ impl Walk<'_> {
                 _ => format!("{rel}/{name}"),
             });
             if path.is_dir() {
+                // A walk that starts above the site file's folder enters it further down.
+                let child = child.or_else(|| self.relative(&path));
                 if child
                     .as_deref()
                     .is_some_and(|c| self.selection.skips_folder(c))
