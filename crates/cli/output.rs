@@ -6,6 +6,10 @@
 //! reported (and deleted with `--prune`), and `--check` treats them as drift, so a
 //! removed peer cannot leave a live tunnel configuration behind unnoticed. All access to
 //! the folder goes through [`Folder`], which never follows a symlink below it.
+//!
+//! Writing lists the files that changed and ends with one summary line; checking lists
+//! only what differs. Unchanged files are listed only with `-v` (see [`verbosity`]), so a
+//! run over a thousand peers that changes one prints two lines.
 
 use std::io::Write as _;
 
