@@ -53,7 +53,7 @@ pub enum Command {
     /// Nothing is written. Exits 65 when any file is invalid; warnings alone exit 0.
     Check {
         /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
-        /// the site file's [peers] table leaves out).
+        /// the site file's `[peers]` table leaves out).
         #[arg(required = true, value_name = "PEER")]
         peers: Vec<Utf8PathBuf>,
         /// Site file with shared defaults (default: the nearest peergen.toml above the
@@ -256,7 +256,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<Utf8PathBuf>,
     /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
-    /// the site file's [peers] table leaves out).
+    /// the site file's `[peers]` table leaves out).
     #[arg(required = true, value_name = "PEER")]
     pub peers: Vec<Utf8PathBuf>,
 }
