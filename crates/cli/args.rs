@@ -22,6 +22,11 @@ use peergen_render::Backend;
     max_term_width = 100
 )]
 pub struct Args {
+    /// Print every file (written, unchanged, removed, up to date) and every warning.
+    /// Without it, runs over many peers print the files that changed and a summary, and a
+    /// warning repeated across many files is shown three times and then counted.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -36,12 +41,19 @@ pub enum Command {
     /// Without --out, files are printed to stdout, each after a `==> PATH (mode MODE) <==`
     /// line. With --out, they are written under DIR at their install paths (e.g.
     /// DIR/systemd/network/10-NAME.netdev), each atomically and with its mode.
+    ///
+    /// Writing prints `wrote PATH` for each file that changed, a warning for files of
+    /// removed peers, and one line `N written, M unchanged, K removed in DIR`; files that
+    /// were already right are not listed (-v lists them as `unchanged PATH`). --check
+    /// prints only what differs and one summary line (-v adds `ok: PATH` for each file
+    /// that matches). Errors are always printed in full.
     Render(RenderArgs),
     /// Validate peer files and report every problem, with file, line, column and a fix.
     ///
     /// Nothing is written. Exits 65 when any file is invalid; warnings alone exit 0.
     Check {
-        /// Peer files, or folders of them (every *.toml below, except peergen.toml).
+        /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
+        /// the site file's `[peers]` table leaves out).
         #[arg(required = true, value_name = "PEER")]
         peers: Vec<Utf8PathBuf>,
         /// Site file with shared defaults (default: the nearest peergen.toml above the
@@ -243,7 +255,8 @@ pub struct RenderArgs {
     /// files).
     #[arg(long, value_name = "FILE")]
     pub config: Option<Utf8PathBuf>,
-    /// Peer files, or folders of them (every *.toml below, except peergen.toml).
+    /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
+    /// the site file's `[peers]` table leaves out).
     #[arg(required = true, value_name = "PEER")]
     pub peers: Vec<Utf8PathBuf>,
 }

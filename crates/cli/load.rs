@@ -10,7 +10,7 @@ use peergen_core::{Peer, SourceFile};
 use peergen_render::Backend;
 
 use crate::exit::Exit;
-use crate::inputs;
+use crate::inputs::{self, absolute};
 use crate::present;
 
 /// A peer file that validated.
@@ -44,22 +44,6 @@ fn read_identified(path: &Utf8Path, what: &str) -> Result<(SourceFile, (u64, u64
     Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
-/// `path` made absolute against `cwd` and cleaned of `.` and `..` without asking the file
-/// system: one `getcwd` per run instead of a `realpath` per peer file.
-fn absolute(path: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
-    let mut out = Utf8PathBuf::new();
-    for part in cwd.join(path).components() {
-        match part {
-            camino::Utf8Component::ParentDir => {
-                out.pop();
-            }
-            camino::Utf8Component::CurDir => {}
-            other => out.push(other.as_str()),
-        }
-    }
-    out
-}
-
 /// The peer file's path as rendered files name it: relative to the folder of the site
 /// file (the config repo), so the bytes do not depend on where peergen was run from or
 /// how the path was typed; without a site file, relative to the working folder when it
@@ -86,11 +70,8 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
 /// Expands, reads and validates every peer file, then checks them against each other.
 /// Returns the peers only when all of them are valid: one bad file stops everything.
 pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
-    let files = inputs::peer_files(paths)?;
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|d| Utf8PathBuf::from_path_buf(d).ok())
-        .unwrap_or_else(|| Utf8PathBuf::from("/"));
+    let files = inputs::peer_files(paths, site)?;
+    let cwd = inputs::current_dir();
     let root = match site.path.as_deref().and_then(Utf8Path::parent) {
         Some(dir) => absolute(dir, &cwd),
         None => cwd.clone(),
@@ -98,7 +79,10 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     let mut seen = std::collections::HashSet::with_capacity(files.len());
-    for path in &files {
+    let mut warnings = crate::verbosity::Warnings::default();
+    let mut misread = false;
+    for file in &files {
+        let path = &file.path;
         let source = match read_identified(path, "peer file") {
             // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
             // symlink to it) is one peer, not two that conflict.
@@ -112,7 +96,7 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
         match validate_with(&source, &site.defaults) {
             Ok(mut valid) => {
                 valid.peer.source = header_path(path, &root, &cwd);
-                present::diagnostics(&valid.warnings, &source);
+                warnings.show(&valid.warnings, &source);
                 loaded.push(Loaded {
                     peer: valid.peer,
                     source,
@@ -120,10 +104,17 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
                 });
             }
             Err(invalid) => {
-                present::diagnostics(&invalid.diagnostics, &source);
+                if !inputs::report_not_a_peer_file(file, &source, site) {
+                    present::diagnostics(&invalid.diagnostics, &source);
+                    misread |= inputs::may_not_be_a_peer_file(file, &invalid.diagnostics);
+                }
                 failure = Some(Exit::DataError);
             }
         }
+    }
+    warnings.finish();
+    if misread {
+        inputs::exclusion_note(site);
     }
     if let Some(exit) = failure {
         return Err(exit);

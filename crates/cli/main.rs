@@ -14,6 +14,7 @@ mod output;
 mod parallel;
 mod present;
 mod stdout;
+mod verbosity;
 mod write;
 
 use std::process::ExitCode;

@@ -6,6 +6,10 @@
 //! reported (and deleted with `--prune`), and `--check` treats them as drift, so a
 //! removed peer cannot leave a live tunnel configuration behind unnoticed. All access to
 //! the folder goes through [`Folder`], which never follows a symlink below it.
+//!
+//! Writing lists the files that changed and ends with one summary line; checking lists
+//! only what differs. Unchanged files are listed only with `-v` (see [`verbosity`]), so a
+//! run over a thousand peers that changes one prints two lines.
 
 use std::io::Write as _;
 
@@ -15,7 +19,7 @@ use peergen_render::RenderedFile;
 use crate::exit::Exit;
 use crate::folder::{Folder, Found};
 use crate::manifest::{self, Existing, Plan, Produced, MANIFEST};
-use crate::present;
+use crate::{present, verbosity};
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
 pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
@@ -94,13 +98,12 @@ fn try_write(
     write_manifest(folder, &union, &mut on_disk)?;
     // One writer: files mostly share a folder, and parallel writers only contend for its
     // lock (measured: same wall time, more kernel time).
-    let mut report = String::new();
     for file in &stale {
         folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
-        report.push_str(&format!("wrote {}\n", folder.show(&file.path)));
     }
-    crate::out!("{report}");
+    report_written(folder, produced, &stale);
     let mut removed = 0usize;
+    let mut left = verbosity::Capped::default();
     for orphan in &plan.orphans {
         let path = folder.show(&orphan.path);
         if prune {
@@ -108,9 +111,10 @@ fn try_write(
             removed += 1;
             crate::outln!("removed {path} (nothing renders it any more)");
         } else {
-            present::warning(&format!("{path} was rendered for a peer file that is gone, or that no longer produces it; remove it, or run again with --prune"));
+            left.warning(&format!("{path} was rendered for a peer file that is gone, or that no longer produces it; remove it, or run again with --prune"));
         }
     }
+    left.finish(|n| format!("{n} more files in {} were rendered for peer files that are gone, or that no longer produce them (not listed; -v lists each); run again with --prune to remove them", folder.path()));
     if prune {
         let last = manifest::file(produced, side, &plan.carried);
         write_manifest(folder, &last, &mut on_disk)?;
@@ -121,6 +125,26 @@ fn try_write(
         folder.path()
     );
     Ok(Exit::Ok)
+}
+
+/// Prints `wrote PATH` for each file written, in path order; with `-v` also
+/// `unchanged PATH` for each file that was already right, so the log lists every file.
+fn report_written(folder: &Folder, produced: &[Produced<'_>], stale: &[&RenderedFile]) {
+    let mut report = String::new();
+    if verbosity::verbose() {
+        // `stale` is a subsequence of `produced`, both in path order.
+        let mut stale = stale.iter().peekable();
+        for p in produced {
+            let written = stale.next_if(|f| std::ptr::eq(**f, p.file)).is_some();
+            let what = if written { "wrote" } else { "unchanged" };
+            report.push_str(&format!("{what} {}\n", folder.show(&p.file.path)));
+        }
+    } else {
+        for file in stale {
+            report.push_str(&format!("wrote {}\n", folder.show(&file.path)));
+        }
+    }
+    crate::out!("{report}");
 }
 
 /// Writes the manifest unless `on_disk` already holds exactly it.
@@ -221,7 +245,11 @@ fn try_check(
                     file.mode
                 );
             }
-            Found::Regular { .. } => {}
+            Found::Regular { .. } => {
+                if verbosity::verbose() {
+                    crate::outln!("ok: {path}");
+                }
+            }
         }
     }
     for orphan in &plan.orphans {

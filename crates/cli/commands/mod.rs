@@ -14,6 +14,7 @@ use crate::exit::Exit;
 
 /// Runs the parsed command line.
 pub fn run(args: Args) -> Exit {
+    crate::verbosity::set(args.verbose);
     match args.command {
         Command::Render(args) => render::run(&args),
         Command::Check { peers, config } => check::run(config.as_deref(), &peers),

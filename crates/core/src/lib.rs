@@ -14,6 +14,7 @@ pub mod limits;
 pub mod mtu;
 pub mod peer;
 pub mod raw;
+pub mod select;
 pub mod side;
 pub mod site;
 pub mod source;

@@ -16,6 +16,7 @@ use toml::Spanned;
 use crate::bgp::Asn;
 use crate::limits;
 use crate::raw::{Int, Text};
+use crate::select::PeerSelection;
 use crate::side::Side;
 
 /// The file name searched for by walking up from the peer files.
@@ -45,6 +46,27 @@ pub struct RawSite {
     /// How `peergen render` runs when its flags do not say.
     #[schemars(with = "Option<RawSiteRender>")]
     pub render: Option<Spanned<RawSiteRender>>,
+    /// Which `*.toml` files in the folders given on the command line are peer files.
+    #[schemars(with = "Option<RawSitePeers>")]
+    pub peers: Option<Spanned<RawSitePeers>>,
+}
+
+/// `[peers]` in the site file: which `*.toml` files found in folders are peer files. Files
+/// named on the command line are always peer files.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "SitePeers")]
+pub struct RawSitePeers {
+    /// Glob patterns relative to the site file's folder (`*`, `?`, `**`; a pattern without
+    /// `/` matches that name in every folder, a folder matches everything below it): a
+    /// file found in a folder is a peer file only if it matches one, e.g.
+    /// `["peers/**/*.toml"]`. Default: every `*.toml` file.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub include: Option<Spanned<Vec<Text>>>,
+    /// Glob patterns, as for `include`, of files found in folders that are not peer files,
+    /// e.g. `["Cargo.toml", "peers/templates"]`. Default: none.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub exclude: Option<Spanned<Vec<Text>>>,
 }
 
 /// `[local]` in the site file: defaults for this host's end.
@@ -166,4 +188,6 @@ pub struct Site {
     pub defaults: Defaults,
     /// Render settings.
     pub render: RenderSettings,
+    /// Which files found in folders are peer files.
+    pub peers: PeerSelection,
 }

@@ -2,13 +2,16 @@
 
 use std::net::IpAddr;
 
+use toml::Spanned;
+
 use super::wireguard::absolute_path;
 use super::{toml_error, Checker, Invalid};
 use crate::diagnostic::DiagnosticKind;
 use crate::limits;
 use crate::raw::Text;
+use crate::select::{Glob, PeerSelection};
 use crate::side::Side;
-use crate::site::{Defaults, RawSite, RenderSettings, Site};
+use crate::site::{Defaults, RawSite, RawSitePeers, RenderSettings, Site};
 use crate::source::SourceFile;
 
 /// Our endpoint of one family: a unicast address of that family.
@@ -134,6 +137,11 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
             }
         }
     }
+    let peers = raw
+        .peers
+        .as_ref()
+        .map(|p| peer_selection(&mut ck, p.get_ref()))
+        .unwrap_or_default();
     if ck.has_errors() {
         return Err(Invalid {
             diagnostics: ck.into_diagnostics(),
@@ -143,7 +151,32 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
         path: Some(source.path().to_owned()),
         defaults,
         render,
+        peers,
     })
+}
+
+/// `[peers] include` and `exclude`: every pattern must parse.
+fn peer_selection(ck: &mut Checker, raw: &RawSitePeers) -> PeerSelection {
+    let mut globs = |key: &str, list: Option<&Spanned<Vec<Text>>>| -> Vec<Glob> {
+        let mut out = Vec::new();
+        for (i, item) in list.map(Spanned::get_ref).into_iter().flatten().enumerate() {
+            match Glob::new(item.get_ref()) {
+                Ok(glob) => out.push(glob),
+                Err(reason) => ck.error(
+                    DiagnosticKind::InvalidPath,
+                    format!("peers.{key}[{i}]"),
+                    item.span(),
+                    format!("{:?} is not a valid pattern: {reason}", item.get_ref()),
+                    "write a path relative to the site file's folder with * (any characters in a name), ? (one character) and ** (any folders), e.g. \"peers/**/*.toml\" or \"Cargo.toml\"",
+                ),
+            }
+        }
+        out
+    };
+    PeerSelection {
+        include: globs("include", raw.include.as_ref()),
+        exclude: globs("exclude", raw.exclude.as_ref()),
+    }
 }
 
 #[cfg(test)]
