@@ -7,6 +7,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use ipnet::IpNet;
+
 use super::host::{HostState, RouteGet, RpFilter};
 use super::parse::{self, ParseError};
 use crate::peer::Peer;
@@ -24,13 +26,14 @@ pub enum Query {
     Wireguard(String),
     /// `ip -j route get ADDRESS`.
     RouteGet(IpAddr),
-    /// `ip -j -4|-6 route show table T dev IF`; an empty list when the table does not
-    /// exist.
-    Routes {
-        /// IPv6 (`-6`) or IPv4 (`-4`).
-        ipv6: bool,
+    /// `ip -j route show table T exact PREFIX dev IF`: the routes for one destination
+    /// (never a whole table, which may hold a full BGP feed); an empty list when the
+    /// table does not exist.
+    Route {
         /// The table number.
         table: u32,
+        /// The destination.
+        to: IpNet,
         /// The device.
         dev: String,
     },
@@ -49,14 +52,15 @@ impl Query {
             Self::Addresses(dev) => words(&["ip", "-j", "addr", "show", "dev", dev]),
             Self::Wireguard(dev) => words(&["wg", "show", dev, "dump"]),
             Self::RouteGet(ip) => words(&["ip", "-j", "route", "get", &ip.to_string()]),
-            Self::Routes { ipv6, table, dev } => words(&[
+            Self::Route { table, to, dev } => words(&[
                 "ip",
                 "-j",
-                if *ipv6 { "-6" } else { "-4" },
                 "route",
                 "show",
                 "table",
                 &table.to_string(),
+                "exact",
+                &to.to_string(),
                 "dev",
                 dev,
             ]),
@@ -73,8 +77,9 @@ impl Query {
             Self::Addresses(dev) => format!("ip-addr-{dev}.json"),
             Self::Wireguard(dev) => format!("wg-{dev}.dump"),
             Self::RouteGet(ip) => format!("ip-route-get-{ip}.json"),
-            Self::Routes { ipv6, table, dev } => {
-                format!("ip-route-{}-table-{table}-{dev}.json", if *ipv6 { 6 } else { 4 })
+            Self::Route { table, to, dev } => {
+                let to = to.to_string().replace('/', "_");
+                format!("ip-route-table-{table}-{to}-{dev}.json")
             }
             Self::File(path) | Self::Dir(path) => format!("root{path}"),
         }
@@ -137,22 +142,17 @@ where
                 state.wireguard = Some(parse::wg_dump(&text)?);
             }
         }
-        let mut tables: Vec<(bool, u32)> = peer
-            .local
-            .routes
-            .iter()
-            .map(|r| (r.to.addr().is_ipv6(), r.effective_table()))
-            .collect();
-        tables.sort_unstable();
-        tables.dedup();
-        for (ipv6, table) in tables {
-            let q = Query::Routes {
-                ipv6,
+        for route in &peer.local.routes {
+            let (table, to) = (route.effective_table(), route.to);
+            let q = Query::Route {
                 table,
+                to,
                 dev: name.clone(),
             };
             if let Some(text) = ask(q)? {
-                state.routes.extend(parse::routes(&text, ipv6, table)?);
+                state
+                    .routes
+                    .extend(parse::routes(&text, to.addr().is_ipv6(), table)?);
             }
         }
         let file = |t: Option<String>| t.as_deref().and_then(parse::sysctl_u8);
@@ -167,12 +167,21 @@ where
     }
     // The remote endpoint: the literal address, else (a WireGuard host name) the address
     // WireGuard currently sends to.
-    let remote = peer.remote.endpoint.as_ref().and_then(|e| e.ip()).or_else(|| {
-        let key = peer.remote.wireguard.as_ref()?.public_key;
-        let wg = state.wireguard.as_ref()?;
-        let p = wg.peers.iter().find(|p| p.public_key == key)?;
-        p.endpoint.as_deref()?.parse::<SocketAddr>().ok().map(|s| s.ip())
-    });
+    let remote = peer
+        .remote
+        .endpoint
+        .as_ref()
+        .and_then(|e| e.ip())
+        .or_else(|| {
+            let key = peer.remote.wireguard.as_ref()?.public_key;
+            let wg = state.wireguard.as_ref()?;
+            let p = wg.peers.iter().find(|p| p.public_key == key)?;
+            p.endpoint
+                .as_deref()?
+                .parse::<SocketAddr>()
+                .ok()
+                .map(|s| s.ip())
+        });
     if let Some(ip) = remote {
         if let Some(text) = ask(Query::RouteGet(ip))? {
             let route: RouteGet = parse::route_get(ip, &text)?;

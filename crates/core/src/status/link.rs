@@ -214,16 +214,16 @@ fn addresses(ctx: &mut Ctx<'_>) {
     for (i, want) in expected.iter().enumerate() {
         let index = i.to_string();
         let at = ctx.at(&[this, "addresses", &index]);
-        let add = format!(
-            "ip address add {} dev {name}",
-            address_text(want)
-        );
-        match host.iter().find(|h| h.address.addr() == want.address.addr()) {
+        let add = format!("ip address add {} dev {name}", address_text(want));
+        match host
+            .iter()
+            .find(|h| h.address.addr() == want.address.addr())
+        {
             None => ctx.push(
                 Check::Address,
                 at,
                 address_text(want),
-                "not on the device",
+                "no such address",
                 Some(add),
             ),
             Some(have) => {
@@ -245,17 +245,18 @@ fn addresses(ctx: &mut Ctx<'_>) {
                         at,
                         address_text(want),
                         actual,
-                        Some(format!(
-                            "ip address del {} dev {name}; {add}",
-                            have.address
-                        )),
+                        Some(format!("ip address del {} dev {name}; {add}", have.address)),
                     );
                 }
             }
         }
     }
     for have in &host {
-        if have.link_scope || expected.iter().any(|w| w.address.addr() == have.address.addr()) {
+        if have.link_scope
+            || expected
+                .iter()
+                .any(|w| w.address.addr() == have.address.addr())
+        {
             continue;
         }
         let at = ctx.at(&[this, "addresses"]);

@@ -141,7 +141,12 @@ impl<'a> Ctx<'a> {
     /// them.
     pub fn apply(&self) -> String {
         let name = &self.peer.name;
-        format!("apply the rendered files: `networkctl reload` (networkd), `netplan apply`, `sh {name}.up.sh` (ip) or `wg-quick up {name}`")
+        let wg_quick = if self.peer.local.wireguard.is_some() {
+            format!(", `wg-quick up {name}`")
+        } else {
+            String::new()
+        };
+        format!("apply the rendered files: `networkctl reload` (networkd), `netplan apply`, `sh {name}.up.sh` (ip){wg_quick}")
     }
 
     /// Recreating the device: most tunnel parameters cannot change on a live link.
@@ -156,12 +161,7 @@ impl<'a> Ctx<'a> {
 
 /// Compares `peer`, as seen from the end this host is (see [`Peer::for_side`]), with
 /// the host. `source_text` is the peer file's text, for the findings' locations.
-pub fn compare(
-    peer: &Peer,
-    source_text: &str,
-    host: &HostState,
-    options: &Options,
-) -> Report {
+pub fn compare(peer: &Peer, source_text: &str, host: &HostState, options: &Options) -> Report {
     let locator = KeyLocator::new(source_text);
     let mut ctx = Ctx {
         peer,

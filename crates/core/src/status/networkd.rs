@@ -9,7 +9,11 @@ pub const DROP_IN: &str = "/etc/systemd/networkd.conf.d/peergen.conf";
 
 /// The finding, if any: only a peer whose routes come from a BGP daemon loses them, and
 /// only on a host where networkd is in use (`conf` is `None` otherwise).
-pub fn foreign_routes(has_bgp: bool, conf: Option<&NetworkdConf>, at: Option<At>) -> Option<Finding> {
+pub fn foreign_routes(
+    has_bgp: bool,
+    conf: Option<&NetworkdConf>,
+    at: Option<At>,
+) -> Option<Finding> {
     let conf = conf?;
     if !has_bgp || !conf.manage_foreign_routes {
         return None;

@@ -77,8 +77,7 @@ pub fn link(text: &str) -> Result<Link, ParseError> {
             .map(HostTtl::Value),
         None => None,
     };
-    let encap_limit = if field("ip6_tnl_f_ign_encap_limit").and_then(Value::as_bool) == Some(true)
-    {
+    let encap_limit = if field("ip6_tnl_f_ign_encap_limit").and_then(Value::as_bool) == Some(true) {
         Some(HostEncapLimit::None)
     } else {
         u64_of(field("encap_limit"))
@@ -210,7 +209,7 @@ pub fn routes(text: &str, ipv6: bool, table: u32) -> Result<Vec<HostRoute>, Pars
     Ok(out)
 }
 
-fn none_or<'a>(field: &'a str) -> Option<&'a str> {
+fn none_or(field: &str) -> Option<&str> {
     (field != "(none)" && field != "off").then_some(field)
 }
 

@@ -73,7 +73,10 @@ fn healthy_states_have_no_finding() {
         (VXLAN, "vxlan-healthy"),
         (WG, "wireguard-healthy"),
         ("fixtures/valid/gre-key-p2p.toml", "gre-healthy"),
-        ("fixtures/valid/ip6gre-no-encap-limit.toml", "ip6gre-healthy"),
+        (
+            "fixtures/valid/ip6gre-no-encap-limit.toml",
+            "ip6gre-healthy",
+        ),
         ("fixtures/valid/sit-6in4.toml", "sit-healthy"),
         ("fixtures/valid/gretap-bridge.toml", "gretap-healthy"),
     ] {
@@ -88,7 +91,10 @@ fn mtu_changed_by_hand() {
     let r = report(VXLAN, "vxlan-mtu");
     let f = only(&r, Check::Mtu, Verdict::Diff);
     assert_eq!((f.expected.as_str(), f.actual.as_str()), ("1450", "1420"));
-    assert_eq!(f.fix.as_deref(), Some("ip link set dev vxlan-as64570 mtu 1450"));
+    assert_eq!(
+        f.fix.as_deref(),
+        Some("ip link set dev vxlan-as64570 mtu 1450")
+    );
     // The MTU is computed: the location is the [local] table, marked as a default.
     assert!(!f.at.as_ref().unwrap().set);
 }
@@ -102,7 +108,11 @@ fn different_vni() {
     let at = f.at.clone().unwrap();
     assert!(at.set);
     assert_eq!(&text[at.span], "vni");
-    assert!(f.fix.as_deref().unwrap().starts_with("`ip link del dev vxlan-as64570`"));
+    assert!(f
+        .fix
+        .as_deref()
+        .unwrap()
+        .starts_with("`ip link del dev vxlan-as64570`"));
 }
 
 #[test]
@@ -149,7 +159,9 @@ fn strict_rp_filter() {
 fn remote_endpoint_routed_into_the_tunnel() {
     let r = report(VXLAN, "vxlan-route-via-tunnel");
     let f = only(&r, Check::UnderlayRoute, Verdict::Down);
-    assert!(f.actual.contains("routed into vxlan-as64570 itself via 172.31.70.2"));
+    assert!(f
+        .actual
+        .contains("routed into vxlan-as64570 itself via 172.31.70.2"));
 }
 
 #[test]
@@ -173,7 +185,11 @@ fn wrong_private_key_loaded() {
 fn no_handshake_ever() {
     let r = report(WG, "wireguard-no-handshake");
     let f = only(&r, Check::Handshake, Verdict::Down);
-    assert!(f.actual.starts_with("latest handshake never"), "{}", f.actual);
+    assert!(
+        f.actual.starts_with("latest handshake never"),
+        "{}",
+        f.actual
+    );
     assert_eq!(r.wireguard.unwrap().handshake_age, None);
 }
 
@@ -206,13 +222,29 @@ fn gre_key_ttl_encap_limit_and_bridge() {
     let f = only(&report(gre, "gre-wrong-key"), Check::Key, Verdict::Diff).clone();
     assert_eq!(f.actual, "ikey 4243 okey 4243");
     let f = only(&report(gre, "gre-inherit-ttl"), Check::Ttl, Verdict::Diff).clone();
-    assert_eq!((f.expected.as_str(), f.actual.as_str()), ("64", "inherit (0)"));
+    assert_eq!(
+        (f.expected.as_str(), f.actual.as_str()),
+        ("64", "inherit (0)")
+    );
     let ip6 = "fixtures/valid/ip6gre-no-encap-limit.toml";
-    let f = only(&report(ip6, "ip6gre-encap-limit"), Check::EncapLimit, Verdict::Diff).clone();
+    let f = only(
+        &report(ip6, "ip6gre-encap-limit"),
+        Check::EncapLimit,
+        Verdict::Diff,
+    )
+    .clone();
     assert_eq!((f.expected.as_str(), f.actual.as_str()), ("none", "4"));
     let tap = "fixtures/valid/gretap-bridge.toml";
-    let f = only(&report(tap, "gretap-no-bridge"), Check::Bridge, Verdict::Diff).clone();
-    assert_eq!(f.fix.as_deref(), Some("ip link set dev gretap-lab master br-lab"));
+    let f = only(
+        &report(tap, "gretap-no-bridge"),
+        Check::Bridge,
+        Verdict::Diff,
+    )
+    .clone();
+    assert_eq!(
+        f.fix.as_deref(),
+        Some("ip link set dev gretap-lab master br-lab")
+    );
 }
 
 #[test]
@@ -224,6 +256,9 @@ fn the_other_side_sees_its_own_end() {
     let host = state(&remote, "vxlan-healthy");
     let r = compare(&remote, &text, &host, &Options::default());
     let found = checks(&r);
-    assert!(found.contains(&Check::Local) && found.contains(&Check::Remote), "{found:?}");
+    assert!(
+        found.contains(&Check::Local) && found.contains(&Check::Remote),
+        "{found:?}"
+    );
     assert!(found.contains(&Check::Address), "{found:?}");
 }

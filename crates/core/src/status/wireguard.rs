@@ -57,7 +57,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>) -> Option<WireguardObservation> {
     let key = theirs.public_key;
     let psk_file = options.preshared_key_file.clone();
     let keepalive = options.persistent_keepalive.filter(|&k| k > 0);
-    let endpoint = match (&ctx.peer.remote.endpoint, ctx.peer.remote.wireguard.as_ref()) {
+    let endpoint = match (
+        &ctx.peer.remote.endpoint,
+        ctx.peer.remote.wireguard.as_ref(),
+    ) {
         (Some(Endpoint::Ip(ip)), Some(wg)) => wg.port.map(|p| SocketAddr::new(*ip, p)),
         _ => None,
     };
@@ -93,7 +96,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>) -> Option<WireguardObservation> {
         return None;
     };
     if let Some(e) = endpoint {
-        let actual = peer.endpoint.as_deref().and_then(|s| s.parse::<SocketAddr>().ok());
+        let actual = peer
+            .endpoint
+            .as_deref()
+            .and_then(|s| s.parse::<SocketAddr>().ok());
         if actual != Some(e) {
             ctx.push(
                 Check::Endpoint,
@@ -113,7 +119,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>) -> Option<WireguardObservation> {
             if nets.is_empty() {
                 "none".to_owned()
             } else {
-                nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                nets.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
             }
         };
         ctx.push(
@@ -157,9 +166,13 @@ pub(super) fn check(ctx: &mut Ctx<'_>) -> Option<WireguardObservation> {
         ),
         _ => {}
     }
-    handshake(ctx, &peer, endpoint.is_some() || ctx.peer.remote.endpoint.is_some());
-    let age = (peer.latest_handshake != 0)
-        .then(|| ctx.host.now.saturating_sub(peer.latest_handshake));
+    handshake(
+        ctx,
+        &peer,
+        endpoint.is_some() || ctx.peer.remote.endpoint.is_some(),
+    );
+    let age =
+        (peer.latest_handshake != 0).then(|| ctx.host.now.saturating_sub(peer.latest_handshake));
     Some(WireguardObservation {
         handshake_age: age,
         rx_bytes: peer.rx_bytes,
