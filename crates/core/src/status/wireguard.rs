@@ -188,13 +188,13 @@ fn handshake(ctx: &mut Ctx<'_>, peer: &WgPeer, dials: bool) {
     }
     let limit = ctx.options.handshake_max_age;
     let actual = if peer.latest_handshake == 0 {
-        "never".to_owned()
+        "no handshake ever".to_owned()
     } else {
         let age = ctx.host.now.saturating_sub(peer.latest_handshake);
         if age <= limit {
             return;
         }
-        format!("{age} s ago")
+        format!("the latest {age} s ago")
     };
     let other = ctx.other();
     let remote = ctx
@@ -207,7 +207,7 @@ fn handshake(ctx: &mut Ctx<'_>, peer: &WgPeer, dials: bool) {
         Check::Handshake,
         ctx.at(&[other, "endpoint"]),
         format!("a handshake within the last {limit} s"),
-        format!("latest handshake {actual} (received {} bytes, sent {})", peer.rx_bytes, peer.tx_bytes),
+        actual,
         Some(format!(
             "check the other end (`peergen status --side {other}` on {remote}) and that its UDP port is reachable from here"
         )),
