@@ -43,8 +43,12 @@ fn reader(
     })
 }
 
-/// Runs `argv` in the C locale with stdin closed.
+/// Runs `argv` in the C locale with stdin closed, within [`TIMEOUT`] and [`MAX_OUTPUT`].
 pub fn run(argv: &[String]) -> Result<Output, Failure> {
+    run_limited(argv, TIMEOUT, MAX_OUTPUT)
+}
+
+fn run_limited(argv: &[String], timeout: Duration, max_output: u64) -> Result<Output, Failure> {
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| Failure::Other("empty command".to_owned()))?;
@@ -70,11 +74,11 @@ pub fn run(argv: &[String]) -> Result<Output, Failure> {
             .map_err(|_| Failure::Other(format!("reading the output of `{shown}` failed")))?
             .map_err(|e| Failure::Other(format!("reading the output of `{shown}`: {e}")))
     };
-    let too_big = || Failure::Other(format!("`{shown}` printed more than {MAX_OUTPUT} bytes"));
-    let mut out = Some(reader(stdout, MAX_OUTPUT));
+    let too_big = || Failure::Other(format!("`{shown}` printed more than {max_output} bytes"));
+    let mut out = Some(reader(stdout, max_output));
     let err = reader(stderr, MAX_ERROR);
     let mut stdout = None;
-    let deadline = Instant::now() + TIMEOUT;
+    let deadline = Instant::now() + timeout;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -85,7 +89,7 @@ pub fn run(argv: &[String]) -> Result<Output, Failure> {
         // it is killed at once rather than at the deadline.
         if let Some(handle) = out.take_if(|h| h.is_finished()) {
             let buf = join(handle)?;
-            if buf.len() as u64 > MAX_OUTPUT {
+            if buf.len() as u64 > max_output {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(too_big());
@@ -97,8 +101,8 @@ pub fn run(argv: &[String]) -> Result<Output, Failure> {
             let _ = child.kill();
             let _ = child.wait();
             return Err(Failure::Other(format!(
-                "`{shown}` did not finish within {} s",
-                TIMEOUT.as_secs()
+                "`{shown}` did not finish within {} ms",
+                timeout.as_millis()
             )));
         }
         thread::sleep(Duration::from_millis(2));
@@ -109,7 +113,7 @@ pub fn run(argv: &[String]) -> Result<Output, Failure> {
         (None, None) => Vec::new(),
     };
     let stderr = join(err)?;
-    if stdout.len() as u64 > MAX_OUTPUT {
+    if stdout.len() as u64 > max_output {
         return Err(too_big());
     }
     Ok(Output {
@@ -117,4 +121,56 @@ pub fn run(argv: &[String]) -> Result<Output, Failure> {
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).trim().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    fn message(result: Result<Output, Failure>) -> String {
+        match result {
+            Err(Failure::Other(m)) => m,
+            Err(Failure::Missing) => "missing".to_owned(),
+            Ok(_) => "ok".to_owned(),
+        }
+    }
+
+    #[test]
+    fn output_status_and_stderr_are_kept() {
+        let out = run(&argv(&["sh", "-c", "echo out; echo err >&2; exit 3"]))
+            .ok()
+            .unwrap();
+        assert_eq!(out.stdout, "out\n");
+        assert_eq!(out.stderr, "err");
+        assert_eq!(out.status.code(), Some(3));
+    }
+
+    #[test]
+    fn a_missing_program_is_told_apart() {
+        assert_eq!(message(run(&argv(&["/nonexistent/ip"]))), "missing");
+    }
+
+    #[test]
+    fn a_hung_command_is_killed_at_the_deadline() {
+        let started = Instant::now();
+        let m = message(run_limited(
+            &argv(&["sleep", "30"]),
+            Duration::from_millis(200),
+            MAX_OUTPUT,
+        ));
+        assert!(m.contains("did not finish within 200 ms"), "{m}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn endless_output_is_cut_at_the_cap() {
+        let started = Instant::now();
+        let m = message(run_limited(&argv(&["yes"]), Duration::from_secs(20), 1024));
+        assert!(m.contains("printed more than 1024 bytes"), "{m}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
 }

@@ -258,3 +258,167 @@ fn the_other_side_sees_its_own_end() {
     );
     assert!(found.contains(&Check::Address), "{found:?}");
 }
+
+/// A healthy recorded state, changed in one way, yields exactly that check.
+#[test]
+fn each_remaining_comparison_on_a_changed_healthy_state() {
+    use super::host::{HostAddress, HostTtl};
+    type Change = fn(&mut HostState);
+    let other_key = crate::keys::PrivateKey::generate().public_key();
+    let gre = "fixtures/valid/gre-key-p2p.toml";
+    let cases: Vec<(&str, &str, Change, Check)> = vec![
+        (
+            gre,
+            "gre-healthy",
+            |h| h.link.as_mut().unwrap().kind = Some("ipip".into()),
+            Check::Kind,
+        ),
+        (
+            gre,
+            "gre-healthy",
+            |h| h.link.as_mut().unwrap().tunnel.local = None,
+            Check::Local,
+        ),
+        (
+            gre,
+            "gre-healthy",
+            |h| h.link.as_mut().unwrap().tunnel.remote = "203.0.113.99".parse().ok(),
+            Check::Remote,
+        ),
+        (
+            gre,
+            "gre-healthy",
+            |h| h.link.as_mut().unwrap().tunnel.ttl = Some(HostTtl::Value(255)),
+            Check::Ttl,
+        ),
+        (
+            gre,
+            "gre-healthy",
+            |h| h.addresses[0].peer = "172.31.21.9/32".parse().ok(),
+            Check::Address,
+        ),
+        (
+            gre,
+            "gre-healthy",
+            |h| {
+                h.addresses.push(HostAddress {
+                    address: "192.0.2.1/24".parse().unwrap(),
+                    peer: None,
+                    link_scope: false,
+                })
+            },
+            Check::Address,
+        ),
+        (
+            gre,
+            "gre-healthy",
+            |h| h.addresses[0].peer = None,
+            Check::Address,
+        ),
+        (
+            VXLAN,
+            "vxlan-healthy",
+            |h| h.link.as_mut().unwrap().tunnel.port = Some(8472),
+            Check::Port,
+        ),
+        (
+            VXLAN,
+            "vxlan-healthy",
+            |h| h.link.as_mut().unwrap().master = Some("br0".into()),
+            Check::Bridge,
+        ),
+        (
+            VXLAN,
+            "vxlan-healthy",
+            |h| h.routes[0].metric = 20,
+            Check::Route,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| h.wireguard.as_mut().unwrap().listen_port = 1,
+            Check::ListenPort,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| h.wireguard.as_mut().unwrap().peers[0].endpoint = Some("203.0.113.1:1".into()),
+            Check::Endpoint,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| {
+                h.wireguard.as_mut().unwrap().peers[0]
+                    .allowed_ips
+                    .pop()
+                    .map(drop)
+                    .unwrap_or(())
+            },
+            Check::AllowedIps,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| h.wireguard.as_mut().unwrap().peers[0].persistent_keepalive = None,
+            Check::Keepalive,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| h.wireguard.as_mut().unwrap().peers[0].preshared_key = false,
+            Check::PresharedKey,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| h.wireguard = None,
+            Check::Wireguard,
+        ),
+        (
+            WG,
+            "wireguard-healthy",
+            |h| h.wireguard.as_mut().unwrap().public_key = None,
+            Check::PrivateKey,
+        ),
+    ];
+    for (file, case, change, check) in cases {
+        let (peer, text) = peer(file);
+        let mut host = state(&peer, case);
+        change(&mut host);
+        let r = compare(&peer, &text, &host, &Options::default());
+        // A missing WireGuard device also makes the `tun` device not a WireGuard one.
+        let found: Vec<Check> = checks(&r)
+            .into_iter()
+            .filter(|c| *c != Check::Kind || check == Check::Kind)
+            .collect();
+        assert_eq!(found, [check], "{case}: {:#?}", r.findings);
+        assert!(r.findings.iter().all(|f| f.fix.is_some()));
+    }
+    // The other end missing, or an extra peer.
+    let (peer, text) = peer(WG);
+    let mut host = state(&peer, "wireguard-healthy");
+    host.wireguard.as_mut().unwrap().peers[0].public_key = other_key;
+    let r = compare(&peer, &text, &host, &Options::default());
+    assert_eq!(checks(&r), [Check::WireguardPeer, Check::WireguardPeer]);
+    assert_eq!(r.verdict, Verdict::Down);
+    assert!(r.findings[0].fix.as_deref().unwrap().ends_with(" remove"));
+    assert!(r.findings[1]
+        .fix
+        .as_deref()
+        .unwrap()
+        .contains("endpoint 203.0.113.1:51820 persistent-keepalive 25"));
+}
+
+#[test]
+fn the_networkd_reader_is_wired_but_quiet_without_bgp() {
+    let (peer, text) = peer(VXLAN);
+    // The site renders for networkd: its configuration is read (none here: the default).
+    let dir = repo().join("fixtures/status/vxlan-healthy");
+    let host = gather(&peer, &mut Recorded(dir), true).unwrap();
+    assert!(host.networkd.as_ref().unwrap().manage_foreign_routes);
+    assert_eq!(host.networkd.as_ref().unwrap().set_in, None);
+    assert!(!super::bgp::peer_has_bgp(&peer));
+    let r = compare(&peer, &text, &host, &Options::default());
+    assert_eq!(r.findings, []);
+}
