@@ -95,7 +95,14 @@ impl KeyLocator {
                 return found;
             };
             let span = match item {
-                toml_edit::Item::Table(t) if !tail.is_empty() => t.span().or_else(|| key.span()),
+                // A table's span is its header and body; keep the header line.
+                toml_edit::Item::Table(t) if !tail.is_empty() => t
+                    .span()
+                    .map(|s| {
+                        let line = doc.raw()[s.clone()].find('\n').unwrap_or(s.len());
+                        s.start..s.start + line
+                    })
+                    .or_else(|| key.span()),
                 _ => key.span(),
             };
             if let Some(span) = span {
