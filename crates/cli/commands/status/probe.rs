@@ -60,7 +60,9 @@ impl Host for Live {
                 }
                 absent(query, &out.stderr).ok_or_else(|| {
                     let shown = argv.join(" ");
-                    let hint = if out.stderr.contains("Operation not permitted") {
+                    let hint = if out.stderr.contains("Operation not permitted")
+                        || out.stderr.contains("Permission denied")
+                    {
                         " (run as root: reading WireGuard's keys needs CAP_NET_ADMIN)"
                     } else {
                         ""
