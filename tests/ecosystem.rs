@@ -641,6 +641,7 @@ fn man_prints_peergen_1_and_writes_a_page_per_subcommand() {
         "peergen-pubkey.1",
         "peergen-render.1",
         "peergen-schema.1",
+        "peergen-status.1",
         "peergen.1",
     ];
     assert_eq!(names, expected);

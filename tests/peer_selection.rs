@@ -77,7 +77,11 @@ fn a_cargo_toml_in_a_peer_folder_says_how_to_exclude_it() {
         "error: {}/peers/Cargo.toml: not a peer file: a peer file has `name` and `kind` at the top, this one has [dependencies], [package]. It was read because every *.toml file below {}/peers is taken as a peer file unless the site file excludes it: add exclude = [\"peers/Cargo.toml\"] to the [peers] table of {}/peergen.toml (patterns are relative to its folder), or move the file out of {}/peers\n",
         dir.display(),
         dir.display(),
-        dir.display(),
+        // The site file is found by walking up, and named relative to the working folder
+        // when it lies below it.
+        dir.strip_prefix(std::env::current_dir().unwrap())
+            .unwrap_or(&dir)
+            .display(),
         dir.display()
     );
     assert_eq!(err, expected, "one clear error, no wall of unknown keys");

@@ -13,7 +13,8 @@ use peergen_render::Backend;
 /// script files for either end. It also generates WireGuard keys.
 ///
 /// Exit codes: 0 success, 1 `--check` found stale files, 2 usage error, 65 invalid input,
-/// 66 input unreadable, 73 output exists or cannot be created, 74 write failed.
+/// 66 input unreadable, 69 `status` cannot inspect the host, 73 output exists or cannot be
+/// created, 74 write failed; `status` exits 1 when the host differs from the peer files.
 #[derive(Debug, Parser)]
 #[command(
     name = "peergen",
@@ -109,6 +110,21 @@ pub enum Command {
     /// written. No private key is ever written. Without --out, the file is printed on
     /// stdout.
     Init(InitArgs),
+    /// Compare the live host with what peer files define for this end (read-only).
+    ///
+    /// Reads the host with `ip -j` and `wg show … dump` and prints one line per peer
+    /// (`ok`, `DIFF` or `DOWN`), then per difference what the peer file defines and where,
+    /// what the host has, and the command that fixes it. Checks the link (kind, up, MTU,
+    /// endpoints, TTL, GRE key, encapsulation limit, VNI and port, addresses, bridge),
+    /// WireGuard (the loaded private key, listen port, the peer, its endpoint, allowed
+    /// IPs, keepalive, preshared key, handshake age), the underlay (the route to the
+    /// other end not through the tunnel, rp_filter not strict) and the peer file's
+    /// routes. Reading WireGuard's keys needs root. See docs/status.md.
+    ///
+    /// Exit codes: 0 everything matches, 1 something differs, 69 the host could not be
+    /// inspected (a tool missing, not root, a command failed), and 2, 65, 66 as for the
+    /// other commands.
+    Status(StatusArgs),
     /// Print the JSON Schema of the peer file or the site file, for editors.
     ///
     /// The schema is derived from the same definitions the parser uses, so it lists
@@ -257,6 +273,33 @@ pub struct RenderArgs {
     pub config: Option<Utf8PathBuf>,
     /// Peer files, or folders of them (every *.toml below, except peergen.toml and files
     /// the site file's `[peers]` table leaves out).
+    #[arg(required = true, value_name = "PEER")]
+    pub peers: Vec<Utf8PathBuf>,
+}
+
+/// `peergen status` options.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Which end this host is: local ([local] in the peer file) or remote. Default: the
+    /// site file's `side`, else local.
+    #[arg(long, value_enum)]
+    pub side: Option<SideArg>,
+    /// Print one JSON document (format in docs/status.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// A WireGuard peer this end dials with no handshake for longer than this is
+    /// reported (WireGuard renews its session every 120 s while the tunnel is in use).
+    #[arg(long, value_name = "SECONDS", default_value_t = peergen_core::status::Options::DEFAULT_HANDSHAKE_MAX_AGE)]
+    pub handshake_max_age: u64,
+    /// Site file with shared defaults (default: the nearest peergen.toml above the peer
+    /// files).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<Utf8PathBuf>,
+    /// Read recorded command outputs from DIR instead of the live host (a test hook;
+    /// docs/testing.md).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub host_state: Option<Utf8PathBuf>,
+    /// Peer files, or folders of them (every *.toml below, except peergen.toml).
     #[arg(required = true, value_name = "PEER")]
     pub peers: Vec<Utf8PathBuf>,
 }

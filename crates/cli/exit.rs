@@ -8,10 +8,14 @@ use std::process::ExitCode;
 pub enum Exit {
     /// Success.
     Ok = 0,
-    /// `--check` found files that differ from what would be rendered.
+    /// `--check` found files that differ from what would be rendered; `status` found the
+    /// host differing from the peer files.
     Drift = 1,
     /// Bad command line (clap also exits 2).
     Usage = 2,
+    /// `peergen status`: the host could not be inspected (a tool missing, not root where
+    /// needed, a command failed or timed out) (EX_UNAVAILABLE).
+    Unavailable = 69,
     /// Invalid input data: a peer file, a key on stdin (EX_DATAERR).
     DataError = 65,
     /// An input file could not be read (EX_NOINPUT).

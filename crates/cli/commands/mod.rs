@@ -8,6 +8,7 @@ mod man;
 mod mtu;
 mod render;
 mod schema;
+mod status;
 
 use crate::args::{Args, Command};
 use crate::exit::Exit;
@@ -24,6 +25,7 @@ pub fn run(args: Args) -> Exit {
         Command::Genpsk { out, force } => keys::genpsk(out.as_deref(), force),
         Command::Init(args) => init::run(&args),
         Command::Schema { file } => schema::run(file),
+        Command::Status(args) => status::run(&args),
         Command::Completions { shell } => completions::run(shell),
         Command::Man { out } => man::run(out.as_deref()),
     }

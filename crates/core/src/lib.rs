@@ -19,6 +19,7 @@ pub mod side;
 pub mod site;
 pub mod source;
 pub mod spans;
+pub mod status;
 pub mod text;
 pub mod validate;
 

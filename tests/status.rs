@@ -1,0 +1,251 @@
+//! `peergen status`: exit codes and the JSON shape on recorded host states (the hidden
+//! `--host-state DIR` hook), and once for real: a VXLAN made from peergen's own `ip`
+//! script in a network namespace (root only).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] may panic
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{peergen, tools_required};
+use serde_json::Value;
+
+const VXLAN: &str = "fixtures/status/peers/vxlan-as64570.toml";
+const WG: &str = "fixtures/status/peers/wg-as64512.toml";
+
+fn status(case: &str, peer: &str, extra: &[&str]) -> Output {
+    let dir = format!("fixtures/status/{case}");
+    let mut args = vec!["status", "--host-state", &dir];
+    args.extend_from_slice(extra);
+    args.push(peer);
+    peergen(&args, None)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn healthy_host_exits_0_with_an_ok_line() {
+    for (case, peer) in [("vxlan-healthy", VXLAN), ("wireguard-healthy", WG)] {
+        let out = status(case, peer, &[]);
+        assert_eq!(out.status.code(), Some(0), "{case}: {}", stdout(&out));
+        assert!(stdout(&out).starts_with("ok   "), "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn a_difference_exits_1_with_the_finding_its_location_and_fix() {
+    let out = status("vxlan-mtu", VXLAN, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "DIFF vxlan-as64570 (1 finding)\n\
+         \x20 mtu: expected 1450; host has 1420\n\
+         \x20   at fixtures/status/peers/vxlan-as64570.toml:7:1 (not in the file: computed or the default)\n\
+         \x20   fix: ip link set dev vxlan-as64570 mtu 1450\n"
+    );
+}
+
+#[test]
+fn a_missing_device_is_down() {
+    let out = status("vxlan-missing", VXLAN, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("DOWN vxlan-as64570 (1 finding)\n  link: "));
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let out = status("wireguard-wrong-key", WG, &["--json", "--side", "local"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], 1);
+    assert_eq!(doc["side"], "local");
+    assert_eq!(doc["exit"], 1);
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"peers": 1, "ok": 0, "diff": 0, "down": 1, "error": 0})
+    );
+    let peer = &doc["peers"][0];
+    assert_eq!(peer["name"], "wg-as64512");
+    assert_eq!(peer["kind"], "wireguard");
+    assert_eq!(peer["file"], WG);
+    assert_eq!(peer["verdict"], "down");
+    assert_eq!(peer["error"], Value::Null);
+    assert!(peer["wireguard"]["latest_handshake_age"].is_u64());
+    assert!(peer["wireguard"]["rx_bytes"].is_u64());
+    let f = &peer["findings"][0];
+    assert_eq!(f["check"], "private-key");
+    assert_eq!(f["section"], "wireguard");
+    assert_eq!(f["down"], true);
+    assert_eq!(
+        f["fix"],
+        "wg set wg-as64512 private-key /etc/wireguard/wg-as64512.key"
+    );
+    assert_eq!(f["location"]["file"], WG);
+    assert_eq!(f["location"]["line"], 12);
+    assert_eq!(f["location"]["set"], true);
+    let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["actual", "check", "down", "expected", "fix", "location", "section"]
+    );
+    // The loaded private key never appears, only public keys.
+    let dump = std::fs::read_to_string(
+        common::root().join("fixtures/status/wireguard-wrong-key/wg-wg-as64512.dump"),
+    )
+    .unwrap();
+    assert!(!stdout(&out).contains(dump.split('\t').next().unwrap()));
+}
+
+#[test]
+fn handshake_limit_is_a_flag() {
+    let out = status("wireguard-stale-handshake", WG, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("handshake: expected a handshake within the last 180 s"));
+    let out = status(
+        "wireguard-stale-handshake",
+        WG,
+        &["--handshake-max-age", "3600"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn missing_tools_exit_69() {
+    let out = Command::new(env!("CARGO_BIN_EXE_peergen"))
+        .args(["status", VXLAN])
+        .current_dir(common::root())
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(69), "{}", stdout(&out));
+    assert!(stdout(&out)
+        .contains("ERROR vxlan-as64570: cannot inspect the host: `ip` is not installed"));
+}
+
+#[test]
+fn the_test_hook_is_hidden_from_help() {
+    let help = stdout(&peergen(&["status", "--help"], None));
+    assert!(!help.contains("host-state"));
+    assert!(help.contains("69"));
+}
+
+fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+fn skip(test: &str, why: &str) {
+    assert!(
+        !tools_required(),
+        "{test}: {why}, and PEERGEN_E2E_REQUIRED=1 forbids skipping"
+    );
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
+/// Runs a command, failing the test with its stderr when it fails.
+fn sh(args: &[&str]) {
+    let out = Command::new(args[0]).args(&args[1..]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct Netns(String);
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+#[test]
+fn real_vxlan_in_a_namespace() {
+    const TEST: &str = "real_vxlan_in_a_namespace";
+    if !is_root() {
+        return skip(TEST, "needs root to create a network namespace");
+    }
+    if common::require_tool("ip", TEST).is_none() {
+        return;
+    }
+    let ns = Netns(format!("peergen-status-{}", std::process::id()));
+    sh(&["ip", "netns", "add", &ns.0]);
+    let inns = |args: &[&str]| {
+        let mut all = vec!["ip", "netns", "exec", &ns.0];
+        all.extend_from_slice(args);
+        sh(&all);
+    };
+    // The underlay: this end's endpoint on a veth, the other end's reachable through it.
+    inns(&["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"]);
+    inns(&["sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0"]);
+    inns(&[
+        "ip", "link", "add", "u0", "type", "veth", "peer", "name", "u1",
+    ]);
+    inns(&["ip", "address", "add", "198.51.100.10/24", "dev", "u0"]);
+    inns(&["ip", "link", "set", "u0", "up"]);
+    inns(&["ip", "link", "set", "u1", "up"]);
+    inns(&[
+        "ip",
+        "route",
+        "add",
+        "203.0.113.0/24",
+        "via",
+        "198.51.100.1",
+        "dev",
+        "u0",
+        "onlink",
+    ]);
+    let dir = common::temp_dir("status-real-vxlan");
+    let out = dir.to_str().unwrap();
+    let rendered = peergen(&["render", "--backend", "ip", "--out", out, VXLAN], None);
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let up = dir.join("vxlan-as64570.up.sh");
+    let up = up.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut cmd = Command::new("ip");
+        cmd.args([
+            "netns",
+            "exec",
+            &ns.0,
+            env!("CARGO_BIN_EXE_peergen"),
+            "status",
+        ])
+        .args(extra)
+        .arg(VXLAN)
+        .current_dir(common::root());
+        cmd.output().unwrap()
+    };
+    if Command::new("ip")
+        .args(["netns", "exec", &ns.0, "sh", up])
+        .status()
+        .is_ok_and(|s| !s.success())
+    {
+        return skip(TEST, "this kernel cannot create a vxlan device");
+    }
+    let healthy = run(&[]);
+    assert_eq!(
+        healthy.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&healthy),
+        String::from_utf8_lossy(&healthy.stderr)
+    );
+    inns(&["ip", "link", "set", "dev", "vxlan-as64570", "mtu", "1400"]);
+    let broken = run(&["--json"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", stdout(&broken));
+    let doc: Value = serde_json::from_slice(&broken.stdout).unwrap();
+    let findings = doc["peers"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["check"], "mtu");
+    assert_eq!(findings[0]["actual"], "1400");
+    assert_eq!(findings[0]["fix"], "ip link set dev vxlan-as64570 mtu 1450");
+}
