@@ -18,6 +18,7 @@ pub mod site;
 pub mod source;
 pub mod spans;
 pub mod text;
+pub mod tunnel;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
