@@ -7,7 +7,6 @@ use peergen_core::site::Site;
 use peergen_core::spans::PeerSpans;
 use peergen_core::validate::{validate_site, validate_with};
 use peergen_core::{Peer, SourceFile};
-use peergen_render::Backend;
 
 use crate::exit::Exit;
 use crate::inputs;
@@ -76,8 +75,7 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
         return Ok(Site::default());
     };
     let source = read(&path, "site file")?;
-    let names: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
-    validate_site(&source, &names).map_err(|invalid| {
+    validate_site(&source).map_err(|invalid| {
         present::diagnostics(&invalid.diagnostics, &source);
         Exit::DataError
     })

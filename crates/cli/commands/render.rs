@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_core::site::Site;
-use peergen_core::{Side, TunnelKind};
-use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
+use peergen_core::{Backend, Side};
+use peergen_render::{RenderOptions, Renderer, TemplateSource};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
@@ -16,13 +16,9 @@ use crate::{inputs, load, output, present};
 /// The backends to render: the flag, else the site file.
 fn backends(args: &RenderArgs, site: &Site) -> Result<Vec<Backend>, Exit> {
     let mut backends: Vec<Backend> = if args.backend.is_empty() {
-        site.render
-            .backends
-            .iter()
-            .filter_map(|name| name.parse().ok())
-            .collect()
+        site.render.backends.clone()
     } else {
-        args.backend.iter().map(|&b| b.into()).collect()
+        args.backend.clone()
     };
     let mut seen = Vec::new();
     backends.retain(|b| {
@@ -99,11 +95,7 @@ pub fn run(args: &RenderArgs) -> Exit {
 fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     let site = load::site(args.config.as_deref(), &args.peers)?;
     let backends = backends(args, &site)?;
-    let side: Side = args
-        .side
-        .map(Into::into)
-        .or(site.render.side)
-        .unwrap_or_default();
+    let side: Side = args.side.or(site.render.side).unwrap_or_default();
     let out = out_dir(args, &site)?;
     for (flag, given) in [
         ("--check", args.check),
@@ -136,16 +128,14 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
             Exit::NoInput
         }
     })?;
-    // With several backends, wg-quick simply does not apply to non-WireGuard peers.
-    let skip_wg_quick_for_others = backends.len() > 1;
+    // With several backends, one that does not apply to a peer's kind is skipped for it;
+    // asked for alone, it renders and says why it cannot.
+    let skip_inapplicable = backends.len() > 1;
     let mut skipped = 0usize;
     let mut jobs: Vec<(&load::Loaded, Backend)> = Vec::with_capacity(loaded.len() * backends.len());
     for l in &loaded {
         for &backend in &backends {
-            if backend == Backend::WgQuick
-                && skip_wg_quick_for_others
-                && l.peer.kind() != TunnelKind::Wireguard
-            {
+            if skip_inapplicable && !backend.applies_to(l.peer.kind()) {
                 skipped += 1;
             } else {
                 jobs.push((l, backend));

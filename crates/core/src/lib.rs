@@ -5,6 +5,7 @@
 //! → [`validate`] → a typed [`Peer`]. Nothing here writes files, renders templates or
 //! parses command lines; the render crate and the CLI build on these types.
 
+pub mod backend;
 pub mod cross;
 pub mod diagnostic;
 pub mod keys;
@@ -21,6 +22,7 @@ pub mod text;
 pub mod tunnel;
 pub mod validate;
 
+pub use backend::Backend;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use kind::TunnelKind;
 pub use mtu::{Mtu, MtuComputation};

@@ -5,7 +5,6 @@
 //! per-format escaping ([`escape`]). The result is a list of [`RenderedFile`]s: relative
 //! install path, mode and contents. Writing them is the caller's business.
 
-pub mod backend;
 pub mod context;
 pub mod error;
 pub mod escape;
@@ -14,10 +13,9 @@ pub mod templates;
 
 use camino::Utf8PathBuf;
 use minijinja::Environment;
-use peergen_core::{Peer, Side};
+use peergen_core::{Backend, Peer, Side};
 use serde::Serialize;
 
-pub use backend::Backend;
 pub use error::RenderError;
 pub use file::RenderedFile;
 pub use templates::TemplateSource;

@@ -92,7 +92,6 @@ fn site_file_defaults_fill_what_peer_files_leave_out() {
             "peergen.toml",
             "underlay-mtu = 1492\n[local]\nendpoint-ipv4 = \"198.51.100.10\"\nkey-directory = \"/etc/keys\"\n",
         ),
-        &["networkd"],
     )
     .unwrap();
     let peer = validate_with(
@@ -118,7 +117,6 @@ fn site_file_errors_name_the_key_and_family() {
             "peergen.toml",
             "[local]\nendpoint-ipv4 = \"2001:db8::1\"\n[render]\nbackends = [\"systemd\"]\nfile-prefix = \"../\"\n",
         ),
-        &["networkd", "ip"],
     )
     .unwrap_err();
     let text: Vec<String> = err
@@ -133,5 +131,18 @@ fn site_file_errors_name_the_key_and_family() {
             "render.backends[0]: \"systemd\" is not a backend",
             "render.file-prefix: \"../\" cannot start a file name",
         ]
+    );
+}
+
+#[test]
+fn site_file_backends_are_typed_each_once_in_order() {
+    let site = validate_site(&SourceFile::new(
+        "peergen.toml",
+        "[render]\nbackends = [\"netplan\", \"wg-quick\", \"netplan\"]\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        site.render.backends,
+        [crate::Backend::Netplan, crate::Backend::WgQuick]
     );
 }

@@ -7,7 +7,7 @@ use peergen_core::peer::{PrivateKeySource, WireguardEnd, WireguardOptions};
 use peergen_core::{Endpoint, Peer, Ttl, Tunnel, TunnelAddress};
 use serde::Serialize;
 
-use crate::Backend;
+use peergen_core::Backend;
 
 /// The lines of the comment every rendered file starts with (without comment markers):
 /// where it came from, that it is generated, and how its MTU was computed. No timestamp
