@@ -65,7 +65,7 @@ pub fn validate_with(source: &SourceFile, defaults: &Defaults) -> Result<Validat
 }
 
 /// Validates already-parsed raw structs (spans must refer to `source`).
-pub fn validate_raw(
+fn validate_raw(
     source: &SourceFile,
     raw: &RawPeer,
     defaults: &Defaults,

@@ -72,7 +72,7 @@ pub fn family_flag(ip: IpAddr) -> &'static str {
 }
 
 /// `host:port`, with IPv6 in brackets as every WireGuard tool requires.
-pub fn endpoint_with_port(endpoint: &Endpoint, port: u16) -> String {
+fn endpoint_with_port(endpoint: &Endpoint, port: u16) -> String {
     match endpoint {
         Endpoint::Ip(IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
         other => format!("{other}:{port}"),
