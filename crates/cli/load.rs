@@ -10,6 +10,7 @@ use peergen_core::{Peer, SourceFile};
 
 use crate::exit::Exit;
 use crate::inputs;
+use crate::plan::Plan;
 use crate::present;
 
 /// A peer file that validated.
@@ -43,32 +44,6 @@ fn read_identified(path: &Utf8Path, what: &str) -> Result<(SourceFile, (u64, u64
     Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
-/// `path` made absolute against `cwd` and cleaned of `.` and `..` without asking the file
-/// system: one `getcwd` per run instead of a `realpath` per peer file.
-fn absolute(path: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
-    let mut out = Utf8PathBuf::new();
-    for part in cwd.join(path).components() {
-        match part {
-            camino::Utf8Component::ParentDir => {
-                out.pop();
-            }
-            camino::Utf8Component::CurDir => {}
-            other => out.push(other.as_str()),
-        }
-    }
-    out
-}
-
-/// The peer file's path as rendered files name it: relative to the folder of the site
-/// file (the config repo), so the bytes do not depend on where peergen was run from or
-/// how the path was typed; without a site file, relative to the working folder when it
-/// lies below it, else as given.
-fn header_path(path: &Utf8Path, root: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
-    absolute(path, cwd)
-        .strip_prefix(root)
-        .map_or_else(|_| path.to_owned(), Utf8Path::to_owned)
-}
-
 /// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`).
 pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, Exit> {
     let Some(path) = inputs::site_file(config, inputs)? else {
@@ -81,18 +56,12 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
     })
 }
 
-/// Expands, reads and validates every peer file, then checks them against each other.
-/// Returns the peers only when all of them are valid: one bad file stops everything.
-pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
-    let files = inputs::peer_files(paths)?;
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|d| Utf8PathBuf::from_path_buf(d).ok())
-        .unwrap_or_else(|| Utf8PathBuf::from("/"));
-    let root = match site.path.as_deref().and_then(Utf8Path::parent) {
-        Some(dir) => absolute(dir, &cwd),
-        None => cwd.clone(),
-    };
+/// Expands, reads and validates every peer file of `plan`, then checks them against each
+/// other. Each file is named from the repo root ([`crate::plan::Repo::display_path`]) before
+/// it is validated, so the peer carries that name from the start. Returns the peers only
+/// when all of them are valid: one bad file stops everything.
+pub fn peers(plan: &Plan) -> Result<Vec<Loaded>, Exit> {
+    let files = inputs::peer_files(&plan.peers)?;
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     let mut seen = std::collections::HashSet::with_capacity(files.len());
@@ -101,15 +70,14 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
             // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
             // symlink to it) is one peer, not two that conflict.
             Ok((_, id)) if !seen.insert(id) => continue,
-            Ok((source, _)) => source,
+            Ok((source, _)) => source.named(plan.repo.display_path(path)),
             Err(exit) => {
                 failure = Some(failure.unwrap_or(exit));
                 continue;
             }
         };
-        match validate_with(&source, &site.defaults) {
-            Ok(mut valid) => {
-                valid.peer.source = header_path(path, &root, &cwd);
+        match validate_with(&source, &plan.site.defaults) {
+            Ok(valid) => {
                 present::diagnostics(&valid.warnings, &source);
                 loaded.push(Loaded {
                     peer: valid.peer,
@@ -142,13 +110,4 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
         return Err(Exit::DataError);
     }
     Ok(loaded)
-}
-
-/// `load::peers` for commands that take no site-dependent flags.
-pub fn peers_with_site(
-    config: Option<&Utf8Path>,
-    paths: &[Utf8PathBuf],
-) -> Result<Vec<Loaded>, Exit> {
-    let site = site(config, paths)?;
-    peers(paths, &site)
 }

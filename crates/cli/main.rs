@@ -12,6 +12,7 @@ mod load;
 mod manifest;
 mod output;
 mod parallel;
+mod plan;
 mod present;
 mod stdout;
 mod write;

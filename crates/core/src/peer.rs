@@ -21,7 +21,7 @@ pub use crate::tunnel::{
 /// One tunnel between two ends, seen from [`Peer::side`].
 #[derive(Debug, Clone)]
 pub struct Peer {
-    /// The peer file this came from, as the user named it.
+    /// The peer file this came from, as rendered files name it ([`crate::SourceFile::name`]).
     pub source: Utf8PathBuf,
     /// Interface name on both ends (1–15 characters, not a kernel fallback name).
     pub name: String,

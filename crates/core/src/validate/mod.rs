@@ -152,7 +152,7 @@ fn validate_raw(
         (Some(name), Some(local), Some(remote), Some(tunnel), Some(mtu)) if !ck.has_errors() => {
             Ok(Validated {
                 peer: Peer {
-                    source: source.path().to_owned(),
+                    source: source.name().to_owned(),
                     name,
                     description,
                     tunnel,

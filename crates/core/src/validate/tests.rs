@@ -146,3 +146,15 @@ fn site_file_backends_are_typed_each_once_in_order() {
         [crate::Backend::Netplan, crate::Backend::WgQuick]
     );
 }
+
+#[test]
+fn the_peer_carries_the_name_its_source_file_was_given() {
+    let text = "name = \"g1\"\nkind = \"gre\"\n[local]\nendpoint = \"198.51.100.10\"\naddresses = [\"172.31.0.1/31\"]\n[remote]\nendpoint = \"203.0.113.1\"\naddresses = [\"172.31.0.0/31\"]\n";
+    let source = SourceFile::new("../repo/peers/g1.toml", text).named("peers/g1.toml");
+    assert_eq!(validate(&source).unwrap().peer.source, "peers/g1.toml");
+    let unnamed = SourceFile::new("../repo/peers/g1.toml", text);
+    assert_eq!(
+        validate(&unnamed).unwrap().peer.source,
+        "../repo/peers/g1.toml"
+    );
+}
