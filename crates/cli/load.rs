@@ -10,8 +10,8 @@ use peergen_core::{Peer, SourceFile};
 
 use crate::exit::Exit;
 use crate::inputs;
-use crate::plan::Plan;
 use crate::present;
+use crate::repo::Repo;
 
 /// A peer file that validated.
 pub struct Loaded {
@@ -56,12 +56,12 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
     })
 }
 
-/// Expands, reads and validates every peer file of `plan`, then checks them against each
-/// other. Each file is named from the repo root ([`crate::plan::Repo::display_path`]) before
-/// it is validated, so the peer carries that name from the start. Returns the peers only
-/// when all of them are valid: one bad file stops everything.
-pub fn peers(plan: &Plan) -> Result<Vec<Loaded>, Exit> {
-    let files = inputs::peer_files(&plan.peers)?;
+/// Expands, reads and validates every peer file of `paths` with the site file's defaults,
+/// then checks them against each other. Each file is named from the repo root
+/// ([`Repo::display_path`]) before it is validated, so the peer carries that name from the
+/// start. Returns the peers only when all of them are valid: one bad file stops everything.
+pub fn peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<Vec<Loaded>, Exit> {
+    let files = inputs::peer_files(paths)?;
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     let mut seen = std::collections::HashSet::with_capacity(files.len());
@@ -70,13 +70,13 @@ pub fn peers(plan: &Plan) -> Result<Vec<Loaded>, Exit> {
             // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
             // symlink to it) is one peer, not two that conflict.
             Ok((_, id)) if !seen.insert(id) => continue,
-            Ok((source, _)) => source.named(plan.repo.display_path(path)),
+            Ok((source, _)) => source.named(repo.display_path(path)),
             Err(exit) => {
                 failure = Some(failure.unwrap_or(exit));
                 continue;
             }
         };
-        match validate_with(&source, &plan.site.defaults) {
+        match validate_with(&source, &site.defaults) {
             Ok(valid) => {
                 present::diagnostics(&valid.warnings, &source);
                 loaded.push(Loaded {

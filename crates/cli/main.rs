@@ -14,6 +14,7 @@ mod output;
 mod parallel;
 mod plan;
 mod present;
+mod repo;
 mod stdout;
 mod write;
 

@@ -7,14 +7,16 @@
 //! files), and for `render` the backends, the side, the output and the templates. Commands
 //! start from a [`Plan`] and never look at flags or the site file again.
 
-use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
+use camino::{Utf8Path, Utf8PathBuf};
 use peergen_core::site::Site;
 use peergen_core::{Backend, Side};
 use peergen_render::{RenderOptions, TemplateSource};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
-use crate::{inputs, load, present};
+use crate::load::{self, Loaded};
+use crate::repo::Repo;
+use crate::{inputs, present};
 
 /// What every command works from: the peer paths, the site file, the repo root.
 pub struct Plan {
@@ -24,17 +26,6 @@ pub struct Plan {
     pub site: Site,
     /// Where peer files are named from.
     pub repo: Repo,
-}
-
-/// The config repo: the folder of the site file, or the working folder without one.
-pub struct Repo {
-    /// The site file's folder as written (relative paths in the site file start here);
-    /// `None` without a site file.
-    site_dir: Option<Utf8PathBuf>,
-    /// The same folder, absolute (the working folder without a site file).
-    root: Utf8PathBuf,
-    /// The working folder.
-    cwd: Utf8PathBuf,
 }
 
 /// What `render` does with the files.
@@ -93,43 +84,16 @@ impl Plan {
             .path
             .as_deref()
             .map(|p| p.parent().unwrap_or(Utf8Path::new("")).to_owned());
-        let root = match &site_dir {
-            Some(dir) => absolute(dir, &cwd),
-            None => cwd.clone(),
-        };
         Ok(Plan {
             peers: peers.to_vec(),
             site,
-            repo: Repo {
-                site_dir,
-                root,
-                cwd,
-            },
+            repo: Repo::new(site_dir, cwd),
         })
     }
-}
 
-impl Repo {
-    /// The peer file's path as rendered files name it: relative to the repo root, so the
-    /// bytes do not depend on where peergen was run from or how the path was typed; as
-    /// given when it lies outside the root.
-    pub fn display_path(&self, path: &Utf8Path) -> Utf8PathBuf {
-        absolute(path, &self.cwd)
-            .strip_prefix(&self.root)
-            .map_or_else(|_| path.to_owned(), Utf8Path::to_owned)
-    }
-
-    /// Whether the peer file that rendered files name `name` still exists.
-    pub fn peer_exists(&self, name: &Utf8Path) -> bool {
-        self.root.join(name).is_file()
-    }
-
-    /// A path from the site file, relative to the site file's folder unless absolute.
-    fn site_relative(&self, path: &Utf8Path) -> Utf8PathBuf {
-        match &self.site_dir {
-            Some(dir) if path.is_relative() => dir.join(path),
-            _ => path.to_owned(),
-        }
+    /// Reads, validates and cross-checks the peer files ([`load::peers`]).
+    pub fn load_peers(&self) -> Result<Vec<Loaded>, Exit> {
+        load::peers(&self.peers, &self.site, &self.repo)
     }
 }
 
@@ -145,7 +109,10 @@ impl RenderPlan {
             &args.backend
         });
         if backends.is_empty() {
-            present::error("no backend given: use --backend (wg-quick, networkd, netplan, ip) or set backends in the [render] table of peergen.toml");
+            present::error(&format!(
+                "no backend given: use --backend ({}) or set backends in the [render] table of peergen.toml",
+                Backend::names().join(", ")
+            ));
             return Err(Exit::Usage);
         }
         let side = args.side.or(render.side).unwrap_or_default();
@@ -215,60 +182,9 @@ fn unique(backends: &[Backend]) -> Vec<Backend> {
     out
 }
 
-/// `path` made absolute against `cwd` and cleaned of `.` and `..` without asking the file
-/// system: one `getcwd` per run instead of a `realpath` per peer file.
-fn absolute(path: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
-    let mut out = Utf8PathBuf::new();
-    for part in cwd.join(path).components() {
-        match part {
-            Utf8Component::ParentDir => {
-                out.pop();
-            }
-            Utf8Component::CurDir => {}
-            other => out.push(other.as_str()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn repo(site_dir: Option<&str>, cwd: &str) -> Repo {
-        let cwd = Utf8PathBuf::from(cwd);
-        let site_dir = site_dir.map(Utf8PathBuf::from);
-        Repo {
-            root: site_dir
-                .as_deref()
-                .map_or_else(|| cwd.clone(), |d| absolute(d, &cwd)),
-            site_dir,
-            cwd,
-        }
-    }
-
-    #[test]
-    fn peer_files_are_named_from_the_repo_root_however_they_were_typed() {
-        let repo = repo(Some("../repo"), "/home/op/work");
-        for typed in [
-            "../repo/peers/a.toml",
-            "/home/op/repo/peers/a.toml",
-            "../repo/./peers/../peers/a.toml",
-        ] {
-            assert_eq!(repo.display_path(typed.into()), "peers/a.toml", "{typed}");
-        }
-        assert_eq!(repo.display_path("/srv/b.toml".into()), "/srv/b.toml");
-        assert!(!repo.peer_exists("peers/a.toml".into()));
-    }
-
-    #[test]
-    fn site_file_paths_start_at_its_folder() {
-        let conf = repo(Some("conf"), "/w");
-        assert_eq!(conf.site_relative("out".into()), "conf/out");
-        assert_eq!(conf.site_relative("/abs".into()), "/abs");
-        // `peergen.toml` in the working folder: its folder is "".
-        assert_eq!(repo(Some(""), "/w").site_relative("out".into()), "out");
-    }
 
     #[test]
     fn backends_keep_their_first_place() {

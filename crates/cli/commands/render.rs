@@ -67,7 +67,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         templates,
         options,
     } = RenderPlan::resolve(args)?;
-    let loaded = load::peers(&plan)?;
+    let loaded = plan.load_peers()?;
     let renderer = Renderer::new(&templates, options).map_err(|err| {
         present::error(&format!("--templates: {err}"));
         if err.kind() == std::io::ErrorKind::InvalidData {

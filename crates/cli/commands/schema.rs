@@ -107,7 +107,7 @@ fn unwrap_lines(text: &str) -> String {
 /// diagnostic with its location, not a serde error); the schema lists the names
 /// [`Backend`] knows, so editors can complete them.
 fn list_backends(schema: &mut Schema) {
-    let names: Vec<Value> = Backend::ALL.iter().map(|b| b.as_str().into()).collect();
+    let names = Backend::names();
     let items = schema
         .as_object_mut()
         .and_then(|o| o.get_mut("definitions"))

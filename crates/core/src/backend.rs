@@ -36,6 +36,11 @@ impl Backend {
         }
     }
 
+    /// Every backend's name, in documentation order.
+    pub fn names() -> [&'static str; Backend::ALL.len()] {
+        Self::ALL.map(Self::as_str)
+    }
+
     /// What the backend writes, in a few words (command-line help).
     pub fn summary(self) -> &'static str {
         match self {
@@ -64,7 +69,7 @@ impl fmt::Display for Backend {
 
 /// A backend name peergen does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown backend {0:?}: use wg-quick, networkd, netplan or ip")]
+#[error("unknown backend {0:?}: use {names}", names = Backend::names().join(", "))]
 pub struct UnknownBackend(pub String);
 
 impl FromStr for Backend {
@@ -87,7 +92,10 @@ mod tests {
         for backend in Backend::ALL {
             assert_eq!(backend.as_str().parse::<Backend>(), Ok(backend));
         }
-        assert!("bird".parse::<Backend>().is_err());
+        assert_eq!(
+            "bird".parse::<Backend>().unwrap_err().to_string(),
+            "unknown backend \"bird\": use wg-quick, networkd, netplan, ip"
+        );
     }
 
     #[test]

@@ -81,13 +81,12 @@ pub fn validate_site(source: &SourceFile) -> Result<Site, Invalid> {
                     Ok(backend) if render.backends.contains(&backend) => {}
                     Ok(backend) => render.backends.push(backend),
                     Err(_) => {
-                        let names: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
                         ck.error(
                             DiagnosticKind::UnknownKind,
                             format!("render.backends[{i}]"),
                             item.span(),
                             format!("{name:?} is not a backend"),
-                            format!("use one of: {}", names.join(", ")),
+                            format!("use one of: {}", Backend::names().join(", ")),
                         );
                     }
                 }
