@@ -10,10 +10,11 @@ test:
 review:
     cargo insta test --workspace --review
 
-# Format and lint.
+# Format, lint, and no unused dependency (needs `cargo install cargo-machete`).
 lint:
     cargo fmt --all -- --check
     cargo clippy --all-targets -- -D warnings
+    cargo machete
 
 # Fail on stale, missing or unreferenced snapshots.
 snapshots:

@@ -17,8 +17,8 @@ use std::process::Command;
 
 use common::{peergen, temp_dir, tools_required};
 
-use peergen_core::{validate, Peer, Side, SourceFile};
-use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
+use peergen_core::{validate, Backend, Peer, Side, SourceFile};
+use peergen_render::{RenderOptions, Renderer, TemplateSource};
 
 /// The YAML an attacker wanted netplan to read: a DHCP `eth0` with their DNS server.
 const INJECTION: &str =

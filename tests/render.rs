@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use peergen_core::{validate, Side, SourceFile};
-use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
+use peergen_core::{validate, Backend, Side, SourceFile};
+use peergen_render::{RenderOptions, Renderer, TemplateSource};
 
 fn fixtures(dir: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

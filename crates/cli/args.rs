@@ -1,10 +1,12 @@
 //! The command line, as clap definitions. Help texts are the first documentation users
 //! read, so they say what each command does and what it never does.
 
+use std::str::FromStr;
+
 use camino::Utf8PathBuf;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
-use peergen_core::{Side, TunnelKind};
-use peergen_render::Backend;
+use peergen_core::{Backend, Side, TunnelKind};
 
 /// Turn one tunnel peer definition into ready-to-install network configuration.
 ///
@@ -167,8 +169,8 @@ pub struct InitArgs {
     #[arg(value_name = "NAME", value_parser = interface_name)]
     pub name: String,
     /// The tunnel kind.
-    #[arg(long, short, value_enum)]
-    pub kind: KindArg,
+    #[arg(long, short, value_parser = kind())]
+    pub kind: TunnelKind,
     /// Write the peer file to FILE (never over an existing file unless --force) instead
     /// of printing it; `-` prints it.
     #[arg(long, short, value_name = "FILE")]
@@ -190,39 +192,6 @@ fn interface_name(name: &str) -> Result<String, String> {
     }
 }
 
-/// Tunnel kinds on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    /// WireGuard: encrypted, over UDP, IPv4 or IPv6 underlay.
-    Wireguard,
-    /// GRE over IPv4, carrying IPv4 and IPv6.
-    Gre,
-    /// SIT (6in4): IPv6 over IPv4.
-    Sit,
-    /// GRE over IPv6, carrying IPv4 and IPv6.
-    Ip6gre,
-    /// Ethernet over GRE over IPv4 (layer 2).
-    Gretap,
-    /// Ethernet over GRE over IPv6 (layer 2).
-    Ip6gretap,
-    /// Ethernet over UDP (layer 2), IPv4 or IPv6 underlay.
-    Vxlan,
-}
-
-impl From<KindArg> for TunnelKind {
-    fn from(k: KindArg) -> Self {
-        match k {
-            KindArg::Wireguard => TunnelKind::Wireguard,
-            KindArg::Gre => TunnelKind::Gre,
-            KindArg::Sit => TunnelKind::Sit,
-            KindArg::Ip6gre => TunnelKind::Ip6Gre,
-            KindArg::Gretap => TunnelKind::Gretap,
-            KindArg::Ip6gretap => TunnelKind::Ip6Gretap,
-            KindArg::Vxlan => TunnelKind::Vxlan,
-        }
-    }
-}
-
 /// The files `peergen schema` describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
@@ -238,13 +207,13 @@ pub struct RenderArgs {
     /// Output format(s), comma-separated: wg-quick (WireGuard only; skipped for other
     /// kinds when several backends are given), networkd, netplan, ip. Default: `backends`
     /// in the site file's [render] table.
-    #[arg(long, short, value_enum, value_delimiter = ',')]
-    pub backend: Vec<BackendArg>,
+    #[arg(long, short, value_parser = backend(), value_delimiter = ',')]
+    pub backend: Vec<Backend>,
     /// Which end to render: local (this host) or remote (the peer's host, from the same
     /// file: their endpoint and addresses, our public key, their key path). Default:
     /// the site file's `side`, else local.
-    #[arg(long, value_enum)]
-    pub side: Option<SideArg>,
+    #[arg(long, value_parser = side())]
+    pub side: Option<Side>,
     /// Write files under DIR at their install paths instead of printing them; `-` prints.
     /// Default: the site file's `out`, else stdout.
     #[arg(long, short, value_name = "DIR")]
@@ -282,8 +251,8 @@ pub struct RenderArgs {
 pub struct StatusArgs {
     /// Which end this host is: local ([local] in the peer file) or remote. Default: the
     /// site file's `side`, else local.
-    #[arg(long, value_enum)]
-    pub side: Option<SideArg>,
+    #[arg(long, value_parser = side())]
+    pub side: Option<Side>,
     /// Print one JSON document (format in docs/status.md) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -304,44 +273,35 @@ pub struct StatusArgs {
     pub peers: Vec<Utf8PathBuf>,
 }
 
-/// Backend names on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BackendArg {
-    /// wg-quick .conf (WireGuard only).
-    WgQuick,
-    /// systemd-networkd .netdev + .network.
-    Networkd,
-    /// Netplan YAML.
-    Netplan,
-    /// ip/wg shell scripts.
-    Ip,
+/// A value parser for one of the core's named enums: exactly the names `values` lists
+/// (so help, completions and "possible values" show them, each with its line of help),
+/// parsed with the type's own `FromStr`. clap never sees a second copy of the vocabulary.
+fn named<T>(
+    values: impl IntoIterator<Item = (&'static str, &'static str)>,
+) -> impl TypedValueParser<Value = T>
+where
+    T: FromStr + Clone + Send + Sync + 'static,
+    T::Err: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    PossibleValuesParser::new(
+        values
+            .into_iter()
+            .map(|(name, help)| PossibleValue::new(name).help(help)),
+    )
+    .try_map(|name| name.parse::<T>())
 }
 
-impl From<BackendArg> for Backend {
-    fn from(b: BackendArg) -> Self {
-        match b {
-            BackendArg::WgQuick => Backend::WgQuick,
-            BackendArg::Networkd => Backend::Networkd,
-            BackendArg::Netplan => Backend::Netplan,
-            BackendArg::Ip => Backend::Ip,
-        }
-    }
+/// `--backend`: every [`Backend`].
+fn backend() -> impl TypedValueParser<Value = Backend> {
+    named(Backend::ALL.map(|b| (b.as_str(), b.summary())))
 }
 
-/// Side names on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SideArg {
-    /// This host: [local] in the peer file.
-    Local,
-    /// The peer's host: [remote] in the peer file.
-    Remote,
+/// `--side`: local or remote.
+fn side() -> impl TypedValueParser<Value = Side> {
+    named([Side::Local, Side::Remote].map(|s| (s.as_str(), s.summary())))
 }
 
-impl From<SideArg> for Side {
-    fn from(s: SideArg) -> Self {
-        match s {
-            SideArg::Local => Side::Local,
-            SideArg::Remote => Side::Remote,
-        }
-    }
+/// `--kind`: every [`TunnelKind`].
+fn kind() -> impl TypedValueParser<Value = TunnelKind> {
+    named(TunnelKind::ALL.map(|k| (k.as_str(), k.summary())))
 }

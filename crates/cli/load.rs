@@ -7,11 +7,11 @@ use peergen_core::site::Site;
 use peergen_core::spans::PeerSpans;
 use peergen_core::validate::{validate_site, validate_with};
 use peergen_core::{Peer, SourceFile};
-use peergen_render::Backend;
 
 use crate::exit::Exit;
-use crate::inputs::{self, absolute};
+use crate::inputs;
 use crate::present;
+use crate::repo::Repo;
 
 /// A peer file that validated.
 pub struct Loaded {
@@ -44,38 +44,24 @@ fn read_identified(path: &Utf8Path, what: &str) -> Result<(SourceFile, (u64, u64
     Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
-/// The peer file's path as rendered files name it: relative to the folder of the site
-/// file (the config repo), so the bytes do not depend on where peergen was run from or
-/// how the path was typed; without a site file, relative to the working folder when it
-/// lies below it, else as given.
-fn header_path(path: &Utf8Path, root: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
-    absolute(path, cwd)
-        .strip_prefix(root)
-        .map_or_else(|_| path.to_owned(), Utf8Path::to_owned)
-}
-
 /// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`).
 pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, Exit> {
     let Some(path) = inputs::site_file(config, inputs)? else {
         return Ok(Site::default());
     };
     let source = read(&path, "site file")?;
-    let names: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
-    validate_site(&source, &names).map_err(|invalid| {
+    validate_site(&source).map_err(|invalid| {
         present::diagnostics(&invalid.diagnostics, &source);
         Exit::DataError
     })
 }
 
-/// Expands, reads and validates every peer file, then checks them against each other.
-/// Returns the peers only when all of them are valid: one bad file stops everything.
-pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
+/// Expands, reads and validates every peer file of `paths` with the site file's defaults,
+/// then checks them against each other. Each file is named from the repo root
+/// ([`Repo::display_path`]) before it is validated, so the peer carries that name from the
+/// start. Returns the peers only when all of them are valid: one bad file stops everything.
+pub fn peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<Vec<Loaded>, Exit> {
     let files = inputs::peer_files(paths, site)?;
-    let cwd = inputs::current_dir();
-    let root = match site.path.as_deref().and_then(Utf8Path::parent) {
-        Some(dir) => absolute(dir, &cwd),
-        None => cwd.clone(),
-    };
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     let mut seen = std::collections::HashSet::with_capacity(files.len());
@@ -87,15 +73,14 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
             // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
             // symlink to it) is one peer, not two that conflict.
             Ok((_, id)) if !seen.insert(id) => continue,
-            Ok((source, _)) => source,
+            Ok((source, _)) => source.named(repo.display_path(path)),
             Err(exit) => {
                 failure = Some(failure.unwrap_or(exit));
                 continue;
             }
         };
         match validate_with(&source, &site.defaults) {
-            Ok(mut valid) => {
-                valid.peer.source = header_path(path, &root, &cwd);
+            Ok(valid) => {
                 warnings.show(&valid.warnings, &source);
                 loaded.push(Loaded {
                     peer: valid.peer,
@@ -135,13 +120,4 @@ pub fn peers(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<Loaded>, Exit> {
         return Err(Exit::DataError);
     }
     Ok(loaded)
-}
-
-/// `load::peers` for commands that take no site-dependent flags.
-pub fn peers_with_site(
-    config: Option<&Utf8Path>,
-    paths: &[Utf8PathBuf],
-) -> Result<Vec<Loaded>, Exit> {
-    let site = site(config, paths)?;
-    peers(paths, &site)
 }

@@ -13,11 +13,11 @@
 //! field or line whatever a path holds. Manifests of format 1 (no side, no escaping,
 //! written before sides were recorded) are still read; any other format is refused.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use peergen_core::Side;
-use peergen_render::{Backend, RenderedFile};
+use peergen_core::{Backend, Side};
+use peergen_render::RenderedFile;
 
 use crate::exit::Exit;
 use crate::folder::{Folder, Found};
@@ -43,8 +43,8 @@ pub struct Entry {
     /// The side it was rendered for; `None` in manifests written before sides were
     /// recorded.
     pub side: Option<Side>,
-    /// Backend name.
-    pub backend: String,
+    /// The backend that rendered it.
+    pub backend: Backend,
     /// The peer file, as rendered files name it (relative to the site file's folder).
     pub source: Utf8PathBuf,
     /// Path inside the output folder.
@@ -76,13 +76,6 @@ pub struct Plan {
     /// Entries of earlier runs whose files nothing renders any more (kept in the
     /// manifest until their files are removed). Only entries whose file is still there.
     pub orphans: Vec<Entry>,
-}
-
-fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::Local => "local",
-        Side::Remote => "remote",
-    }
 }
 
 fn escape(field: &str) -> String {
@@ -142,12 +135,8 @@ fn line_v2(line: &str) -> Option<Entry> {
         return None;
     };
     let mode = u32::from_str_radix(mode, 8).ok().filter(|m| *m <= 0o7777)?;
-    let side = match *side {
-        "local" => Side::Local,
-        "remote" => Side::Remote,
-        _ => return None,
-    };
-    let backend = unescape(backend)?;
+    let side: Side = side.parse().ok()?;
+    let backend: Backend = unescape(backend)?.parse().ok()?;
     let source = Utf8PathBuf::from(unescape(source)?);
     let path = Utf8PathBuf::from(unescape(path)?);
     // The manifest is not trusted to point outside the folder or to hold control
@@ -167,7 +156,7 @@ fn line_v2(line: &str) -> Option<Entry> {
 fn line_v1(line: &str) -> Option<Entry> {
     let mut fields = line.splitn(4, '\t');
     let mode = u32::from_str_radix(fields.next()?, 8).ok()?;
-    let backend = fields.next()?.to_owned();
+    let backend: Backend = fields.next()?.parse().ok()?;
     let source = Utf8PathBuf::from(fields.next()?);
     let path = Utf8PathBuf::from(fields.next()?);
     (inside(&path) && !path.as_str().chars().any(char::is_control)).then_some(Entry {
@@ -274,7 +263,6 @@ pub fn plan(
     // Keyed by string: comparing `Path`s walks their components, which is slow in bulk.
     let now: HashSet<&str> = produced.iter().map(|p| p.file.path.as_str()).collect();
     let rendered: HashSet<&str> = produced.iter().map(|p| p.source.as_str()).collect();
-    let names: BTreeSet<&str> = backends.iter().map(|b| b.as_str()).collect();
     let mut plan = Plan {
         carried: Vec::new(),
         orphans: Vec::new(),
@@ -284,8 +272,7 @@ pub fn plan(
         if now.contains(entry.path.as_str()) || !seen.insert(entry.path.as_str()) {
             continue;
         }
-        let covered =
-            rendered.contains(entry.source.as_str()) && names.contains(entry.backend.as_str());
+        let covered = rendered.contains(entry.source.as_str()) && backends.contains(&entry.backend);
         let other_side = entry.side.is_some_and(|s| s != side);
         if other_side || covered || !peer_exists(&entry.source) {
             if folder.holds_file(&entry.path)? {
@@ -300,11 +287,10 @@ pub fn plan(
 
 /// The manifest file listing `produced` (for `side`) and `extra` entries.
 pub fn file(produced: &[Produced<'_>], side: Side, extra: &[Entry]) -> RenderedFile {
-    let line = |mode: u32, side: Side, backend: &str, source: &str, path: &str| {
-        let side = side_name(side);
+    // Side and backend names are plain words: only the paths need escaping.
+    let line = |mode: u32, side: Side, backend: Backend, source: &str, path: &str| {
         format!(
-            "{mode:04o}\t{side}\t{}\t{}\t{}\n",
-            escape(backend),
+            "{mode:04o}\t{side}\t{backend}\t{}\t{}\n",
             escape(source),
             escape(path)
         )
@@ -316,7 +302,7 @@ pub fn file(produced: &[Produced<'_>], side: Side, extra: &[Entry]) -> RenderedF
             line(
                 p.file.mode,
                 side,
-                p.backend.as_str(),
+                p.backend,
                 p.source.as_str(),
                 p.file.path.as_str(),
             ),
@@ -328,7 +314,7 @@ pub fn file(produced: &[Produced<'_>], side: Side, extra: &[Entry]) -> RenderedF
                 e.mode,
                 // Entries of a format-1 manifest take the side of this run.
                 e.side.unwrap_or(side),
-                &e.backend,
+                e.backend,
                 e.source.as_str(),
                 e.path.as_str(),
             )
@@ -367,6 +353,7 @@ mod tests {
         assert!(line_v2("0644\tsideways\tip\tpeers/a.toml\ta.sh").is_none());
         assert!(line_v2("0644\tlocal\tip\tpeers/a.toml\ta.sh\textra").is_none());
         assert!(line_v2("0644\tlocal\tip\tpeers/a.toml\ta\\x0a.sh").is_none());
+        assert!(line_v2("0644\tlocal\tbird\tpeers/a.toml\ta.conf").is_none());
         assert!(line_v2("0644\tlocal\tip\tpeers/a\\n\\t.toml\ta.sh").is_some());
     }
 }

@@ -3,11 +3,11 @@
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::exit::Exit;
-use crate::load;
+use crate::plan::Plan;
 
 /// Validates every file; diagnostics go to stderr, a one-line verdict to stdout.
 pub fn run(config: Option<&Utf8Path>, paths: &[Utf8PathBuf]) -> Exit {
-    match load::peers_with_site(config, paths) {
+    match Plan::resolve(config, paths).and_then(|plan| plan.load_peers()) {
         Ok(loaded) => {
             for l in &loaded {
                 crate::outln!(

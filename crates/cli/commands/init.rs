@@ -28,7 +28,7 @@ const PEER_FILE_MODE: u32 = 0o644;
 
 /// Runs the command.
 pub fn run(args: &InitArgs) -> Exit {
-    let kind = TunnelKind::from(args.kind);
+    let kind = args.kind;
     let text = match starter_file(&args.name, kind) {
         Ok(text) => text,
         Err(exit) => return exit,

@@ -1,66 +1,25 @@
-//! `peergen render`: validate everything, render everything, then print, write or check.
+//! `peergen render`: resolve the plan, validate everything, render everything, then print,
+//! write or check.
 
 use std::collections::HashMap;
 
-use camino::{Utf8Path, Utf8PathBuf};
-use peergen_core::site::Site;
-use peergen_core::{Side, TunnelKind};
-use peergen_render::{Backend, RenderOptions, Renderer, TemplateSource};
+use camino::Utf8Path;
+use peergen_core::{Backend, Side};
+use peergen_render::Renderer;
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
 use crate::folder::{Access, Folder};
 use crate::manifest::{self, Produced};
-use crate::{inputs, load, output, present};
-
-/// The backends to render: the flag, else the site file.
-fn backends(args: &RenderArgs, site: &Site) -> Result<Vec<Backend>, Exit> {
-    let mut backends: Vec<Backend> = if args.backend.is_empty() {
-        site.render
-            .backends
-            .iter()
-            .filter_map(|name| name.parse().ok())
-            .collect()
-    } else {
-        args.backend.iter().map(|&b| b.into()).collect()
-    };
-    let mut seen = Vec::new();
-    backends.retain(|b| {
-        let new = !seen.contains(b);
-        seen.push(*b);
-        new
-    });
-    if backends.is_empty() {
-        present::error("no backend given: use --backend (wg-quick, networkd, netplan, ip) or set backends in the [render] table of peergen.toml");
-        return Err(Exit::Usage);
-    }
-    Ok(backends)
-}
-
-/// The output folder: the flag (`-` for stdout), else the site file's `out`, relative
-/// to the site file.
-fn out_dir(args: &RenderArgs, site: &Site) -> Result<Option<Utf8PathBuf>, Exit> {
-    let out = match (&args.out, &site.render.out, &site.path) {
-        (Some(out), _, _) if out.as_str() == "-" => None,
-        (Some(out), _, _) => Some(out.clone()),
-        (None, Some(out), Some(site_path)) if out.is_relative() => {
-            Some(site_path.parent().unwrap_or(Utf8Path::new("")).join(out))
-        }
-        (None, Some(out), _) => Some(out.clone()),
-        (None, None, _) => None,
-    };
-    if let Some(dir) = &out {
-        inputs::plain_path(dir, "output folder")?;
-    }
-    Ok(out)
-}
+use crate::plan::{FolderMode, Output, RenderPlan};
+use crate::{load, output, present};
 
 /// Refuses to mix the two ends' files in one folder: both ends use the same file names,
 /// so the other side's files would be overwritten. `--replace-side` turns the folder
 /// into this side's (the other side's files become orphans, removed with `--prune`).
 fn check_side(
-    args: &RenderArgs,
     dir: &Utf8Path,
+    mode: FolderMode,
     existing: &manifest::Existing,
     side: Side,
 ) -> Result<(), Exit> {
@@ -68,14 +27,17 @@ fn check_side(
     let Some(first) = others.first() else {
         return Ok(());
     };
-    if args.replace_side {
+    if let FolderMode::Write {
+        replace_side: true, ..
+    } = mode
+    {
         return Ok(());
     }
     let (ours, theirs) = match side {
         Side::Local => ("local", "remote"),
         Side::Remote => ("remote", "local"),
     };
-    let fix = if args.check {
+    let fix = if mode == FolderMode::Check {
         format!("compare with the folder that holds the {ours} side's files instead")
     } else {
         format!("render the {ours} side into another folder with --out, or pass --replace-side to make {dir} the {ours} side's folder (with --prune to remove the {theirs} side's files)")
@@ -97,38 +59,16 @@ pub fn run(args: &RenderArgs) -> Exit {
 }
 
 fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
-    let site = load::site(args.config.as_deref(), &args.peers)?;
-    let backends = backends(args, &site)?;
-    let side: Side = args
-        .side
-        .map(Into::into)
-        .or(site.render.side)
-        .unwrap_or_default();
-    let out = out_dir(args, &site)?;
-    for (flag, given) in [
-        ("--check", args.check),
-        ("--prune", args.prune),
-        ("--replace-side", args.replace_side),
-    ] {
-        if given && out.is_none() {
-            present::error(&format!(
-                "{flag} works on an output folder: give --out DIR (or set out in peergen.toml)"
-            ));
-            return Err(Exit::Usage);
-        }
-    }
-    if let Some(templates) = &args.templates {
-        inputs::plain_path(templates, "template folder")?;
-    }
-    let loaded = load::peers(&args.peers, &site)?;
-    let mut options = RenderOptions::default();
-    if let Some(prefix) = &site.render.file_prefix {
-        options.file_prefix.clone_from(prefix);
-    }
-    let source = TemplateSource {
-        override_dir: args.templates.clone(),
-    };
-    let renderer = Renderer::new(&source, options).map_err(|err| {
+    let RenderPlan {
+        plan,
+        backends,
+        side,
+        output,
+        templates,
+        options,
+    } = RenderPlan::resolve(args)?;
+    let loaded = plan.load_peers()?;
+    let renderer = Renderer::new(&templates, options).map_err(|err| {
         present::error(&format!("--templates: {err}"));
         if err.kind() == std::io::ErrorKind::InvalidData {
             Exit::DataError
@@ -136,16 +76,14 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
             Exit::NoInput
         }
     })?;
-    // With several backends, wg-quick simply does not apply to non-WireGuard peers.
-    let skip_wg_quick_for_others = backends.len() > 1;
+    // With several backends, one that does not apply to a peer's kind is skipped for it;
+    // asked for alone, it renders and says why it cannot.
+    let skip_inapplicable = backends.len() > 1;
     let mut skipped = 0usize;
     let mut jobs: Vec<(&load::Loaded, Backend)> = Vec::with_capacity(loaded.len() * backends.len());
     for l in &loaded {
         for &backend in &backends {
-            if backend == Backend::WgQuick
-                && skip_wg_quick_for_others
-                && l.peer.kind() != TunnelKind::Wireguard
-            {
+            if skip_inapplicable && !backend.applies_to(l.peer.kind()) {
                 skipped += 1;
             } else {
                 jobs.push((l, backend));
@@ -193,39 +131,28 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     }
     // Output order is the order of install paths, whatever order the peers came in.
     produced.sort_unstable_by(|a, b| a.file.path.as_str().cmp(b.file.path.as_str()));
-    let Some(dir) = &out else {
+    let Output::Folder { dir, mode } = &output else {
         return Ok(output::print(produced.iter().map(|p| p.file)));
     };
-    // Peer files are named relative to the site file's folder (or the working folder).
-    let base = site
-        .path
-        .as_deref()
-        .and_then(Utf8Path::parent)
-        .map_or_else(|| Utf8PathBuf::from("."), Utf8Path::to_owned);
-    let base = if base.as_str().is_empty() {
-        Utf8PathBuf::from(".")
-    } else {
-        base
-    };
-    let access = if args.check {
-        Access::Read
-    } else {
-        Access::Write
+    let access = match mode {
+        FolderMode::Check => Access::Read,
+        FolderMode::Write { .. } => Access::Write,
     };
     let mut folder = Folder::open(dir, access)?;
     let existing = manifest::read(&mut folder)?;
-    check_side(args, dir, &existing, side)?;
-    let plan = manifest::plan(
+    check_side(dir, *mode, &existing, side)?;
+    let folder_plan = manifest::plan(
         &mut folder,
         &existing,
         &produced,
         &backends,
         side,
-        |source| base.join(source).is_file(),
+        |source| plan.repo.peer_exists(source),
     )?;
-    Ok(if args.check {
-        output::check(&mut folder, &existing, &produced, side, &plan)
-    } else {
-        output::write(&mut folder, &existing, &produced, side, &plan, args.prune)
+    Ok(match *mode {
+        FolderMode::Check => output::check(&mut folder, &existing, &produced, side, &folder_plan),
+        FolderMode::Write { prune, .. } => {
+            output::write(&mut folder, &existing, &produced, side, &folder_plan, prune)
+        }
     })
 }

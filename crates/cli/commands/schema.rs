@@ -6,7 +6,7 @@
 
 use peergen_core::raw::RawPeer;
 use peergen_core::site::RawSite;
-use peergen_render::Backend;
+use peergen_core::Backend;
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::Schema;
@@ -103,10 +103,11 @@ fn unwrap_lines(text: &str) -> String {
         .join("\n\n")
 }
 
-/// The backend names live in the render crate, which the core does not know; the CLI
-/// adds them to `[render] backends` so editors can complete them.
+/// The raw site file reads `[render] backends` as strings (so that a wrong name gets a
+/// diagnostic with its location, not a serde error); the schema lists the names
+/// [`Backend`] knows, so editors can complete them.
 fn list_backends(schema: &mut Schema) {
-    let names: Vec<Value> = Backend::ALL.iter().map(|b| b.as_str().into()).collect();
+    let names = Backend::names();
     let items = schema
         .as_object_mut()
         .and_then(|o| o.get_mut("definitions"))

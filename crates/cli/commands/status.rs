@@ -8,11 +8,11 @@ mod report;
 
 use peergen_core::status::gather::{gather, GatherError, Host};
 use peergen_core::status::{compare, Options, Verdict};
-use peergen_core::Side;
+use peergen_core::{Backend, Side};
 
 use crate::args::StatusArgs;
 use crate::exit::Exit;
-use crate::load;
+use crate::plan::Plan;
 
 /// Runs the command: exit 0 when everything matches, 1 when anything differs, 69 when
 /// the host could not be inspected for some peer.
@@ -34,18 +34,15 @@ fn inspect<H: Host<Error = String>>(
 }
 
 fn try_run(args: &StatusArgs) -> Result<Exit, Exit> {
-    let site = load::site(args.config.as_deref(), &args.peers)?;
-    let side: Side = args
-        .side
-        .map(Into::into)
-        .or(site.render.side)
-        .unwrap_or_default();
-    let loaded = load::peers(&args.peers, &site)?;
+    let plan = Plan::resolve(args.config.as_deref(), &args.peers)?;
+    let site = &plan.site;
+    let side: Side = args.side.or(site.render.side).unwrap_or_default();
+    let loaded = plan.load_peers()?;
     let networkd_rendered = site
         .render
         .backends
         .iter()
-        .any(|b| b == "networkd" || b == "netplan");
+        .any(|b| matches!(b, Backend::Networkd | Backend::Netplan));
     let options = Options {
         handshake_max_age: args.handshake_max_age,
     };

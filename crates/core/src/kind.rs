@@ -59,6 +59,19 @@ impl TunnelKind {
         }
     }
 
+    /// What the kind is, in a few words (command-line help).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Wireguard => "WireGuard: encrypted, over UDP, IPv4 or IPv6 underlay",
+            Self::Gre => "GRE over IPv4, carrying IPv4 and IPv6",
+            Self::Sit => "SIT (6in4): IPv6 over IPv4",
+            Self::Ip6Gre => "GRE over IPv6, carrying IPv4 and IPv6",
+            Self::Gretap => "Ethernet over GRE over IPv4 (layer 2)",
+            Self::Ip6Gretap => "Ethernet over GRE over IPv6 (layer 2)",
+            Self::Vxlan => "Ethernet over UDP (layer 2), IPv4 or IPv6 underlay",
+        }
+    }
+
     /// The underlay family the kernel driver accepts for this kind.
     pub fn underlay(self) -> UnderlayRule {
         match self {

@@ -5,6 +5,7 @@
 //! → [`validate`] → a typed [`Peer`]. Nothing here writes files, renders templates or
 //! parses command lines; the render crate and the CLI build on these types.
 
+pub mod backend;
 pub mod bgp;
 pub mod cross;
 pub mod diagnostic;
@@ -21,8 +22,10 @@ pub mod source;
 pub mod spans;
 pub mod status;
 pub mod text;
+pub mod tunnel;
 pub mod validate;
 
+pub use backend::Backend;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use kind::TunnelKind;
 pub use mtu::{Mtu, MtuComputation};

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::peer::{EncapLimit, Tunnel};
+use crate::tunnel::{EncapLimit, Tunnel};
 
 /// The IP family of the underlay, when known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,7 @@ pub fn compute_mtu(tunnel: &Tunnel, family: Option<Family>, underlay_mtu: u32) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::peer::*;
+    use crate::tunnel::*;
 
     fn mtu(tunnel: Tunnel, family: Option<Family>) -> i64 {
         compute_mtu(&tunnel, family, 1500).value()

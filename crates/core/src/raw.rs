@@ -412,7 +412,7 @@ pub enum RawRoute {
 pub struct RawRouteTable {
     /// Required. The destination network, `ADDRESS/PREFIX` without host bits.
     #[schemars(with = "String", regex(pattern = r"^[0-9A-Fa-f.:]+/[0-9]{1,3}$"))]
-    pub to: Option<Text>,
+    pub to: Text,
     /// The route's metric, 0 to 2147483647 (lower wins; netplan 0.106 writes larger ones as
     /// negative numbers). Default: the kernel's (0 for IPv4, 1024 for IPv6).
     #[schemars(
@@ -428,16 +428,12 @@ pub struct RawRouteTable {
         range(min = limits::ROUTE_TABLE.min, max = limits::ROUTE_TABLE.max)
     )]
     pub table: Option<Int>,
-    /// Keys a route does not have, with the span of their values: validation reports them
-    /// with the keys a route takes.
-    #[schemars(skip)]
-    pub unknown: Vec<Spanned<String>>,
 }
 
-// A string or a table, read by hand: validation then reports an unknown or missing key of
-// a route with its place in the list and the keys a route takes, which neither
-// `#[serde(untagged)]` ("did not match any variant") nor toml's own errors (no path into
-// an array) can say.
+// A string or a table, read by hand: `#[serde(untagged)]` buffers the value first, which
+// loses the spans `Spanned` fields need. Unknown and missing keys of a route never get
+// here: the file's shape check reports them first, with their place in the list.
+// (`metric` and `table` are optional.)
 impl<'de> Deserialize<'de> for RawRoute {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -453,24 +449,20 @@ impl<'de> Deserialize<'de> for RawRoute {
                 self,
                 mut map: A,
             ) -> Result<RawRoute, A::Error> {
-                let mut route = RawRouteTable {
-                    to: None,
-                    metric: None,
-                    table: None,
-                    unknown: Vec::new(),
-                };
+                use serde::de::Error as _;
+                let (mut to, mut metric, mut table) = (None, None, None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "to" => route.to = Some(map.next_value()?),
-                        "metric" => route.metric = Some(map.next_value()?),
-                        "table" => route.table = Some(map.next_value()?),
-                        _ => {
-                            let value: Spanned<toml::Value> = map.next_value()?;
-                            route.unknown.push(Spanned::new(value.span(), key));
+                        "to" => to = Some(map.next_value()?),
+                        "metric" => metric = Some(map.next_value()?),
+                        "table" => table = Some(map.next_value()?),
+                        other => {
+                            return Err(A::Error::unknown_field(other, &["to", "metric", "table"]))
                         }
                     }
                 }
-                Ok(RawRoute::Table(route))
+                let to = to.ok_or_else(|| A::Error::missing_field("to"))?;
+                Ok(RawRoute::Table(RawRouteTable { to, metric, table }))
             }
         }
         deserializer.deserialize_any(Visitor)

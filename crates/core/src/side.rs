@@ -24,6 +24,14 @@ impl Side {
             Self::Remote => "remote",
         }
     }
+
+    /// Which host this side is, in a few words (command-line help).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Local => "This host: [local] in the peer file",
+            Self::Remote => "The peer's host: [remote] in the peer file",
+        }
+    }
 }
 
 impl fmt::Display for Side {

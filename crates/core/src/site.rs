@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::backend::Backend;
 use crate::bgp::Asn;
 use crate::limits;
 use crate::raw::{Int, Text};
@@ -169,8 +170,8 @@ pub struct Defaults {
 /// Validated render settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderSettings {
-    /// Backend names (checked against the names the caller knows).
-    pub backends: Vec<String>,
+    /// Backends, each once, in the order given.
+    pub backends: Vec<Backend>,
     /// Side.
     pub side: Option<Side>,
     /// Output folder, as written (relative to the site file's folder unless absolute).

@@ -1,4 +1,5 @@
-//! A peer file's text together with the path it was read from.
+//! A peer file's text together with the path it was read from and the name rendered
+//! files give it.
 //!
 //! The core never reads files itself: callers hand it a [`SourceFile`], and every
 //! diagnostic can then be located as `path:line:column` with an excerpt of the line.
@@ -12,6 +13,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     path: Utf8PathBuf,
+    /// The name rendered files and manifests give the file; `None`: [`Self::path`].
+    name: Option<Utf8PathBuf>,
     text: String,
     /// Byte offset of the start of every line; the first is 0.
     line_starts: Vec<usize>,
@@ -35,14 +38,28 @@ impl SourceFile {
             .collect();
         Self {
             path: path.into(),
+            name: None,
             text,
             line_starts,
         }
     }
 
-    /// The path as given by the user; used verbatim in messages and file headers.
+    /// The same file, named `name` in what is rendered from it (e.g. its path relative to
+    /// the config repo, so the bytes do not depend on where peergen ran). Messages keep
+    /// naming it by [`Self::path`].
+    pub fn named(mut self, name: impl Into<Utf8PathBuf>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The path as given by the user; used verbatim in messages.
     pub fn path(&self) -> &Utf8Path {
         &self.path
+    }
+
+    /// The name rendered files give the file: [`Self::named`], else the path.
+    pub fn name(&self) -> &Utf8Path {
+        self.name.as_deref().unwrap_or(&self.path)
     }
 
     /// The whole text.
@@ -121,6 +138,15 @@ mod tests {
         assert_eq!(src.line_col(10_000).line, 3);
         assert_eq!(src.line_text(3), "");
         assert_eq!(src.line_text(4), "");
+    }
+
+    #[test]
+    fn the_rendered_name_defaults_to_the_path() {
+        let src = SourceFile::new("../repo/peers/a.toml", "");
+        assert_eq!(src.name(), "../repo/peers/a.toml");
+        let src = src.named("peers/a.toml");
+        assert_eq!(src.name(), "peers/a.toml");
+        assert_eq!(src.path(), "../repo/peers/a.toml");
     }
 
     #[test]

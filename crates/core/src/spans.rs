@@ -43,7 +43,7 @@ impl PeerSpans {
                     r.get_ref()
                         .iter()
                         .map(|item| match item.get_ref() {
-                            RawRoute::Table(RawRouteTable { to: Some(to), .. }) => to.span(),
+                            RawRoute::Table(RawRouteTable { to, .. }) => to.span(),
                             _ => item.span(),
                         })
                         .collect()

@@ -1,7 +1,7 @@
 //! Why rendering failed: a combination a backend cannot express, or a template problem
 //! (only possible with user-supplied `--templates`).
 
-use crate::Backend;
+use peergen_core::Backend;
 
 /// A rendering failure.
 #[derive(Debug, thiserror::Error)]

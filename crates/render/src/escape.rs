@@ -9,39 +9,29 @@
 //!   Cc, Cf, Zl, Zp: line breaks, NEL, U+2028/U+2029, bidi controls, zero-width
 //!   characters) is an error, because some parser reads it as a line break (libyaml breaks
 //!   lines at NEL, U+2028 and U+2029) or it hides text;
-//! - shell scripts (`*.sh.j2`): every value is shell-quoted unless it consists only of
+//! - shell scripts ([`Format::Sh`]): every value is shell-quoted unless it consists only of
 //!   characters that are literal in POSIX sh (no globs, no tilde, no braces);
-//! - YAML (`*.yaml.j2`): strings are emitted as double-quoted scalars (JSON escaping is
+//! - YAML ([`Format::Yaml`]): strings are emitted as double-quoted scalars (JSON escaping is
 //!   valid YAML), numbers and booleans as they are;
-//! - TOML (`*.toml.j2`, the starter peer file): every value is a TOML value: strings are
+//! - TOML ([`Format::Toml`], the starter peer file): every value is a TOML value: strings are
 //!   basic strings (`"…"`, with `\uXXXX` for anything that is not printable text), lists
 //!   arrays, maps inline tables, numbers and booleans as they are; the `toml_key` filter
 //!   writes a table or key name bare when TOML allows, else quoted;
-//! - key=value formats (everything else): a value ending in a backslash is an error, because
-//!   systemd joins the next line to it; in wg-quick files (`wg-quick/…`) so is a `#`, because
-//!   wg-quick cuts every line at the first `#`.
+//! - key=value formats ([`Format::Ini`], [`Format::WgQuick`]): a value ending in a
+//!   backslash is an error, because systemd joins the next line to it; in wg-quick files so
+//!   is a `#`, because wg-quick cuts every line at the first `#`.
+//!
+//! The format comes from the template's id ([`crate::templates::TemplateId`]), never from
+//! its file name.
 //!
 //! Comment text goes through the `comment` filter (never quoted, never multi-line, never
 //! ending in a backslash).
 
 use minijinja::value::{Value, ValueKind};
-use minijinja::{AutoEscape, Error, ErrorKind, Output, State};
+use minijinja::{Error, ErrorKind, Output, State};
 use peergen_core::text;
 
-/// The escaping mode for a template, chosen from its file name.
-pub fn auto_escape_for(name: &str) -> AutoEscape {
-    if name.ends_with(".sh.j2") {
-        AutoEscape::Custom("sh")
-    } else if name.ends_with(".yaml.j2") {
-        AutoEscape::Custom("yaml")
-    } else if name.ends_with(".toml.j2") {
-        AutoEscape::Custom("toml")
-    } else if name.starts_with("wg-quick/") {
-        AutoEscape::Custom("wg-quick")
-    } else {
-        AutoEscape::Custom("ini")
-    }
-}
+use crate::format::Format;
 
 /// Characters that need no quoting in POSIX sh, anywhere in a word. Not `[`, `]`, `*`, `?`
 /// (globs), `~` (home directory at the start of a word), `{`, `}` (brace expansion in bash),
@@ -192,8 +182,8 @@ fn refuse_trailing_backslash(what: &str, text: &str) -> Result<(), Error> {
 }
 
 /// Refuses a `#` in a wg-quick file, which cuts every line at its first `#`.
-fn refuse_hash(mode: AutoEscape, text: &str) -> Result<(), Error> {
-    if matches!(mode, AutoEscape::Custom("wg-quick")) && text.contains('#') {
+fn refuse_hash(format: Option<Format>, text: &str) -> Result<(), Error> {
+    if format == Some(Format::WgQuick) && text.contains('#') {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
             format!("refusing to write a value with '#' into a wg-quick file, which cuts the line there: {text:?}"),
@@ -220,21 +210,19 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
         }
     };
     refuse_unprintable("a value", text)?;
-    let mode = state.auto_escape();
-    if let AutoEscape::Custom("ini" | "wg-quick") = mode {
+    let format = Format::of(state.auto_escape());
+    if format.is_some_and(Format::joins_lines_at_backslash) {
         refuse_trailing_backslash("a value", text)?;
     }
     // Comment text (safe, from the `comment` filter) may hold a `#`; values may not.
     if !value.is_safe() {
-        refuse_hash(mode, text)?;
+        refuse_hash(format, text)?;
     }
-    let result = match mode {
+    let result = match format {
         _ if value.is_safe() => out.write_str(text),
-        AutoEscape::Custom("sh") => out.write_str(&shell_quote(text)),
-        AutoEscape::Custom("yaml") if value.kind() == ValueKind::String => {
-            out.write_str(&yaml_quote(text))
-        }
-        AutoEscape::Custom("toml") => out.write_str(&toml_value(value)?),
+        Some(Format::Sh) => out.write_str(&shell_quote(text)),
+        Some(Format::Yaml) if value.kind() == ValueKind::String => out.write_str(&yaml_quote(text)),
+        Some(Format::Toml) => out.write_str(&toml_value(value)?),
         _ => out.write_str(text),
     };
     result.map_err(Error::from)
@@ -256,7 +244,7 @@ pub fn comment_filter(value: &Value) -> Result<Value, Error> {
 pub fn sh_filter(state: &State, value: &Value) -> Result<Value, Error> {
     let text = value.to_string();
     refuse_unprintable("a shell word", &text)?;
-    refuse_hash(state.auto_escape(), &text)?;
+    refuse_hash(Format::of(state.auto_escape()), &text)?;
     Ok(Value::from_safe_string(shell_quote(&text)))
 }
 
@@ -355,7 +343,7 @@ mod tests {
     fn toml_files_write_every_value_as_a_toml_value() {
         let mut env = Environment::new();
         env.set_keep_trailing_newline(true);
-        env.set_auto_escape_callback(auto_escape_for);
+        env.set_auto_escape_callback(|_| Format::Toml.auto_escape());
         env.set_formatter(format);
         env.add_filter("toml_key", toml_key_filter);
         env.add_template(
@@ -383,12 +371,13 @@ mod tests {
         assert_eq!(parsed["a b"]["m"]["metric"].as_integer(), Some(100));
     }
 
-    /// Renders `source` as a template named `name`, with `value` as `v`, through the
+    /// Renders `source` as a template of `format`, with `value` as `v`, through the
     /// environment's escaping.
-    fn render(name: &str, source: &str, value: &str) -> Result<String, Error> {
+    fn render(file_format: Format, source: &str, value: &str) -> Result<String, Error> {
+        let name = "t.j2";
         let mut env = Environment::new();
         env.set_keep_trailing_newline(true);
-        env.set_auto_escape_callback(auto_escape_for);
+        env.set_auto_escape_callback(move |_| file_format.auto_escape());
         env.set_formatter(format);
         env.add_filter("sh", sh_filter);
         env.add_filter("comment", comment_filter);
@@ -398,28 +387,16 @@ mod tests {
     }
 
     /// Every format, with a value printed bare and as a comment.
-    const FORMATS: [(&str, &str); 6] = [
+    const FORMATS: [(Format, &str); 6] = [
+        (Format::Ini, "Description={{ v }}\n# {{ v | comment }}\n"),
         (
-            "networkd/tunnel.netdev.j2",
-            "Description={{ v }}\n# {{ v | comment }}\n",
-        ),
-        (
-            "wg-quick/interface.conf.j2",
+            Format::WgQuick,
             "PostUp = wg set %i private-key {{ v | sh }}\n# {{ v | comment }}\n",
         ),
-        (
-            "netplan/tunnel.yaml.j2",
-            "# {{ v | comment }}\nkey: {{ v }}\n",
-        ),
-        (
-            "ip/up.sh.j2",
-            "# {{ v | comment }}\nip link del dev {{ v }}\n",
-        ),
-        ("ip/down.sh.j2", "ip link del dev {{ v | sh }}\n"),
-        (
-            "init/peer.toml.j2",
-            "# {{ v | comment }}\ndescription = {{ v }}\n",
-        ),
+        (Format::Yaml, "# {{ v | comment }}\nkey: {{ v }}\n"),
+        (Format::Sh, "# {{ v | comment }}\nip link del dev {{ v }}\n"),
+        (Format::Sh, "ip link del dev {{ v | sh }}\n"),
+        (Format::Toml, "# {{ v | comment }}\ndescription = {{ v }}\n"),
     ];
 
     #[test]
@@ -437,24 +414,24 @@ mod tests {
             "x\u{feff}y",
         ] {
             for (name, source) in FORMATS {
-                let err = render(name, source, bad).expect_err(name);
+                let err = render(name, source, bad).expect_err(&format!("{name:?}"));
                 assert!(
                     err.to_string().contains("not printable text"),
-                    "{name}: {bad:?}: {err:#}"
+                    "{name:?}: {bad:?}: {err:#}"
                 );
             }
             // Printed bare, and as a comment alone: each path refuses on its own.
             for (name, source) in [
-                ("networkd/tunnel.network.j2", "Name={{ v }}\n"),
-                ("networkd/tunnel.network.j2", "# {{ v | comment }}\n"),
-                ("netplan/tunnel.yaml.j2", "key: {{ v }}\n"),
-                ("netplan/tunnel.yaml.j2", "# {{ v | comment }}\n"),
-                ("ip/up.sh.j2", "ip link del dev {{ v }}\n"),
-                ("wg-quick/interface.conf.j2", "PostUp = echo {{ v | sh }}\n"),
+                (Format::Ini, "Name={{ v }}\n"),
+                (Format::Ini, "# {{ v | comment }}\n"),
+                (Format::Yaml, "key: {{ v }}\n"),
+                (Format::Yaml, "# {{ v | comment }}\n"),
+                (Format::Sh, "ip link del dev {{ v }}\n"),
+                (Format::WgQuick, "PostUp = echo {{ v | sh }}\n"),
             ] {
                 assert!(
                     render(name, source, bad).is_err(),
-                    "{name}: {source}: {bad:?}"
+                    "{name:?}: {source}: {bad:?}"
                 );
             }
         }
@@ -470,22 +447,22 @@ mod tests {
     #[test]
     fn key_value_files_and_comments_refuse_a_trailing_backslash() {
         for (name, source) in [
-            ("networkd/tunnel.netdev.j2", "Description={{ v }}\n"),
-            ("networkd/tunnel.netdev.j2", "# {{ v | comment }}\n"),
-            ("wg-quick/interface.conf.j2", "Endpoint = {{ v }}\n"),
-            ("ip/up.sh.j2", "# {{ v | comment }}\n"),
-            ("netplan/tunnel.yaml.j2", "# {{ v | comment }}\n"),
+            (Format::Ini, "Description={{ v }}\n"),
+            (Format::Ini, "# {{ v | comment }}\n"),
+            (Format::WgQuick, "Endpoint = {{ v }}\n"),
+            (Format::Sh, "# {{ v | comment }}\n"),
+            (Format::Yaml, "# {{ v | comment }}\n"),
         ] {
-            let err = render(name, source, "peering \\").expect_err(name);
-            assert!(err.to_string().contains("backslash"), "{name}: {err:#}");
+            let err = render(name, source, "peering \\").expect_err(&format!("{name:?}"));
+            assert!(err.to_string().contains("backslash"), "{name:?}: {err:#}");
         }
         // Inside a value, a backslash is plain text; YAML and sh quote it.
         assert_eq!(
-            render("networkd/tunnel.netdev.j2", "Description={{ v }}\n", "a\\b").unwrap(),
+            render(Format::Ini, "Description={{ v }}\n", "a\\b").unwrap(),
             "Description=a\\b\n"
         );
         assert_eq!(
-            render("netplan/tunnel.yaml.j2", "key: {{ v }}\n", "a \\").unwrap(),
+            render(Format::Yaml, "key: {{ v }}\n", "a \\").unwrap(),
             "key: \"a \\\\\"\n"
         );
     }
@@ -496,42 +473,22 @@ mod tests {
             "PostUp = wg set %i private-key {{ v | sh }}\n",
             "PrivateKeyFile = {{ v }}\n",
         ] {
-            let err = render(
-                "wg-quick/interface.conf.j2",
-                source,
-                "/etc/wireguard/a#b.key",
-            )
-            .expect_err(source);
+            let err = render(Format::WgQuick, source, "/etc/wireguard/a#b.key").expect_err(source);
             assert!(err.to_string().contains('#'), "{err:#}");
         }
         // A comment may say '#'; networkd does not cut values at '#'.
-        render(
-            "wg-quick/interface.conf.j2",
-            "# {{ v | comment }}\n",
-            "AS64520 #1",
-        )
-        .unwrap();
-        render(
-            "networkd/tunnel.netdev.j2",
-            "Description={{ v }}\n",
-            "AS64520 #1",
-        )
-        .unwrap();
+        render(Format::WgQuick, "# {{ v | comment }}\n", "AS64520 #1").unwrap();
+        render(Format::Ini, "Description={{ v }}\n", "AS64520 #1").unwrap();
     }
 
     #[test]
     fn shell_scripts_quote_globs_from_values() {
         assert_eq!(
-            render("ip/up.sh.j2", "ip link del dev {{ v }}\n", "wg[0]").unwrap(),
+            render(Format::Sh, "ip link del dev {{ v }}\n", "wg[0]").unwrap(),
             "ip link del dev 'wg[0]'\n"
         );
         assert_eq!(
-            render(
-                "wg-quick/interface.conf.j2",
-                "PostUp = echo {{ v | sh }}\n",
-                "*"
-            )
-            .unwrap(),
+            render(Format::WgQuick, "PostUp = echo {{ v | sh }}\n", "*").unwrap(),
             "PostUp = echo '*'\n"
         );
     }

@@ -5,50 +5,47 @@
 use std::collections::BTreeMap;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use peergen_core::Backend;
 
+use crate::backends;
 use crate::escape;
+use crate::format::Format;
+use crate::template_id::{Template, TemplateId};
 
-/// The wg-quick configuration.
-pub const WG_QUICK_CONF: &str = "wg-quick/interface.conf.j2";
-/// The networkd `.netdev`.
-pub const NETWORKD_NETDEV: &str = "networkd/tunnel.netdev.j2";
-/// The networkd `.network`.
-pub const NETWORKD_NETWORK: &str = "networkd/tunnel.network.j2";
-/// The netplan YAML.
-pub const NETPLAN_YAML: &str = "netplan/tunnel.yaml.j2";
-/// The `ip` bring-up script.
-pub const IP_UP: &str = "ip/up.sh.j2";
-/// The `ip` tear-down script.
-pub const IP_DOWN: &str = "ip/down.sh.j2";
-/// The starter peer file `peergen init` writes (TOML).
-pub const INIT_PEER: &str = "init/peer.toml.j2";
+/// The starter peer file `peergen init` writes (TOML). Not a backend's: `init` renders it
+/// on its own ([`crate::context::init`]).
+pub const INIT_PEER: TemplateId = TemplateId {
+    name: "init/peer.toml.j2",
+    format: Format::Toml,
+};
 
-/// Every template the code names, with its embedded text.
-pub const EMBEDDED: [(&str, &str); 7] = [
-    (
-        WG_QUICK_CONF,
-        include_str!("../../../templates/wg-quick/interface.conf.j2"),
-    ),
-    (
-        NETWORKD_NETDEV,
-        include_str!("../../../templates/networkd/tunnel.netdev.j2"),
-    ),
-    (
-        NETWORKD_NETWORK,
-        include_str!("../../../templates/networkd/tunnel.network.j2"),
-    ),
-    (
-        NETPLAN_YAML,
-        include_str!("../../../templates/netplan/tunnel.yaml.j2"),
-    ),
-    (IP_UP, include_str!("../../../templates/ip/up.sh.j2")),
-    (IP_DOWN, include_str!("../../../templates/ip/down.sh.j2")),
-    (
-        INIT_PEER,
-        include_str!("../../../templates/init/peer.toml.j2"),
-    ),
-];
+const INIT: Template = Template {
+    id: INIT_PEER,
+    text: include_str!("../../../templates/init/peer.toml.j2"),
+};
+
+/// Every template the code names: each backend's, in backend order, then `init`'s.
+pub fn embedded() -> impl Iterator<Item = &'static Template> {
+    Backend::ALL
+        .into_iter()
+        .flat_map(backends::templates)
+        .chain(std::iter::once(&INIT))
+}
+
+/// The id of the template called `name`.
+fn by_name(name: &str) -> Option<TemplateId> {
+    embedded().map(|t| t.id).find(|id| id.name == name)
+}
+
+/// The escaping of the template called `name`: its id's format. Override files take the
+/// format of the id they replace (the loader serves no other names); INI-style is the
+/// fallback, though no other name can load.
+fn auto_escape_for(name: &str) -> AutoEscape {
+    by_name(name)
+        .map_or(Format::Ini, |id| id.format)
+        .auto_escape()
+}
 
 /// Where templates come from.
 #[derive(Debug, Clone, Default)]
@@ -61,9 +58,8 @@ pub struct TemplateSource {
 /// Builds the environment. Overrides are read once, here, so a missing or unreadable
 /// override directory is reported before anything renders.
 pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std::io::Error> {
-    let mut templates: BTreeMap<String, String> = EMBEDDED
-        .iter()
-        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+    let mut templates: BTreeMap<String, String> = embedded()
+        .map(|t| (t.id.name.to_owned(), t.text.to_owned()))
         .collect();
     if let Some(dir) = &source.override_dir {
         if !dir.is_dir() {
@@ -73,7 +69,7 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
             ));
         }
         check_override_names(dir)?;
-        for (name, _) in EMBEDDED {
+        for name in embedded().map(|t| t.id.name) {
             let path = dir.join(Utf8Path::new(name));
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
@@ -89,7 +85,7 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    env.set_auto_escape_callback(escape::auto_escape_for);
+    env.set_auto_escape_callback(auto_escape_for);
     env.set_formatter(escape::format);
     env.add_filter("sh", escape::sh_filter);
     env.add_filter("comment", escape::comment_filter);
@@ -118,7 +114,7 @@ fn check_override_names(dir: &Utf8Path) -> Result<(), std::io::Error> {
             let child = rel.join(name);
             if entry.file_type()?.is_dir() {
                 pending.push(child);
-            } else if !EMBEDDED.iter().any(|(known, _)| *known == child.as_str()) {
+            } else if by_name(child.as_str()).is_none() {
                 unknown.push(child);
             }
         }
@@ -128,7 +124,7 @@ fn check_override_names(dir: &Utf8Path) -> Result<(), std::io::Error> {
     }
     unknown.sort();
     let unknown: Vec<String> = unknown.iter().map(|p| dir.join(p).into_string()).collect();
-    let valid: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
+    let valid: Vec<&str> = embedded().map(|t| t.id.name).collect();
     Err(std::io::Error::new(
         std::io::ErrorKind::InvalidData,
         format!(
@@ -149,10 +145,30 @@ mod tests {
     #[test]
     fn every_named_template_exists_and_compiles() {
         let env = environment(&TemplateSource::default()).unwrap();
-        for (name, _) in EMBEDDED {
+        for name in embedded().map(|t| t.id.name) {
             env.get_template(name)
                 .unwrap_or_else(|e| panic!("{name}: {e:#}"));
         }
+    }
+
+    #[test]
+    fn each_template_is_escaped_for_its_format_not_its_file_name() {
+        for template in embedded() {
+            assert_eq!(
+                auto_escape_for(template.id.name),
+                template.id.format.auto_escape()
+            );
+        }
+        // What the file is called does not matter: the id's format does.
+        let shell = embedded().find(|t| t.id.format == Format::Sh).unwrap();
+        let mut env = environment(&TemplateSource::default()).unwrap();
+        env.add_template_owned(shell.id.name, "{{ v }}\n").unwrap();
+        let text = env
+            .get_template(shell.id.name)
+            .unwrap()
+            .render(minijinja::context! { v => "a b" })
+            .unwrap();
+        assert_eq!(text, "'a b'\n");
     }
 
     #[test]
@@ -171,7 +187,7 @@ mod tests {
             }
         }
         on_disk.sort();
-        let mut named: Vec<String> = EMBEDDED.iter().map(|(n, _)| (*n).to_owned()).collect();
+        let mut named: Vec<String> = embedded().map(|t| t.id.name.to_owned()).collect();
         named.sort();
         assert_eq!(on_disk, named);
     }

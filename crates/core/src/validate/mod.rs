@@ -66,7 +66,7 @@ pub fn validate_with(source: &SourceFile, defaults: &Defaults) -> Result<Validat
 }
 
 /// Validates already-parsed raw structs (spans must refer to `source`).
-pub fn validate_raw(
+fn validate_raw(
     source: &SourceFile,
     raw: &RawPeer,
     defaults: &Defaults,
@@ -168,7 +168,7 @@ pub fn validate_raw(
         (Some(name), Some(local), Some(remote), Some(tunnel), Some(mtu)) if !ck.has_errors() => {
             Ok(Validated {
                 peer: Peer {
-                    source: source.path().to_owned(),
+                    source: source.name().to_owned(),
                     name,
                     description,
                     tunnel,

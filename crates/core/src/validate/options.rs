@@ -5,8 +5,8 @@ use super::Checker;
 use crate::diagnostic::DiagnosticKind;
 use crate::kind::TunnelKind;
 use crate::limits;
-use crate::peer::{EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Ttl, Tunnel, VxlanOptions};
 use crate::raw::{Int, RawEncapLimit, RawGre, RawIp6Gre, RawPeer, RawTtl};
+use crate::tunnel::{EncapLimit, GreOptions, Ip6GreOptions, SitOptions, Ttl, Tunnel, VxlanOptions};
 use toml::Spanned;
 
 /// Checks that only `kind`'s table is present and builds the options.

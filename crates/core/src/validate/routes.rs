@@ -88,7 +88,7 @@ pub(crate) fn routes(ck: &mut Checker, raw: &RawPeer, ends: Ends<'_>) -> Vec<Rou
 
 fn to_span(item: &Spanned<RawRoute>) -> Range<usize> {
     match item.get_ref() {
-        RawRoute::Table(RawRouteTable { to: Some(to), .. }) => to.span(),
+        RawRoute::Table(RawRouteTable { to, .. }) => to.span(),
         _ => item.span(),
     }
 }
@@ -98,28 +98,8 @@ fn entry(ck: &mut Checker, field: &str, item: &Spanned<RawRoute>) -> Option<Rout
     let errors = ck.error_count();
     let (text, metric, table) = match item.get_ref() {
         RawRoute::Prefix(text) => (text.as_str(), None, None),
-        RawRoute::Table(t) => {
-            for key in &t.unknown {
-                ck.error(
-                    DiagnosticKind::UnknownKey,
-                    format!("{field}.{}", key.get_ref()),
-                    key.span(),
-                    format!("a route has no key `{}`", key.get_ref()),
-                    "a route takes to (required), metric and table; it always goes through the tunnel interface (on layer 2 kinds via the other end's address)",
-                );
-            }
-            let Some(to) = &t.to else {
-                ck.error(
-                    DiagnosticKind::MissingKey,
-                    format!("{field}.to"),
-                    item.span(),
-                    "this route has no destination",
-                    "add to = \"NETWORK/PREFIX\", e.g. { to = \"192.0.2.0/24\", metric = 100 }",
-                );
-                return None;
-            };
-            (to.get_ref().as_str(), t.metric.as_ref(), t.table.as_ref())
-        }
+        // Unknown and missing keys were reported by the shape check, before parsing.
+        RawRoute::Table(t) => (t.to.get_ref().as_str(), t.metric.as_ref(), t.table.as_ref()),
     };
     let span = to_span(item);
     let to = match text.parse::<IpNet>() {

@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use super::wireguard::absolute_path;
 use super::{toml_error, Checker, Invalid};
+use crate::backend::Backend;
 use crate::diagnostic::DiagnosticKind;
 use crate::limits;
 use crate::raw::Text;
@@ -36,8 +37,8 @@ fn endpoint(ck: &mut Checker, text: &Text, ipv4: bool) -> Option<IpAddr> {
     }
 }
 
-/// Parses and validates a site file. `backends` are the backend names the caller renders.
-pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Invalid> {
+/// Parses and validates a site file.
+pub fn validate_site(source: &SourceFile) -> Result<Site, Invalid> {
     let raw: RawSite = toml_error::parse(source.text(), toml_error::FileShape::site())
         .map_err(|diagnostics| Invalid { diagnostics })?;
     let mut ck = Checker::default();
@@ -83,18 +84,18 @@ pub fn validate_site(source: &SourceFile, backends: &[&str]) -> Result<Site, Inv
         if let Some(list) = &r.backends {
             for (i, item) in list.get_ref().iter().enumerate() {
                 let name = item.get_ref();
-                if backends.contains(&name.as_str()) {
-                    if !render.backends.contains(name) {
-                        render.backends.push(name.clone());
+                match name.parse::<Backend>() {
+                    Ok(backend) if render.backends.contains(&backend) => {}
+                    Ok(backend) => render.backends.push(backend),
+                    Err(_) => {
+                        ck.error(
+                            DiagnosticKind::UnknownKind,
+                            format!("render.backends[{i}]"),
+                            item.span(),
+                            format!("{name:?} is not a backend"),
+                            format!("use one of: {}", Backend::names().join(", ")),
+                        );
                     }
-                } else {
-                    ck.error(
-                        DiagnosticKind::UnknownKind,
-                        format!("render.backends[{i}]"),
-                        item.span(),
-                        format!("{name:?} is not a backend"),
-                        format!("use one of: {}", backends.join(", ")),
-                    );
                 }
             }
         }
@@ -193,8 +194,7 @@ mod tests {
             ("remote", "/etc/wireguard\\u2029"),
         ] {
             let text = format!("[{table}]\nkey-directory = \"{dir}\"\n");
-            let invalid = validate_site(&SourceFile::new("peergen.toml", text), &["networkd"])
-                .expect_err(dir);
+            let invalid = validate_site(&SourceFile::new("peergen.toml", text)).expect_err(dir);
             let fields: Vec<_> = invalid
                 .diagnostics
                 .iter()

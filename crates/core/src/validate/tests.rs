@@ -92,7 +92,6 @@ fn site_file_defaults_fill_what_peer_files_leave_out() {
             "peergen.toml",
             "underlay-mtu = 1492\n[local]\nendpoint-ipv4 = \"198.51.100.10\"\nkey-directory = \"/etc/keys\"\n",
         ),
-        &["networkd"],
     )
     .unwrap();
     let peer = validate_with(
@@ -118,7 +117,6 @@ fn site_file_errors_name_the_key_and_family() {
             "peergen.toml",
             "[local]\nendpoint-ipv4 = \"2001:db8::1\"\n[render]\nbackends = [\"systemd\"]\nfile-prefix = \"../\"\n",
         ),
-        &["networkd", "ip"],
     )
     .unwrap_err();
     let text: Vec<String> = err
@@ -133,5 +131,30 @@ fn site_file_errors_name_the_key_and_family() {
             "render.backends[0]: \"systemd\" is not a backend",
             "render.file-prefix: \"../\" cannot start a file name",
         ]
+    );
+}
+
+#[test]
+fn site_file_backends_are_typed_each_once_in_order() {
+    let site = validate_site(&SourceFile::new(
+        "peergen.toml",
+        "[render]\nbackends = [\"netplan\", \"wg-quick\", \"netplan\"]\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        site.render.backends,
+        [crate::Backend::Netplan, crate::Backend::WgQuick]
+    );
+}
+
+#[test]
+fn the_peer_carries_the_name_its_source_file_was_given() {
+    let text = "name = \"g1\"\nkind = \"gre\"\n[local]\nendpoint = \"198.51.100.10\"\naddresses = [\"172.31.0.1/31\"]\n[remote]\nendpoint = \"203.0.113.1\"\naddresses = [\"172.31.0.0/31\"]\n";
+    let source = SourceFile::new("../repo/peers/g1.toml", text).named("peers/g1.toml");
+    assert_eq!(validate(&source).unwrap().peer.source, "peers/g1.toml");
+    let unnamed = SourceFile::new("../repo/peers/g1.toml", text);
+    assert_eq!(
+        validate(&unnamed).unwrap().peer.source,
+        "../repo/peers/g1.toml"
     );
 }

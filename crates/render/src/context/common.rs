@@ -7,7 +7,7 @@ use peergen_core::peer::{PrivateKeySource, WireguardEnd, WireguardOptions};
 use peergen_core::{Endpoint, Peer, Ttl, Tunnel, TunnelAddress};
 use serde::Serialize;
 
-use crate::Backend;
+use peergen_core::Backend;
 
 /// The lines of the comment every rendered file starts with (without comment markers):
 /// where it came from, that it is generated, and how its MTU was computed. No timestamp
@@ -72,7 +72,7 @@ pub fn family_flag(ip: IpAddr) -> &'static str {
 }
 
 /// `host:port`, with IPv6 in brackets as every WireGuard tool requires.
-pub fn endpoint_with_port(endpoint: &Endpoint, port: u16) -> String {
+fn endpoint_with_port(endpoint: &Endpoint, port: u16) -> String {
     match endpoint {
         Endpoint::Ip(IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
         other => format!("{other}:{port}"),

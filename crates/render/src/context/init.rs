@@ -262,7 +262,7 @@ impl InitContext {
     pub fn render(&self) -> Result<String, RenderError> {
         let error = |source| RenderError::Template {
             peer: self.name.clone(),
-            template: templates::INIT_PEER.to_owned(),
+            template: templates::INIT_PEER.name.to_owned(),
             source,
         };
         // Only an override directory can make building the environment fail.
@@ -272,7 +272,7 @@ impl InitContext {
                 e.to_string(),
             ))
         })?;
-        env.get_template(templates::INIT_PEER)
+        env.get_template(templates::INIT_PEER.name)
             .and_then(|t| t.render(self))
             .map_err(error)
     }

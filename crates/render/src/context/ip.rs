@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::common::{
     endpoint_text, family_flag, header, routes, routes_comment, ttl_word, wireguard, Route,
 };
-use crate::Backend;
+use peergen_core::Backend;
 
 /// The bring-up and tear-down scripts. Every word is printed through the environment's
 /// shell quoting.

@@ -8,7 +8,8 @@ use super::common::{
     endpoint_text, header, routes, routes_comment, split_addresses, wireguard, PointToPoint, Route,
     WireguardInterface,
 };
-use crate::{Backend, RenderError};
+use crate::RenderError;
+use peergen_core::Backend;
 
 /// Everything the netplan template prints. All strings reach the YAML double-quoted
 /// (the environment's YAML escaping), numbers as numbers.

@@ -8,7 +8,7 @@ use super::common::{
     endpoint_text, header, routes, routes_comment, split_addresses, ttl_number, ttl_word,
     wireguard, PointToPoint, Route, WireguardInterface,
 };
-use crate::Backend;
+use peergen_core::Backend;
 
 /// The `.netdev`: creates the device.
 #[derive(Debug, Serialize)]

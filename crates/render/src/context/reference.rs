@@ -10,41 +10,27 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use minijinja::AutoEscape;
+use peergen_core::Backend;
 use schemars::{schema_for, Schema};
 use serde_json::Value;
 
 use super::init::InitContext;
-use super::ip::IpContext;
-use super::netplan::NetplanContext;
-use super::networkd::{NetdevContext, NetworkContext};
-use super::wg_quick::WgQuickContext;
-use crate::templates::{self, EMBEDDED};
+use crate::backends;
+use crate::templates::{self, embedded};
+use crate::TemplateId;
 
 const BEGIN: &str = "<!-- BEGIN GENERATED: PEERGEN_UPDATE_DOCS=1 cargo test -p peergen-render rewrites this part -->";
 const END: &str = "<!-- END GENERATED -->";
 
-/// Each template with the schema of the context it is rendered with.
-fn templates() -> Vec<(&'static str, Schema)> {
-    vec![
-        (templates::WG_QUICK_CONF, schema_for!(WgQuickContext)),
-        (templates::NETWORKD_NETDEV, schema_for!(NetdevContext)),
-        (templates::NETWORKD_NETWORK, schema_for!(NetworkContext)),
-        (templates::NETPLAN_YAML, schema_for!(NetplanContext)),
-        (templates::IP_UP, schema_for!(IpContext)),
-        (templates::IP_DOWN, schema_for!(IpContext)),
-        (templates::INIT_PEER, schema_for!(InitContext)),
-    ]
-}
-
-/// The escaping the environment applies to a template's `{{ … }}`, as named in the doc.
-fn format_of(template: &str) -> &'static str {
-    match crate::escape::auto_escape_for(template) {
-        AutoEscape::Custom("sh") => "[sh](#sh)",
-        AutoEscape::Custom("yaml") => "[YAML](#yaml)",
-        AutoEscape::Custom("toml") => "[TOML](#toml)",
-        _ => "[INI-style](#ini-style)",
-    }
+/// Each template with the schema of the context it is rendered with: each backend's, as
+/// its module declares them, then `init`'s.
+fn templates() -> Vec<(TemplateId, Schema)> {
+    let mut all: Vec<(TemplateId, Schema)> = Backend::ALL
+        .into_iter()
+        .flat_map(backends::reference)
+        .collect();
+    all.push((templates::INIT_PEER, schema_for!(InitContext)));
+    all
 }
 
 /// The schema's title: the struct's name.
@@ -124,9 +110,10 @@ fn generated() -> String {
         let name = title(value).to_owned();
         let _ = writeln!(
             out,
-            "| `{template}` | [{name}](#{}) | {} |",
+            "| `{}` | [{name}](#{}) | {} |",
+            template.name,
             name.to_lowercase(),
-            format_of(template)
+            template.format.doc_link()
         );
         if let Some(defs) = value["$defs"].as_object() {
             for (def, body) in defs {
@@ -151,8 +138,8 @@ fn doc_path() -> std::path::PathBuf {
 
 #[test]
 fn every_template_has_a_context_in_the_reference() {
-    let mut documented: Vec<&str> = templates().iter().map(|(t, _)| *t).collect();
-    let mut embedded: Vec<&str> = EMBEDDED.iter().map(|(t, _)| *t).collect();
+    let mut documented: Vec<&str> = templates().iter().map(|(t, _)| t.name).collect();
+    let mut embedded: Vec<&str> = embedded().map(|t| t.id.name).collect();
     documented.sort_unstable();
     embedded.sort_unstable();
     assert_eq!(documented, embedded);

@@ -4,7 +4,8 @@
 
 use peergen_core::{validate, Side, SourceFile};
 
-use crate::{Backend, RenderOptions, Renderer, TemplateSource};
+use crate::{RenderOptions, Renderer, TemplateSource};
+use peergen_core::Backend;
 
 /// A peer file of `kind` with IPv4 or IPv6 endpoints to suit it, and `options` as its
 /// kind table.

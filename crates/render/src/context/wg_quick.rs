@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::common::{
     header, routes, split_addresses, wireguard, PointToPoint, Route, WireguardInterface,
 };
-use crate::{Backend, RenderError};
+use crate::RenderError;
+use peergen_core::Backend;
 
 /// Everything the wg-quick template prints.
 #[derive(Debug, Serialize)]

@@ -259,10 +259,10 @@ fn our_as_number_may_come_from_the_site_file() {
 #[test]
 fn the_site_file_checks_its_as_number() {
     let site = |asn: &str| {
-        crate::validate::validate_site(
-            &SourceFile::new("peergen.toml", format!("[local]\nasn = {asn}\n")),
-            &[],
-        )
+        crate::validate::validate_site(&SourceFile::new(
+            "peergen.toml",
+            format!("[local]\nasn = {asn}\n"),
+        ))
     };
     assert_eq!(
         site("4200000000").expect("valid").defaults.asn,

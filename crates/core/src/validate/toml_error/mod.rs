@@ -13,12 +13,14 @@
 //! - [`suggest`]: close spellings.
 //! - [`types`]: values of the wrong type.
 //! - [`syntax`]: text that is not TOML.
+//! - [`unsupported`]: keys of other tools that peergen does not take, with what to do.
 
 mod keys;
 mod shape;
 mod suggest;
 mod syntax;
 mod types;
+mod unsupported;
 mod walk;
 
 use serde::de::DeserializeOwned;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 
-use super::keys::{Unsupported, PEER_UNSUPPORTED};
+use super::unsupported::{Unsupported, PEER_UNSUPPORTED};
 use crate::raw::RawPeer;
 use crate::site::RawSite;
 

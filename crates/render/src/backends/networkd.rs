@@ -1,0 +1,68 @@
+//! systemd-networkd: a `.netdev` and a `.network` per peer, under `systemd/network/`.
+
+use peergen_core::Peer;
+
+use super::{Files, PUBLIC};
+use crate::context::networkd::{NetdevContext, NetworkContext};
+use crate::format::Format;
+use crate::template_id::{Template, TemplateId};
+use crate::{RenderError, RenderOptions};
+
+/// The `.netdev`.
+pub(crate) const NETDEV: TemplateId = TemplateId {
+    name: "networkd/tunnel.netdev.j2",
+    format: Format::Ini,
+};
+/// The `.network`.
+pub(crate) const NETWORK: TemplateId = TemplateId {
+    name: "networkd/tunnel.network.j2",
+    format: Format::Ini,
+};
+
+/// The templates, embedded.
+pub(crate) const TEMPLATES: &[Template] = &[
+    Template {
+        id: NETDEV,
+        text: include_str!("../../../../templates/networkd/tunnel.netdev.j2"),
+    },
+    Template {
+        id: NETWORK,
+        text: include_str!("../../../../templates/networkd/tunnel.network.j2"),
+    },
+];
+
+/// `systemd/network/PREFIXNAME.netdev` and `.network`.
+pub(crate) fn files(
+    peer: &Peer,
+    options: &RenderOptions,
+    out: &mut Files<'_>,
+) -> Result<(), RenderError> {
+    let name = &peer.name;
+    let prefix = &options.file_prefix;
+    let netdev = NetdevContext::new(peer);
+    // A private key inline: readable by systemd-networkd's group, not by everyone.
+    let mode = match &netdev.wireguard {
+        Some(wg) if wg.holds_secret() => 0o640,
+        _ => PUBLIC,
+    };
+    out.add(
+        format!("systemd/network/{prefix}{name}.netdev"),
+        mode,
+        NETDEV,
+        &netdev,
+    )?;
+    out.add(
+        format!("systemd/network/{prefix}{name}.network"),
+        PUBLIC,
+        NETWORK,
+        &NetworkContext::new(peer),
+    )
+}
+
+#[cfg(test)]
+pub(crate) fn reference() -> Vec<(TemplateId, schemars::Schema)> {
+    vec![
+        (NETDEV, schemars::schema_for!(NetdevContext)),
+        (NETWORK, schemars::schema_for!(NetworkContext)),
+    ]
+}
