@@ -314,7 +314,7 @@ fn netplan_keys_come_from_the_template() {
 
 #[test]
 fn every_template_command_is_a_shell_shape() {
-    let (script, post_up) = shell::shapes();
-    assert_eq!(script.len(), 13, "{script:?}");
-    assert_eq!(post_up.len(), 3, "{post_up:?}");
+    let shapes = shell::shapes();
+    assert_eq!(shapes.script.len(), 13, "{shapes:?}");
+    assert_eq!(shapes.post_up.len(), 3, "{shapes:?}");
 }

@@ -94,13 +94,25 @@ fn match_at(line: &str, pos: usize, pieces: &[Piece], rest: &[&[Piece]]) -> bool
 }
 
 /// Whether a rendered line has the shape of one of `shapes`.
-pub fn matches_any(line: &str, shapes: &[Vec<Piece>]) -> bool {
+pub fn matches_any(line: &str, shapes: &[Shape]) -> bool {
     shapes.iter().any(|shape| match_at(line, 0, shape, &[]))
 }
 
+/// One template command line, split into pieces.
+pub type Shape = Vec<Piece>;
+
+/// The command-line shapes the templates write.
+#[derive(Debug)]
+pub struct Shapes {
+    /// Lines of the `ip` scripts.
+    pub script: Vec<Shape>,
+    /// wg-quick's `PostUp` lines.
+    pub post_up: Vec<Shape>,
+}
+
 /// The command-line shapes of the `ip` scripts and of wg-quick's `PostUp` lines.
-pub fn shapes() -> &'static (Vec<Vec<Piece>>, Vec<Vec<Piece>>) {
-    static SHAPES: OnceLock<(Vec<Vec<Piece>>, Vec<Vec<Piece>>)> = OnceLock::new();
+pub fn shapes() -> &'static Shapes {
+    static SHAPES: OnceLock<Shapes> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let script = [templates::IP_UP, templates::IP_DOWN]
             .into_iter()
@@ -113,7 +125,7 @@ pub fn shapes() -> &'static (Vec<Vec<Piece>>, Vec<Vec<Piece>>) {
             .filter(|l| l.text.starts_with("PostUp"))
             .map(|l| template::pieces(l.text))
             .collect();
-        (script, post_up)
+        Shapes { script, post_up }
     })
 }
 
@@ -123,7 +135,7 @@ pub fn check_script(file: &str, contents: &str, out: &mut Vec<Violation>) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if !matches_any(line, &shapes().0) {
+        if !matches_any(line, &shapes().script) {
             out.push(Violation::new(
                 "shell",
                 file,
@@ -137,7 +149,7 @@ pub fn check_script(file: &str, contents: &str, out: &mut Vec<Violation>) {
 /// Checks wg-quick's `PostUp` lines, which bash runs.
 pub fn check_post_up(file: &str, contents: &str, out: &mut Vec<Violation>) {
     for (index, line) in contents.split('\n').enumerate() {
-        if line.starts_with("PostUp") && !matches_any(line, &shapes().1) {
+        if line.starts_with("PostUp") && !matches_any(line, &shapes().post_up) {
             out.push(Violation::new(
                 "shell",
                 file,
