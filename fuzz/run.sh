@@ -17,6 +17,9 @@ fi
 
 bash seed.sh
 mkdir -p artifacts/render
+# Findings of earlier runs stay; only this run's are shown at the end.
+stamp=$(mktemp)
+trap 'rm -f "$stamp"' EXIT
 # No sanitizer: peergen forbids unsafe code, and without ASan the target runs about twice
 # as fast. Debug assertions (overflow checks) stay on, cargo fuzz's default.
 if cargo +nightly fuzz run --sanitizer none render corpus/render -- \
@@ -24,8 +27,7 @@ if cargo +nightly fuzz run --sanitizer none render corpus/render -- \
     -print_final_stats=1 "$@"; then
     exit 0
 fi
-for a in artifacts/render/*; do
-    [ -f "$a" ] || continue
+find artifacts/render -type f -newer "$stamp" | sort | while read -r a; do
     printf '\n=== %s stands for this peer file:\n' "$a"
     cargo +nightly run -q --bin peer-file -- "$a" || true
 done
