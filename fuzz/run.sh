@@ -20,8 +20,8 @@ mkdir -p artifacts/render
 # Findings of earlier runs stay; only this run's are shown at the end.
 stamp=$(mktemp)
 trap 'rm -f "$stamp"' EXIT
-# No sanitizer: peergen forbids unsafe code, and without ASan the target runs about twice
-# as fast. Debug assertions (overflow checks) stay on, cargo fuzz's default.
+# No sanitizer: peergen forbids unsafe code, so AddressSanitizer would mostly slow the
+# target down. Debug assertions (overflow checks) stay on, cargo fuzz's default.
 if cargo +nightly fuzz run --sanitizer none render corpus/render -- \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -dict=render.dict \
     -print_final_stats=1 "$@"; then
