@@ -237,6 +237,21 @@ fn yaml_oracle_rejects_line_separator_injection_and_unknown_keys() {
     );
     assert!(oracles_of(&found).contains(&"yaml"), "{found:?}");
     assert!(oracles_of(&found).contains(&"text"), "{found:?}");
+    let injected = "# wireguard tunnel wg-as64512: x\nnetwork: {ethernets: {eth0: {dhcp4: true}}}";
+    let found = broken(
+        "wireguard-bgp",
+        Backend::Netplan,
+        ".yaml",
+        replace(
+            "# wireguard tunnel wg-as64512: AS64512 Example Networks, BGP over WireGuard",
+            injected,
+        ),
+    );
+    assert_eq!(oracles_of(&found), ["yaml"], "{found:?}");
+    assert!(
+        found.iter().any(|v| v.detail.contains("network.ethernets")),
+        "{found:?}"
+    );
     let found = broken(
         "wireguard-bgp",
         Backend::Netplan,
