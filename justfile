@@ -20,6 +20,10 @@ lint:
 snapshots:
     cargo insta test --workspace --check --unreferenced=reject
 
+# Fuzz parse → validate → render with the format oracles (nightly; seconds, default 180).
+fuzz seconds="180":
+    bash fuzz/run.sh {{seconds}}
+
 # Prove rendered files on real systems (root; downloads a kernel and qemu once).
 e2e tier="all":
     bash e2e/run.sh {{tier}}
