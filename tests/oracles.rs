@@ -13,8 +13,9 @@ use std::path::Path;
 
 use oracles::pipeline::check_peer_file;
 use oracles::{check_files, ini, shell, template, yaml, Violation};
+use peergen_core::Backend;
 use peergen_core::{validate, Side, SourceFile};
-use peergen_render::{templates, Backend, RenderOptions, RenderedFile, Renderer, TemplateSource};
+use peergen_render::{RenderOptions, RenderedFile, Renderer, TemplateSource};
 
 fn files_in(dir: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -296,16 +297,16 @@ fn text_and_path_oracles_reject_controls_missing_newlines_and_escapes() {
 
 #[test]
 fn networkd_grammar_comes_from_the_templates() {
-    let network = ini::grammar(templates::NETWORKD_NETWORK);
+    let network = ini::grammar(template::names::NETWORKD_NETWORK);
     let repeatable: Vec<_> = network.repeatable_sections.iter().collect();
     assert_eq!(repeatable, ["Address", "Route"]);
-    let netdev = ini::grammar(templates::NETWORKD_NETDEV);
+    let netdev = ini::grammar(template::names::NETWORKD_NETDEV);
     assert!(netdev.repeatable_sections.is_empty());
     assert!(netdev.keys["NetDev"].contains("Description"));
     assert!(netdev
         .repeatable_keys
         .contains(&("WireGuardPeer".to_owned(), "AllowedIPs".to_owned())));
-    let wg = ini::grammar(templates::WG_QUICK_CONF);
+    let wg = ini::grammar(template::names::WG_QUICK_CONF);
     assert!(wg
         .repeatable_keys
         .contains(&("Interface".to_owned(), "PostUp".to_owned())));
@@ -313,7 +314,7 @@ fn networkd_grammar_comes_from_the_templates() {
 
 #[test]
 fn netplan_keys_come_from_the_template() {
-    let paths = yaml::paths_of(template::text(templates::NETPLAN_YAML));
+    let paths = yaml::paths_of(template::text(template::names::NETPLAN_YAML));
     for key in [
         "network.version",
         "network.tunnels.*.mtu",

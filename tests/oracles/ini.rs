@@ -8,8 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use peergen_render::templates;
-
 use super::{template, Violation};
 
 /// What a template allows, read from its text.
@@ -76,9 +74,9 @@ pub fn grammars() -> &'static [(&'static str, Grammar); 3] {
     static GRAMMARS: OnceLock<[(&'static str, Grammar); 3]> = OnceLock::new();
     GRAMMARS.get_or_init(|| {
         [
-            (".netdev", grammar(templates::NETWORKD_NETDEV)),
-            (".network", grammar(templates::NETWORKD_NETWORK)),
-            (".conf", grammar(templates::WG_QUICK_CONF)),
+            (".netdev", grammar(template::names::NETWORKD_NETDEV)),
+            (".network", grammar(template::names::NETWORKD_NETWORK)),
+            (".conf", grammar(template::names::WG_QUICK_CONF)),
         ]
     })
 }

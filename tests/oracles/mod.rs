@@ -23,7 +23,8 @@ pub mod yaml;
 
 use std::fmt;
 
-use peergen_render::{Backend, RenderedFile};
+use peergen_core::Backend;
+use peergen_render::RenderedFile;
 
 /// One broken promise about a rendered file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! named after the interface.
 
 use camino::{Utf8Component, Utf8Path};
-use peergen_render::Backend;
+use peergen_core::Backend;
 
 use super::Violation;
 

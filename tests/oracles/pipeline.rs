@@ -5,8 +5,9 @@
 
 use std::sync::OnceLock;
 
+use peergen_core::Backend;
 use peergen_core::{validate, Side, SourceFile};
-use peergen_render::{Backend, RenderError, RenderOptions, Renderer, TemplateSource};
+use peergen_render::{RenderError, RenderOptions, Renderer, TemplateSource};
 
 use super::{check_files, Violation};
 

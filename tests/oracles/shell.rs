@@ -9,8 +9,6 @@
 
 use std::sync::OnceLock;
 
-use peergen_render::templates;
-
 use super::template::{self, Piece};
 use super::Violation;
 
@@ -114,13 +112,13 @@ pub struct Shapes {
 pub fn shapes() -> &'static Shapes {
     static SHAPES: OnceLock<Shapes> = OnceLock::new();
     SHAPES.get_or_init(|| {
-        let script = [templates::IP_UP, templates::IP_DOWN]
+        let script = [template::names::IP_UP, template::names::IP_DOWN]
             .into_iter()
             .flat_map(|name| template::lines(template::text(name)))
             .filter(|l| !l.text.trim().is_empty() && !l.text.trim_start().starts_with('#'))
             .map(|l| template::pieces(l.text))
             .collect();
-        let post_up = template::lines(template::text(templates::WG_QUICK_CONF))
+        let post_up = template::lines(template::text(template::names::WG_QUICK_CONF))
             .into_iter()
             .filter(|l| l.text.starts_with("PostUp"))
             .map(|l| template::pieces(l.text))

@@ -5,14 +5,30 @@
 //! environment trims those lines away) or an output line. Output lines are split into
 //! [`Piece`]s: literal text, printed values, and inline `{% for %}` / `{% if %}` groups.
 
-use peergen_render::templates::EMBEDDED;
+use peergen_render::templates::embedded;
 
-/// The text of a built-in template by name (`templates::IP_UP`, …).
+/// The names of the built-in templates the oracles read (paths under `templates/`; a test
+/// checks each is a template the renderer embeds).
+pub mod names {
+    /// wg-quick's `.conf`.
+    pub const WG_QUICK_CONF: &str = "wg-quick/interface.conf.j2";
+    /// networkd's `.netdev`.
+    pub const NETWORKD_NETDEV: &str = "networkd/tunnel.netdev.j2";
+    /// networkd's `.network`.
+    pub const NETWORKD_NETWORK: &str = "networkd/tunnel.network.j2";
+    /// netplan's YAML.
+    pub const NETPLAN_YAML: &str = "netplan/tunnel.yaml.j2";
+    /// The `ip` bring-up script.
+    pub const IP_UP: &str = "ip/up.sh.j2";
+    /// The `ip` tear-down script.
+    pub const IP_DOWN: &str = "ip/down.sh.j2";
+}
+
+/// The text of a built-in template by name (`names::IP_UP`, …).
 pub fn text(name: &str) -> &'static str {
-    EMBEDDED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
+    embedded()
+        .find(|t| t.id.name == name)
+        .map(|t| t.text)
         .unwrap_or_else(|| panic!("no built-in template {name}"))
 }
 

@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use libyaml_safer::{EventData, Parser};
-use peergen_render::templates;
 
 use super::{template, Violation};
 
@@ -22,7 +21,7 @@ pub type KeyPath = Vec<String>;
 /// The key paths the netplan template writes.
 pub fn allowed_paths() -> &'static BTreeSet<KeyPath> {
     static PATHS: OnceLock<BTreeSet<KeyPath>> = OnceLock::new();
-    PATHS.get_or_init(|| paths_of(template::text(templates::NETPLAN_YAML)))
+    PATHS.get_or_init(|| paths_of(template::text(template::names::NETPLAN_YAML)))
 }
 
 /// Reads the key paths of a YAML template from its indentation.
