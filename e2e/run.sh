@@ -40,6 +40,7 @@ start=$SECONDS
 apt_ensure "${E2E_APT_PACKAGES[@]}"
 build_peergen
 prepare_cases
+prepare_negative_renders
 log "prepared and rendered in $((SECONDS - start))s"
 
 t1="" t2=""

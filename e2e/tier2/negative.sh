@@ -124,8 +124,34 @@ neg_gre_ttl_inherit() {
     underlay_down "$l" "$x" "$r"
 }
 
+# The same, from a peer file: e2e/negative/gre-ttl-inherit.toml with `ttl = "inherit"`,
+# rendered by peergen for the ip backend (both sides). Proves that what peergen renders for
+# inherit really inherits, and so that the fixed default TTL is what makes the cases pass.
+neg_rendered_ttl_inherit() {
+    local l=neg7l x=neg7x r=neg7r out d=/e2e/negative-cases/gre-ttl-inherit/ip lf rf
+    lf=$(ls "$d"/local/*.up.sh 2>/dev/null | head -n1); rf=$(ls "$d"/remote/*.up.sh 2>/dev/null | head -n1)
+    [[ -n $lf && -n $rf ]] || { neg_result FAIL ip gre-ttl-inherit-rendered "peergen rendered no ip scripts in $d"; return; }
+    if ! grep -q 'ttl inherit' "$lf"; then
+        neg_result FAIL ip gre-ttl-inherit-rendered "the rendered script does not say ttl inherit: $(grep -m1 'link add' "$lf")"; return
+    fi
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
+    out=$({ ip netns exec "$r" sh "$rf" && ip netns exec "$l" sh "$lf"; } 2>&1) || {
+        neg_result FAIL ip gre-ttl-inherit-rendered "the rendered scripts failed: $out"; underlay_down "$l" "$x" "$r"; return; }
+    settle "$r" neg-inherit 172.31.93.2/30
+    settle "$l" neg-inherit 172.31.93.1/30
+    if ! out=$(tunnel_ping "$l" neg-inherit 172.31.93.2 "$PING_DEADLINE"); then
+        neg_result FAIL ip gre-ttl-inherit-rendered "the twin passes no traffic at all: $(echo "$out" | grep -m1 'packet loss')"
+    elif out=$(tunnel_ping "$l" neg-inherit 172.31.93.2 "$TTL1_DEADLINE" -t 1); then
+        neg_result FAIL ip gre-ttl-inherit-rendered "a TTL-1 ping crossed peergen's ttl-inherit tunnel with a router in between"
+    else
+        neg_result PASS ip gre-ttl-inherit-rendered "$(grep -m1 -o 'ip link add.*' "$lf"); plain ping crossed, ping -t 1 lost: $(echo "$out" | grep -m1 'packet loss')"
+    fi
+    underlay_down "$l" "$x" "$r"
+}
+
 neg_ip6gre_ipv4
 neg_gre_mtu_too_big
+neg_rendered_ttl_inherit
 neg_gre_ttl_inherit
 neg_networkd_not_independent
 neg_vxlan_vni_mismatch
