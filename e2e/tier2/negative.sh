@@ -149,8 +149,35 @@ neg_rendered_ttl_inherit() {
     underlay_down "$l" "$x" "$r"
 }
 
+# The routes check must see each kind of mistake: a route with the wrong metric, one
+# missing from its table, one the fixture does not name, and a route for allowed IPs.
+neg_routes() {
+    local ns=neg8 out want miss=""
+    ip netns add "$ns"
+    ip -n "$ns" -batch - <<BATCH
+link add neg-rt type veth peer name neg-rt-peer
+link set neg-rt up
+link set neg-rt-peer up
+route add 192.0.2.0/25 dev neg-rt metric 5
+route add 198.51.100.0/24 dev neg-rt
+route add 10.20.0.2 dev neg-rt
+BATCH
+    out=$(side_routes "$ns" neg-rt "4,192.0.2.0/25,254,0,- 6,2001:db8:21::/48,100,100,-" "" "4,10.20.0.2")
+    for want in "192.0.2.0/25 table 254 has metric 5, not 0" "no route 2001:db8:21::/48 dev neg-rt in table 100" \
+        "not in the fixture: " "198.51.100.0/24 table 254" "allowed IPs 10.20.0.2 routed"; do
+        [[ $out == *"$want"* ]] || miss+="'$want' "
+    done
+    if [[ -n $miss ]]; then
+        neg_result FAIL ip routes-wrong "the routes check missed $miss; it said: ${out:-nothing}"
+    else
+        neg_result PASS ip routes-wrong "$out"
+    fi
+    ip netns del "$ns"
+}
+
 neg_ip6gre_ipv4
 neg_gre_mtu_too_big
+neg_routes
 neg_rendered_ttl_inherit
 neg_gre_ttl_inherit
 neg_networkd_not_independent
