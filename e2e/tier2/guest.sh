@@ -66,8 +66,9 @@ family_of() {
 # (ip_forward, IPv6 forwarding). Only the family of the remote endpoint
 # is built; a local side without an endpoint of that family dials out from the usual one.
 # All four veth ends get the fixture's underlay MTU, so the MTU check sees the real path.
-# The router's own addresses (documentation ranges no fixture uses) are the source of the
-# "Time to live exceeded" answers.
+# The router's own addresses are the source of the "Time to live exceeded" answers. No
+# fixture uses them as an address; some fixtures route 192.0.2.0/24 or parts of it through
+# their tunnel, which the single-host peer routes to the router outrank.
 RT4_LOCAL=192.0.2.1 RT4_REMOTE=192.0.2.2 RT6_LOCAL=2001:db8:ff00::1 RT6_REMOTE=2001:db8:ff00::2
 underlay_up() { # NS_LOCAL NS_ROUTER NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
     local l=$1 x=$2 r=$3 lep=$4 rep=$5 mtu=${6:-1500} lp rl rr host nodad=""
