@@ -7,8 +7,9 @@
 #          userspace wireguard-go device, systemd-networkd as a parser, sh -n (seconds)
 #   tier2  the Debian 12 kernel under qemu (TCG): both sides of every fixture in two netns
 #          with a router netns between them, installed with ip scripts / wg-quick /
-#          networkd / netplan→networkd, ping across every tunnel address family, plainly
-#          and with TTL 1 as eBGP sends (one boot, a few minutes)
+#          networkd / netplan→networkd (bridged ends with the host's bridge), ping across
+#          every tunnel address family, plainly and with TTL 1 as eBGP sends, check the
+#          routes each end declares and that nothing else is routed (one boot, minutes)
 #
 # Both tiers also run negative twins: broken files the real tool must reject.
 # Output: one line per check on stdout, e2e/out/results.md (table), exit 1 on any failure.
@@ -40,6 +41,7 @@ start=$SECONDS
 apt_ensure "${E2E_APT_PACKAGES[@]}"
 build_peergen
 prepare_cases
+prepare_negative_renders
 log "prepared and rendered in $((SECONDS - start))s"
 
 t1="" t2=""

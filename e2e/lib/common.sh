@@ -8,7 +8,7 @@ OUT_DIR=${E2E_OUT_DIR:-$E2E_DIR/out}
 # Key files are referenced by absolute path from rendered files, so they live at a fixed
 # path that exists both on the host (tier 1) and inside the VM (tier 2).
 KEY_DIR=/run/peergen-e2e/keys
-PEERGEN=${PEERGEN:-$REPO_DIR/target/release/peergen}
+PEERGEN=${PEERGEN:-${CARGO_TARGET_DIR:-$REPO_DIR/target}/release/peergen}   # where cargo puts it
 
 log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[e2e] ERROR: %s\n' "$*" >&2; exit 1; }

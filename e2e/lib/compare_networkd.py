@@ -20,9 +20,10 @@ that do not change the result are normalised, each for a stated reason:
   `[Network] Address=A` + `[Route] Destination=B Scope=link` stand for peergen's
   `[Address] Address=A Peer=B` (the kernel adds that route for a peer: same reachability
   and source address, checked with `ip` on both forms; docs/testing.md);
-- netplan writes a `.netdev` and `.network` for a bridge the tunnel joins when no other
-  YAML defines it, as in the test root: the bridge is the host's and peergen writes no
-  files for it, so files of a device named in a `Bridge=` line are not compared.
+- a bridge the tunnel joins is the host's: the test root holds the host's own YAML
+  defining it with the end's test addresses (as a real host must, prepare_cases.py), so
+  netplan writes a `.netdev` and `.network` for it, while peergen writes nothing for it;
+  files of a device named in a `Bridge=` line are not compared.
 
 Usage: compare_networkd.py NETPLAN_DIR PEERGEN_DIR; prints the differences and exits 1 if
 any remain.

@@ -20,12 +20,16 @@ expected_refusal() { # FIXTURE BACKEND
 
 # netplan generate for one rendered side: ROOT=DIR/root gets the YAML (mode 0600, as
 # netplan 0.106 requires) and netplan writes networkd files to ROOT/run/systemd/network.
+# HOST_DIR holds the host's own YAML where the end joins a bridge (the host defines the
+# bridge and its addresses, peergen only the membership; prepare_cases.py): it goes next to
+# peergen's, as on a real host, and netplan merges the two.
 # Output goes to DIR/generate.log, the exit status to DIR/generate.rc.
-netplan_generate_side() { # DIR
-    local dir=$1 rc=0
+netplan_generate_side() { # DIR [HOST_DIR]
+    local dir=$1 host=${2:-} rc=0
     rm -rf "$dir/root"
     mkdir -p "$dir/root/etc/netplan"
     install -m 0600 "$dir"/netplan/*.yaml "$dir/root/etc/netplan/"
+    if [[ -n $host && -d $host/netplan ]]; then install -m 0600 "$host"/netplan/*.yaml "$dir/root/etc/netplan/"; fi
     /usr/libexec/netplan/generate --root-dir "$dir/root" >"$dir/generate.log" 2>&1 || rc=$?
     echo "$rc" >"$dir/generate.rc"
 }
@@ -58,8 +62,30 @@ prepare_cases() {
                     fi
                     break
                 fi
-                [[ $backend == netplan ]] && netplan_generate_side "$dir"
+                [[ $backend == netplan ]] && netplan_generate_side "$dir" "$fixture/host/$side"
             done
+        done
+    done
+}
+
+# Negative twins that peergen renders itself (e2e/negative/*.toml, ip backend, both sides):
+# peer files that are valid but must fail a tier-2 check, e.g. `ttl = "inherit"`, which must
+# lose the TTL-1 ping across the router. Layout: $OUT_DIR/negative-cases/NAME/ip/{local,remote}
+prepare_negative_renders() {
+    local cases=$OUT_DIR/negative-cases peer name side rc
+    rm -rf "$cases"
+    for peer in "$E2E_DIR"/negative/*.toml; do
+        [[ -f $peer ]] || continue
+        name=$(basename "$peer" .toml)
+        mkdir -p "$cases/$name"
+        cp "$peer" "$cases/$name/peer.toml"
+        for side in local remote; do
+            rc=0
+            (cd "$cases/$name" && "$PEERGEN" render --backend ip --side "$side" --out "ip/$side" peer.toml) \
+                >"$cases/$name/ip.$side.render.log" 2>&1 || rc=$?
+            if ((rc != 0)); then
+                result FAIL 0 negative ip "render-$side" "$name" "exit $rc: $(head -n 3 "$cases/$name/ip.$side.render.log")"
+            fi
         done
     done
 }

@@ -17,8 +17,9 @@ BINARIES=(/usr/bin/bash /usr/bin/dash /usr/bin/ip /usr/bin/wg /usr/bin/ping /usr
     /lib/systemd/systemd-networkd /usr/bin/unshare /usr/bin/mount /usr/bin/umount
     /usr/bin/nsenter /usr/bin/stat /usr/bin/timeout)
 SCRIPTS=(/usr/bin/wg-quick)
-# Tunnel drivers and the veth used for the underlay; modprobe resolves their dependencies.
-MODULES=(wireguard ip_gre sit ip6_gre ip6_tunnel vxlan veth)
+# Tunnel drivers, the veth used for the underlay, and the bridge that bridged ends join;
+# modprobe resolves their dependencies.
+MODULES=(wireguard ip_gre sit ip6_gre ip6_tunnel vxlan veth bridge)
 
 # Debian 12 is usr-merged: keep the same layout so ldd's paths and #! lines just work.
 mkdir -p "$IMG"/usr/{bin,sbin,lib,lib64} "$IMG"/{dev,proc,sys,run,tmp,etc,root,var}

@@ -6,7 +6,8 @@
 # ping every remote tunnel address from the local side, once plainly and once with TTL 1.
 # Prints one line per check to RESULTS (a serial port the host reads):
 #   PASS|FAIL kind backend check fixture [the tool's own message]
-# (check: routed, ipv4, ipv6, ipv6-ll, ttl1-ipv4, ttl1-ipv6, ttl1-ipv6-ll, mtu, down)
+# (check: routed, bridge, ipv4, ipv6, ipv6-ll, ttl1-ipv4, ttl1-ipv6, ttl1-ipv6-ll, routes,
+# mtu, down)
 # plus negative cases (files the real tool must reject) from /e2e/negative.
 #
 # usage: guest.sh RESULTS_DEVICE
@@ -30,7 +31,7 @@ cp -a /e2e/keys/. "$KEY_DIR/" 2>/dev/null
 [[ -f /e2e/hosts ]] && cat /e2e/hosts >>/etc/hosts
 # Load every tunnel driver up front so a missing module shows up as one clear error here,
 # not as "Unknown device type" in some case.
-for m in wireguard ip_gre sit ip6_gre vxlan veth; do
+for m in wireguard ip_gre sit ip6_gre vxlan veth bridge; do
     modprobe "$m" || echo "modprobe $m failed" >&2
 done
 echo "guest: kernel $(uname -r), $(ls /e2e/cases | wc -l) cases" >&2
@@ -65,8 +66,9 @@ family_of() {
 # (ip_forward, IPv6 forwarding). Only the family of the remote endpoint
 # is built; a local side without an endpoint of that family dials out from the usual one.
 # All four veth ends get the fixture's underlay MTU, so the MTU check sees the real path.
-# The router's own addresses (documentation ranges no fixture uses) are the source of the
-# "Time to live exceeded" answers.
+# The router's own addresses are the source of the "Time to live exceeded" answers. No
+# fixture uses them as an address; some fixtures route 192.0.2.0/24 or parts of it through
+# their tunnel, which the single-host peer routes to the router outrank.
 RT4_LOCAL=192.0.2.1 RT4_REMOTE=192.0.2.2 RT6_LOCAL=2001:db8:ff00::1 RT6_REMOTE=2001:db8:ff00::2
 underlay_up() { # NS_LOCAL NS_ROUTER NS_REMOTE LOCAL_EP REMOTE_EP [UNDERLAY_MTU]
     local l=$1 x=$2 r=$3 lep=$4 rep=$5 mtu=${6:-1500} lp rl rr host nodad=""
@@ -132,12 +134,14 @@ routed_check() { # KIND BACKEND FIXTURE NS REMOTE_EP
 # our own config dir, our own /run/systemd (state files), a distinct machine-id (two
 # networkds sharing one give both VxLAN ends the same MAC), and a read-only /sys (networkd
 # then does not wait for udev, which does not run here).
-networkd_start() { # NS DIR LOG
-    local ns=$1 dir=$2 log=$3 mid
+# HOST_DIR adds the host's own files (the bridge a tunnel joins, prepare_cases.py).
+networkd_start() { # NS DIR LOG [HOST_DIR]
+    local ns=$1 dir=$2 log=$3 host=${4:-} mid
     mid=$(tr -d '-' </proc/sys/kernel/random/uuid)
     echo "$mid" >"$WORK/$ns.machine-id"
     ip netns exec "$ns" sh -c '
         mount -t tmpfs tmpfs /etc/systemd/network && cp -p "$1"/* /etc/systemd/network/ &&
+        { [ -z "$3" ] || cp -p "$3"/* /etc/systemd/network/; } &&
         for f in /etc/systemd/network/*; do
             # install as the rendered header says: key-holding files root:systemd-network 0640
             [ "$(stat -c %a "$f")" = 640 ] && chgrp systemd-network "$f"
@@ -147,7 +151,7 @@ networkd_start() { # NS DIR LOG
         mount --bind "$2" /etc/machine-id &&
         mount -o remount,ro /sys &&
         SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec '"$NETWORKD"'
-    ' sh "$dir" "$WORK/$ns.machine-id" >"$log" 2>&1 &
+    ' sh "$dir" "$WORK/$ns.machine-id" "$host" >"$log" 2>&1 &
     echo $! >"$WORK/$ns.networkd.pid"
 }
 
@@ -197,13 +201,22 @@ tunnel_ping() { # NS IFNAME ADDR DEADLINE [PING_OPTIONS...]
 }
 
 # Install the files rendered for one side in its namespace with the backend's real tool.
-apply_side() { # BACKEND NS DIR LOG
-    local backend=$1 ns=$2 dir=$3 log=$4 f
+# An end in a bridge first gets the host's bridge, which peergen does not create
+# (docs/peer-file.md "Bridges"): for ip a bridge made with `ip link` carrying the end's
+# test addresses; for networkd the host's .netdev/.network from HOST_DIR; for netplan the
+# host's YAML was merged by netplan generate on the host, its output already has it.
+apply_side() { # BACKEND NS DIR LOG HOST_DIR BRIDGE "BRIDGE_ADDRS"
+    local backend=$1 ns=$2 dir=$3 log=$4 host=$5 bridge=$6 baddrs=$7 f a
     case $backend in
     ip)
         f=$(ls "$dir"/*.up.sh 2>/dev/null | head -n1)
         [[ -n $f ]] || { echo "no *.up.sh in $(ls "$dir")" >"$log"; return 1; }
-        ip netns exec "$ns" sh "$f" >"$log" 2>&1
+        if [[ -n $bridge ]]; then
+            { echo "link add $bridge type bridge"; echo "link set $bridge up"
+              for a in $baddrs; do echo "address add $a dev $bridge"; done; } |
+                ip -n "$ns" -batch - >"$log" 2>&1 || return 1
+        fi
+        ip netns exec "$ns" sh "$f" >>"$log" 2>&1
         ;;
     wg-quick)
         f=$(ls "$dir"/wireguard/*.conf 2>/dev/null | head -n1)
@@ -212,7 +225,7 @@ apply_side() { # BACKEND NS DIR LOG
         ;;
     networkd)
         ls "$dir"/systemd/network/*.netdev >/dev/null 2>&1 || { echo "no .netdev" >"$log"; return 1; }
-        networkd_start "$ns" "$dir/systemd/network" "$log"
+        networkd_start "$ns" "$dir/systemd/network" "$log" "${bridge:+$host/networkd}"
         ;;
     netplan)
         # netplan generate ran on the host; these are the networkd files it wrote.
@@ -269,54 +282,140 @@ teardown_check() { # KIND BACKEND FIXTURE NS DIR IFNAME
     fi
 }
 
+# Routes on one end, compared with what the fixture declares (prepare_cases.py): every
+# `routes` entry in its table with its metric (layer 2 kinds: via the other end's address),
+# no route on the tunnel besides those and the addresses' own (a stray one would be, e.g.,
+# WireGuard allowed IPs routed by wg-quick), and none at all for the other end's WireGuard
+# allowed IPs that `routes` does not name. Prints the problems, nothing when all is well.
+side_routes() { # NS IFNAME "ROUTES" "ALSO" "NOROUTE"
+    local ns=$1 dev=$2 routes=$3 also=$4 noroute=$5 r fam dest table metric via q line got
+    local allowed=" " stray
+    for r in $routes; do
+        IFS=, read -r fam dest table metric via <<<"$r"
+        allowed+="$fam,$dest,$table "
+        q=$dest; [[ $q == default ]] && { [[ $fam == 4 ]] && q=0.0.0.0/0 || q=::/0; }
+        line=$(ip -n "$ns" -"$fam" -o route show table "$table" exact "$q" 2>&1 | grep -E " dev $dev( |$)")
+        if [[ -z $line ]]; then
+            echo "no route $dest dev $dev in table $table ($(ip -n "$ns" -"$fam" -o route show table "$table" exact "$q" 2>&1 | head -n 1));"
+            continue
+        fi
+        got=0; [[ $line =~ \ metric\ ([0-9]+) ]] && got=${BASH_REMATCH[1]}
+        [[ $got == "$metric" ]] || echo "$dest table $table has metric $got, not $metric;"
+        [[ $via == - || $line == *" via $via "* ]] || echo "$dest is not via $via: $line;"
+    done
+    for r in $also; do allowed+="$r "; done
+    # every other route on the tunnel: not the kernel's own (prefix, local, multicast)
+    for fam in 4 6; do
+        while read -r line; do
+            [[ -z $line || $line == *"proto kernel"* ]] && continue
+            set -- $line
+            case $1 in unicast | local | broadcast | multicast | anycast | unreachable | blackhole | prohibit | throw) shift ;; esac
+            dest=$1 table=254
+            [[ $line =~ \ table\ ([0-9a-z]+) ]] && table=${BASH_REMATCH[1]}
+            [[ $table == main ]] && table=254
+            [[ $allowed == *" $fam,$dest,$table "* ]] || stray+="$dest${table:+ table $table}, "
+        done < <(ip -n "$ns" -"$fam" -o route show table all dev "$dev" 2>/dev/null)
+    done
+    [[ -z ${stray:-} ]] || echo "routes on $dev not in the fixture: ${stray%, };"
+    for r in $noroute; do
+        IFS=, read -r fam dest <<<"$r"
+        line=$(ip -n "$ns" -"$fam" -o route show table all exact "$dest" 2>/dev/null | grep -vE '^(local|broadcast|multicast) ')
+        [[ -z $line ]] || echo "allowed IPs $dest routed: $line;"
+    done
+}
+
+routes_check() { # KIND BACKEND FIXTURE NS_LOCAL NS_REMOTE IFNAME
+    local kind=$1 backend=$2 fixture=$3 l=$4 r=$5 dev=$6 msg what=""
+    msg=$(side_routes "$l" "$dev" "$LOCAL_ROUTES" "$LOCAL_ROUTES_ALSO" "$LOCAL_NOROUTE" | sed 's/^/local: /')
+    msg+=$(side_routes "$r" "$dev" "$REMOTE_ROUTES" "$REMOTE_ROUTES_ALSO" "$REMOTE_NOROUTE" | sed 's/^/ remote: /')
+    if [[ -n $msg ]]; then
+        result FAIL "$kind" "$backend" routes "$fixture" "$msg"
+        return
+    fi
+    [[ -n $LOCAL_ROUTES ]] && what+="local ${LOCAL_ROUTES// /; }. "
+    [[ -n $REMOTE_ROUTES ]] && what+="remote ${REMOTE_ROUTES// /; }. "
+    [[ -n $LOCAL_NOROUTE$REMOTE_NOROUTE ]] && what+="allowed IPs not routed: ${LOCAL_NOROUTE:+local $LOCAL_NOROUTE }${REMOTE_NOROUTE:+remote $REMOTE_NOROUTE}. "
+    result PASS "$kind" "$backend" routes "$fixture" "${what}no other routes on $dev (family,to,table,metric,via)"
+}
+
+# A bridged end: the tunnel must be a port of the host's bridge (`master BR`) on each end
+# that names one; the pings then go from bridge to bridge (or tunnel).
+bridge_check() { # KIND BACKEND FIXTURE NS_LOCAL NS_REMOTE IFNAME
+    local kind=$1 backend=$2 fixture=$3 l=$4 r=$5 dev=$6 msg="" ns br out
+    for ns in "$l:$LOCAL_BRIDGE" "$r:$REMOTE_BRIDGE"; do
+        br=${ns#*:} ns=${ns%%:*}
+        [[ -n $br ]] || continue
+        out=$(ip -n "$ns" -o link show dev "$dev" 2>&1)
+        [[ $out == *" master $br "* ]] || msg+="$ns: $dev is not a port of $br: $out; "
+    done
+    if [[ -n $msg ]]; then
+        result FAIL "$kind" "$backend" bridge "$fixture" "$msg"
+    else
+        result PASS "$kind" "$backend" bridge "$fixture" "${LOCAL_BRIDGE:+local $dev in $LOCAL_BRIDGE ($LOCAL_ADDRS) }${REMOTE_BRIDGE:+remote $dev in $REMOTE_BRIDGE ($REMOTE_ADDRS)}"
+    fi
+}
+
 run_case() { # CASE_DIR BACKEND N
     local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS UNDERLAY_MTU
+    local LOCAL_BRIDGE="" REMOTE_BRIDGE="" LOCAL_TUNNEL_ADDRS="" REMOTE_TUNNEL_ADDRS=""
+    local LOCAL_ROUTES="" REMOTE_ROUTES="" LOCAL_ROUTES_ALSO="" REMOTE_ROUTES_ALSO="" LOCAL_NOROUTE="" REMOTE_NOROUTE=""
     source "$case_dir/case.env"
     local l=l$N x=x$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS t1=$SECONDS t2=$SECONDS
     local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
+    # where each end's addresses live: its bridge if it joins one, else the tunnel
+    local ldev=${LOCAL_BRIDGE:-$IFNAME}
 
     fail_all() {
         for a in $REMOTE_ADDRS; do result FAIL "$KIND" "$backend" "$(family_of "$a")" "$FIXTURE" "$1"; done
+    }
+    # settle one end: the tunnel with its own addresses, and the bridge with the end's
+    settle_end() { # NS SIDE BRIDGE TUNNEL_ADDRS ADDRS LOG
+        local what
+        if ! settle "$1" "$IFNAME" "$4"; then
+            what="$2 $IFNAME not up with its addresses after ${SETTLE_TIMEOUT}s"
+        elif [[ -n $3 ]] && ! settle "$1" "$3" "$5"; then
+            what="$2 bridge $3 not up with $5 after ${SETTLE_TIMEOUT}s: $(ip -n "$1" -o addr show dev "$3" 2>&1 | head -n 3)"
+        else
+            return 0
+        fi
+        [[ $backend == networkd || $backend == netplan ]] && what+=": $(networkd_complaints "$6" "$IFNAME")"
+        fail_all "$what"
+        return 1
     }
     if ! underlay_up "$l" "$x" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/$N.ul.log"; then
         fail_all "underlay: $(cat "$WORK/$N.ul.log")"; ok=0
     else
         routed_check "$KIND" "$backend" "$FIXTURE" "$l" "$REMOTE_EP"
         t1=$SECONDS
-        if ! apply_side "$backend" "$r" "$bdir/remote" "$rlog"; then
+        if ! apply_side "$backend" "$r" "$bdir/remote" "$rlog" "$case_dir/host/remote" "$REMOTE_BRIDGE" "$REMOTE_ADDRS"; then
             fail_all "remote side: $(tail -n 5 "$rlog")"; ok=0
-        elif ! apply_side "$backend" "$l" "$bdir/local" "$llog"; then
+        elif ! apply_side "$backend" "$l" "$bdir/local" "$llog" "$case_dir/host/local" "$LOCAL_BRIDGE" "$LOCAL_ADDRS"; then
             fail_all "local side: $(tail -n 5 "$llog")"; ok=0
         fi
     fi
     if ((ok)); then
-        if ! settle "$r" "$IFNAME" "$REMOTE_ADDRS"; then
-            msg="remote $IFNAME not up with its addresses after ${SETTLE_TIMEOUT}s"
-            [[ $backend == networkd || $backend == netplan ]] && msg+=": $(networkd_complaints "$rlog" "$IFNAME")"
-            fail_all "$msg"; ok=0
-        elif ! settle "$l" "$IFNAME" "$LOCAL_ADDRS"; then
-            msg="local $IFNAME not up with its addresses after ${SETTLE_TIMEOUT}s"
-            [[ $backend == networkd || $backend == netplan ]] && msg+=": $(networkd_complaints "$llog" "$IFNAME")"
-            fail_all "$msg"; ok=0
-        fi
+        settle_end "$r" remote "$REMOTE_BRIDGE" "$REMOTE_TUNNEL_ADDRS" "$REMOTE_ADDRS" "$rlog" &&
+            settle_end "$l" local "$LOCAL_BRIDGE" "$LOCAL_TUNNEL_ADDRS" "$LOCAL_ADDRS" "$llog" || ok=0
     fi
     t2=$SECONDS
     if ((ok)); then
+        [[ -n $LOCAL_BRIDGE$REMOTE_BRIDGE ]] && bridge_check "$KIND" "$backend" "$FIXTURE" "$l" "$r" "$IFNAME"
         for a in $REMOTE_ADDRS; do
             a=${a%/*}
             fam=$(family_of "$a")
-            if out=$(tunnel_ping "$l" "$IFNAME" "$a" "$PING_DEADLINE"); then
+            if out=$(tunnel_ping "$l" "$ldev" "$a" "$PING_DEADLINE"); then
                 result PASS "$KIND" "$backend" "$fam" "$FIXTURE"
             else
                 result FAIL "$KIND" "$backend" "$fam" "$FIXTURE" "ping $a: $(echo "$out" | grep -v '^PING' | head -n 3)"
             fi
             # What eBGP sends: TTL (hop limit) 1 must reach the other end of the tunnel.
-            if out=$(tunnel_ping "$l" "$IFNAME" "$a" "$TTL1_DEADLINE" -t 1); then
+            if out=$(tunnel_ping "$l" "$ldev" "$a" "$TTL1_DEADLINE" -t 1); then
                 result PASS "$KIND" "$backend" "ttl1-$fam" "$FIXTURE"
             else
                 result FAIL "$KIND" "$backend" "ttl1-$fam" "$FIXTURE" "ping -t 1 $a lost across the router (outer TTL inherited from the inner packet?): $(echo "$out" | grep -v '^PING' | head -n 3)"
             fi
         done
+        routes_check "$KIND" "$backend" "$FIXTURE" "$l" "$r" "$IFNAME"
         mtu_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME" "$REMOTE_ADDRS"
         teardown_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME"
     fi

@@ -124,8 +124,61 @@ neg_gre_ttl_inherit() {
     underlay_down "$l" "$x" "$r"
 }
 
+# The same, from a peer file: e2e/negative/gre-ttl-inherit.toml with `ttl = "inherit"`,
+# rendered by peergen for the ip backend (both sides). Proves that what peergen renders for
+# inherit really inherits, and so that the fixed default TTL is what makes the cases pass.
+neg_rendered_ttl_inherit() {
+    local l=neg7l x=neg7x r=neg7r out d=/e2e/negative-cases/gre-ttl-inherit/ip lf rf
+    lf=$(ls "$d"/local/*.up.sh 2>/dev/null | head -n1); rf=$(ls "$d"/remote/*.up.sh 2>/dev/null | head -n1)
+    [[ -n $lf && -n $rf ]] || { neg_result FAIL ip gre-ttl-inherit-rendered "peergen rendered no ip scripts in $d"; return; }
+    if ! grep -q 'ttl inherit' "$lf"; then
+        neg_result FAIL ip gre-ttl-inherit-rendered "the rendered script does not say ttl inherit: $(grep -m1 'link add' "$lf")"; return
+    fi
+    underlay_up "$l" "$x" "$r" 198.51.100.10 203.0.113.20
+    out=$({ ip netns exec "$r" sh "$rf" && ip netns exec "$l" sh "$lf"; } 2>&1) || {
+        neg_result FAIL ip gre-ttl-inherit-rendered "the rendered scripts failed: $out"; underlay_down "$l" "$x" "$r"; return; }
+    settle "$r" neg-inherit 172.31.93.2/30
+    settle "$l" neg-inherit 172.31.93.1/30
+    if ! out=$(tunnel_ping "$l" neg-inherit 172.31.93.2 "$PING_DEADLINE"); then
+        neg_result FAIL ip gre-ttl-inherit-rendered "the twin passes no traffic at all: $(echo "$out" | grep -m1 'packet loss')"
+    elif out=$(tunnel_ping "$l" neg-inherit 172.31.93.2 "$TTL1_DEADLINE" -t 1); then
+        neg_result FAIL ip gre-ttl-inherit-rendered "a TTL-1 ping crossed peergen's ttl-inherit tunnel with a router in between"
+    else
+        neg_result PASS ip gre-ttl-inherit-rendered "$(grep -m1 -o 'ip link add.*' "$lf"); plain ping crossed, ping -t 1 lost: $(echo "$out" | grep -m1 'packet loss')"
+    fi
+    underlay_down "$l" "$x" "$r"
+}
+
+# The routes check must see each kind of mistake: a route with the wrong metric, one
+# missing from its table, one the fixture does not name, and a route for allowed IPs.
+neg_routes() {
+    local ns=neg8 out want miss=""
+    ip netns add "$ns"
+    ip -n "$ns" -batch - <<BATCH
+link add neg-rt type veth peer name neg-rt-peer
+link set neg-rt up
+link set neg-rt-peer up
+route add 192.0.2.0/25 dev neg-rt metric 5
+route add 198.51.100.0/24 dev neg-rt
+route add 10.20.0.2 dev neg-rt
+BATCH
+    out=$(side_routes "$ns" neg-rt "4,192.0.2.0/25,254,0,- 6,2001:db8:21::/48,100,100,-" "" "4,10.20.0.2")
+    for want in "192.0.2.0/25 table 254 has metric 5, not 0" "no route 2001:db8:21::/48 dev neg-rt in table 100" \
+        "not in the fixture: " "198.51.100.0/24 table 254" "allowed IPs 10.20.0.2 routed"; do
+        [[ $out == *"$want"* ]] || miss+="'$want' "
+    done
+    if [[ -n $miss ]]; then
+        neg_result FAIL ip routes-wrong "the routes check missed $miss; it said: ${out:-nothing}"
+    else
+        neg_result PASS ip routes-wrong "$out"
+    fi
+    ip netns del "$ns"
+}
+
 neg_ip6gre_ipv4
 neg_gre_mtu_too_big
+neg_routes
+neg_rendered_ttl_inherit
 neg_gre_ttl_inherit
 neg_networkd_not_independent
 neg_vxlan_vni_mismatch

@@ -35,6 +35,8 @@ cp -a "$KEY_DIR/." "$BUNDLE/e2e/keys/" 2>/dev/null || true
 install -m 0755 "$E2E_DIR/tier2/guest.sh" "$BUNDLE/e2e/guest.sh"
 [[ -f $E2E_DIR/tier2/negative.sh ]] && install -m 0755 "$E2E_DIR/tier2/negative.sh" "$BUNDLE/e2e/negative.sh"
 [[ -d $E2E_DIR/negative ]] && cp -a "$E2E_DIR/negative" "$BUNDLE/e2e/negative"
+# negative twins that peergen rendered (lib/prepare.sh prepare_negative_renders)
+[[ -d $OUT_DIR/negative-cases ]] && cp -a "$OUT_DIR/negative-cases" "$BUNDLE/e2e/negative-cases"
 # Host name endpoints resolve through /etc/hosts in the VM (see prepare_cases.py).
 grep -h '^REMOTE_HOST=.' "$CASES"/*/case.env 2>/dev/null | while read -r line; do
     host=${line#REMOTE_HOST=}
