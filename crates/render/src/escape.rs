@@ -479,6 +479,35 @@ mod tests {
     }
 
     #[test]
+    fn bird_files_refuse_what_would_leave_a_double_quoted_string() {
+        for bad in ["a\"; export all; \"", "a\\", "x\ny"] {
+            let err = render(Format::Bird, "  password \"{{ v }}\";\n", bad).unwrap_err();
+            assert!(err.to_string().contains("refusing"), "{bad:?}: {err:#}");
+        }
+        assert_eq!(
+            render(Format::Bird, "  interface \"{{ v }}\";\n", "wg-as.64512").unwrap(),
+            "  interface \"wg-as.64512\";\n"
+        );
+        // A comment may hold a quote: it is not inside a string.
+        render(Format::Bird, "# {{ v | comment }}\n", "AS64520 \"transit\"").unwrap();
+    }
+
+    #[test]
+    fn frr_files_take_one_word_of_safe_ascii_only() {
+        for bad in ["a b", "a!b", "a#b", "a\"b", "a'b", "a\\b", "", "Zürich", "a\tb"] {
+            let err = render(Format::Frr, " neighbor X password {{ v }}\n", bad).unwrap_err();
+            assert!(err.to_string().contains("refusing"), "{bad:?}: {err:#}");
+        }
+        assert_eq!(
+            render(Format::Frr, " neighbor X password {{ v }}\n", "Zx8q-pR3t.Lw7v$%&").unwrap(),
+            " neighbor X password Zx8q-pR3t.Lw7v$%&\n"
+        );
+        for c in peergen_core::bgp::PASSWORD_FORBIDDEN {
+            assert!(!is_frr_word_char(*c), "{c:?}");
+        }
+    }
+
+    #[test]
     fn every_format_writes_printable_text_of_any_script() {
         for (name, source) in FORMATS {
             render(name, source, "Zürich 東京 peering").unwrap();
