@@ -72,10 +72,20 @@ pub struct FrrNeighbor {
     pub bfd: bool,
     /// `ttl-security hops 1`.
     pub ttl_security: bool,
-    /// `timers KEEPALIVE HOLD`: a third of the hold time, and the hold time.
-    pub timers: Option<(u16, u16)>,
+    /// `timers KEEPALIVE HOLD`, or the daemon's defaults.
+    pub timers: Option<FrrTimers>,
     /// One block per family the session carries.
     pub families: Vec<FrrFamily>,
+}
+
+/// `neighbor X timers KEEPALIVE HOLD`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct FrrTimers {
+    /// A third of the hold time, the usual ratio (0 with a hold time of 0).
+    pub keepalive: u16,
+    /// The hold time the peer file gives.
+    pub hold: u16,
 }
 
 /// An `address-family … unicast` block for one neighbour.
@@ -149,7 +159,10 @@ impl FrrContext {
                 bfd: bgp.bfd,
                 ttl_security: bgp.ttl_security,
                 // FRR takes the keepalive with the hold time; a third is the usual ratio.
-                timers: bgp.hold_time.map(|h| (h / 3, h)),
+                timers: bgp.hold_time.map(|hold| FrrTimers {
+                    keepalive: hold / 3,
+                    hold,
+                }),
                 families: s
                     .families
                     .iter()
