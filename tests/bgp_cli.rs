@@ -58,8 +58,8 @@ fn a_peer_without_bgp_alone_is_refused() {
 #[test]
 fn interface_names_that_share_daemon_names_are_refused_together() {
     let dir = common::temp_dir("bgp-cli-clash");
-    let text = std::fs::read_to_string(common::root().join("fixtures/valid/gre-bgp-ipv4.toml"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/valid/gre-bgp-ipv4.toml")).unwrap();
     // Different tunnels (key, addresses), names that differ only in `.` and `-`.
     for (file, name, n) in [("a.toml", "gre-as.1", 1), ("b.toml", "gre-as-1", 2)] {
         std::fs::write(
@@ -80,6 +80,9 @@ fn interface_names_that_share_daemon_names_are_refused_together() {
         stderr(&out)
     );
     // The tunnel backends have no such names: the same peers render.
-    let out = peergen(&["render", dir, "--backend", "networkd", "--out", "-"], None);
+    let out = peergen(
+        &["render", dir, "--backend", "networkd", "--out", "-"],
+        None,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
 }

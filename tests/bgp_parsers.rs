@@ -46,7 +46,9 @@ fn bgp_fixtures() -> Vec<PathBuf> {
 fn render(path: &Path, backend: Backend, side: Side) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.strip_prefix(common::root()).unwrap().to_string_lossy();
-    let peer = validate(&SourceFile::new(name.as_ref(), text)).unwrap().peer;
+    let peer = validate(&SourceFile::new(name.as_ref(), text))
+        .unwrap()
+        .peer;
     let renderer = Renderer::new(&TemplateSource::default(), RenderOptions::default()).unwrap();
     let mut files = renderer.render(&peer, backend, side).unwrap();
     assert_eq!(files.len(), 1);

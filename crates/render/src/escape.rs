@@ -494,12 +494,19 @@ mod tests {
 
     #[test]
     fn frr_files_take_one_word_of_safe_ascii_only() {
-        for bad in ["a b", "a!b", "a#b", "a\"b", "a'b", "a\\b", "", "Zürich", "a\tb"] {
+        for bad in [
+            "a b", "a!b", "a#b", "a\"b", "a'b", "a\\b", "", "Zürich", "a\tb",
+        ] {
             let err = render(Format::Frr, " neighbor X password {{ v }}\n", bad).unwrap_err();
             assert!(err.to_string().contains("refusing"), "{bad:?}: {err:#}");
         }
         assert_eq!(
-            render(Format::Frr, " neighbor X password {{ v }}\n", "Zx8q-pR3t.Lw7v$%&").unwrap(),
+            render(
+                Format::Frr,
+                " neighbor X password {{ v }}\n",
+                "Zx8q-pR3t.Lw7v$%&"
+            )
+            .unwrap(),
             " neighbor X password Zx8q-pR3t.Lw7v$%&\n"
         );
         for c in peergen_core::bgp::PASSWORD_FORBIDDEN {

@@ -135,7 +135,10 @@ pub(crate) fn bgp_header(peer: &Peer, bgp: &Bgp, backend: Backend, group: &str) 
 impl BirdContext {
     /// Builds the context; a peer without `[bgp]` is refused.
     pub fn new(peer: &Peer) -> Result<Self, RenderError> {
-        let bgp = peer.bgp.as_ref().ok_or_else(|| no_bgp(peer, Backend::Bird))?;
+        let bgp = peer
+            .bgp
+            .as_ref()
+            .ok_or_else(|| no_bgp(peer, Backend::Bird))?;
         let stem = daemon_stem(&peer.name);
         let mut filters = Vec::new();
         for family in bgp.families() {

@@ -113,7 +113,10 @@ fn entry(a: &Announce) -> FrrPrefix {
 impl FrrContext {
     /// Builds the context; a peer without `[bgp]` is refused.
     pub fn new(peer: &Peer) -> Result<Self, RenderError> {
-        let bgp = peer.bgp.as_ref().ok_or_else(|| no_bgp(peer, Backend::Frr))?;
+        let bgp = peer
+            .bgp
+            .as_ref()
+            .ok_or_else(|| no_bgp(peer, Backend::Frr))?;
         let stem = daemon_stem(&peer.name);
         let ip = |family| match family {
             Family::Ipv4 => "ip",
