@@ -20,11 +20,21 @@ pub enum Format {
     Sh,
     /// TOML (the starter peer file): every value a TOML value.
     Toml,
+    /// Markdown (the handoff README): Markdown and HTML specials in values are
+    /// backslash-escaped, so a value is always plain text on a code-hosting site.
+    Markdown,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [Self::Ini, Self::WgQuick, Self::Yaml, Self::Sh, Self::Toml];
+    pub const ALL: [Format; 6] = [
+        Self::Ini,
+        Self::WgQuick,
+        Self::Yaml,
+        Self::Sh,
+        Self::Toml,
+        Self::Markdown,
+    ];
 
     /// The name minijinja carries for the template being rendered
     /// (`AutoEscape::Custom`), which the formatter reads back with [`Format::of`].
@@ -35,6 +45,7 @@ impl Format {
             Self::Yaml => "yaml",
             Self::Sh => "sh",
             Self::Toml => "toml",
+            Self::Markdown => "markdown",
         }
     }
 
@@ -65,6 +76,7 @@ impl Format {
             Self::Yaml => "[YAML](#yaml)",
             Self::Sh => "[sh](#sh)",
             Self::Toml => "[TOML](#toml)",
+            Self::Markdown => "[Markdown](#markdown)",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! backend cannot express is refused here, with the alternative, before any template runs.
 
 pub mod common;
+pub mod handoff;
 pub mod init;
 pub mod ip;
 pub mod netplan;
