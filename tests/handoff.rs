@@ -402,6 +402,30 @@ fn every_valid_fixture_readme_and_peer_file() {
         let text = std::fs::read_to_string(root().join(&path)).unwrap();
         let peer = validate(&SourceFile::new(&path, text)).unwrap().peer;
         let made = handoff(&renderer, &peer).unwrap();
+        // Their peer file, read back, is our peering seen from their side: the same
+        // tunnel, MTU and BGP session (without the password, sent separately).
+        let theirs = validate(&SourceFile::new("theirs.toml", made.peer_file.contents.clone()))
+            .unwrap_or_else(|e| panic!("{path}: {:?}", e.diagnostics))
+            .peer;
+        let mut expected = peer.for_side(peergen_core::Side::Remote);
+        if let Some(bgp) = &mut expected.bgp {
+            bgp.password = None;
+        }
+        assert_eq!(theirs.bgp, expected.bgp, "{path}");
+        assert_eq!(theirs.mtu, expected.mtu, "{path}");
+        assert_eq!(format!("{:?}", theirs.tunnel), format!("{:?}", expected.tunnel), "{path}");
+        for (got, want) in [(&theirs.local, &expected.local), (&theirs.remote, &expected.remote)] {
+            assert_eq!(got.endpoint, want.endpoint, "{path}");
+            assert_eq!(got.addresses, want.addresses, "{path}");
+            assert_eq!(got.routes, want.routes, "{path}");
+            assert_eq!(got.bridge, want.bridge, "{path}");
+            let wg = |e: &peergen_core::peer::End| {
+                e.wireguard
+                    .as_ref()
+                    .map(|w| (w.port, w.public_key, w.allowed_ips.clone()))
+            };
+            assert_eq!(wg(got), wg(want), "{path}");
+        }
         // Deterministic: the same peer gives the same bytes.
         let again = handoff(&renderer, &peer).unwrap();
         assert_eq!(made.files(), again.files());
