@@ -50,10 +50,17 @@ fn tree(dir: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
             if meta.is_dir() {
                 pending.push(path);
             } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(
                     rel,
-                    (meta.permissions().mode() & 0o7777, std::fs::read(&path).unwrap()),
+                    (
+                        meta.permissions().mode() & 0o7777,
+                        std::fs::read(&path).unwrap(),
+                    ),
                 );
             }
         }
@@ -167,7 +174,10 @@ fn files_are_what_render_side_remote_gives_and_the_peer_file_renders_them_again(
                 .into_iter()
                 .map(|(p, v)| (p.clone(), v.clone()))
                 .collect();
-            assert_eq!(got, expected, "{path}: {backend} differs from render --side remote");
+            assert_eq!(
+                got, expected,
+                "{path}: {backend} differs from render --side remote"
+            );
             // Their peer file, rendered for its own local side, gives the same files.
             let again = dir.join(format!("again-{backend}"));
             ok(&[
@@ -187,7 +197,10 @@ fn files_are_what_render_side_remote_gives_and_the_peer_file_renders_them_again(
                 .iter()
                 .map(|(p, (m, b))| (p.clone(), (*m, without_source_line(b))))
                 .collect();
-            assert_eq!(again, handed_text, "{path}: {backend}: their peer file renders other files");
+            assert_eq!(
+                again, handed_text,
+                "{path}: {backend}: their peer file renders other files"
+            );
         }
     }
 }
@@ -260,7 +273,12 @@ fn no_secret_of_ours_reaches_any_byte_of_the_folder() {
         let peer = secret_peer(&dir, inline);
         let key_path = dir.join("our.key");
         let out = dir.join("handoff");
-        ok(&["handoff", peer.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        ok(&[
+            "handoff",
+            peer.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_no_secret(
             &out,
             &[
@@ -272,10 +290,18 @@ fn no_secret_of_ours_reaches_any_byte_of_the_folder() {
             ],
         );
         let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
-        assert!(readme.contains("the BGP password and the WireGuard preshared key\nare sent separately"), "{readme}");
+        assert!(
+            readme
+                .contains("the BGP password and the WireGuard preshared key\nare sent separately"),
+            "{readme}"
+        );
         assert!(readme.contains("**yes**, sent separately"), "{readme}");
         let theirs = std::fs::read_to_string(out.join("wg-secret.toml")).unwrap();
-        assert!(theirs.contains("password, sent separately") || theirs.contains("TCP-MD5 password, sent separately"), "{theirs}");
+        assert!(
+            theirs.contains("password, sent separately")
+                || theirs.contains("TCP-MD5 password, sent separately"),
+            "{theirs}"
+        );
         // The README printed without --out holds none either.
         let printed = ok(&["handoff", peer.to_str().unwrap()]);
         let printed = String::from_utf8_lossy(&printed.stdout);
@@ -306,7 +332,11 @@ fn the_fixtures_hold_no_secret_in_their_handoff() {
         assert!(theirs["remote"].get("private-key-file").is_none(), "{path}");
         for file in made.files() {
             for secret in &secrets {
-                assert!(!file.contents.contains(secret.as_str()), "{path}: {} holds {secret}", file.path);
+                assert!(
+                    !file.contents.contains(secret.as_str()),
+                    "{path}: {} holds {secret}",
+                    file.path
+                );
             }
         }
     }
@@ -330,10 +360,26 @@ fn their_private_key_inline_is_refused_and_nothing_is_written() {
     let peer = dir.join("p.toml");
     std::fs::write(&peer, &text).unwrap();
     let out = dir.join("handoff");
-    let run = peergen(&["handoff", peer.to_str().unwrap(), "--out", out.to_str().unwrap()], None);
-    assert_eq!(run.status.code(), Some(65), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = peergen(
+        &[
+            "handoff",
+            peer.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(65),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("[remote] private-key is written inline"), "{stderr}");
+    assert!(
+        stderr.contains("[remote] private-key is written inline"),
+        "{stderr}"
+    );
     assert!(!out.exists());
 }
 
@@ -359,7 +405,12 @@ fn a_folder_that_is_not_this_peers_handoff_is_refused() {
     assert_eq!(second.remove("notes.txt").unwrap().1, b"kept\n");
     assert_eq!(first, second);
     let run = peergen(
-        &["handoff", "fixtures/valid/sit-6in4.toml", "--out", out.to_str().unwrap()],
+        &[
+            "handoff",
+            "fixtures/valid/sit-6in4.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(run.status.code(), Some(73));
@@ -377,7 +428,12 @@ fn a_symlink_below_the_folder_is_never_followed() {
     std::fs::remove_dir_all(out.join("files")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, out.join("files")).unwrap();
     let run = peergen(&["handoff", a, "--out", out.to_str().unwrap()], None);
-    assert_eq!(run.status.code(), Some(73), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(73),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
 
@@ -388,7 +444,10 @@ fn without_out_the_readme_is_printed() {
     let dir = temp_dir("handoff-stdout");
     let out = dir.join("handoff");
     ok(&["handoff", a, "--out", out.to_str().unwrap()]);
-    assert_eq!(printed.stdout, std::fs::read(out.join("README.md")).unwrap());
+    assert_eq!(
+        printed.stdout,
+        std::fs::read(out.join("README.md")).unwrap()
+    );
 }
 
 #[test]
@@ -404,17 +463,27 @@ fn every_valid_fixture_readme_and_peer_file() {
         let made = handoff(&renderer, &peer).unwrap();
         // Their peer file, read back, is our peering seen from their side: the same
         // tunnel, MTU and BGP session (without the password, sent separately).
-        let theirs = validate(&SourceFile::new("theirs.toml", made.peer_file.contents.clone()))
-            .unwrap_or_else(|e| panic!("{path}: {:?}", e.diagnostics))
-            .peer;
+        let theirs = validate(&SourceFile::new(
+            "theirs.toml",
+            made.peer_file.contents.clone(),
+        ))
+        .unwrap_or_else(|e| panic!("{path}: {:?}", e.diagnostics))
+        .peer;
         let mut expected = peer.for_side(peergen_core::Side::Remote);
         if let Some(bgp) = &mut expected.bgp {
             bgp.password = None;
         }
         assert_eq!(theirs.bgp, expected.bgp, "{path}");
         assert_eq!(theirs.mtu, expected.mtu, "{path}");
-        assert_eq!(format!("{:?}", theirs.tunnel), format!("{:?}", expected.tunnel), "{path}");
-        for (got, want) in [(&theirs.local, &expected.local), (&theirs.remote, &expected.remote)] {
+        assert_eq!(
+            format!("{:?}", theirs.tunnel),
+            format!("{:?}", expected.tunnel),
+            "{path}"
+        );
+        for (got, want) in [
+            (&theirs.local, &expected.local),
+            (&theirs.remote, &expected.remote),
+        ] {
             assert_eq!(got.endpoint, want.endpoint, "{path}");
             assert_eq!(got.addresses, want.addresses, "{path}");
             assert_eq!(got.routes, want.routes, "{path}");
@@ -435,5 +504,42 @@ fn every_valid_fixture_readme_and_peer_file() {
             insta::assert_snapshot!(format!("handoff__readme__{stem}"), made.readme);
             insta::assert_snapshot!(format!("handoff__peer__{stem}"), made.peer_file.contents);
         });
+    }
+}
+
+/// The text between `begin` and `end` in `doc`, without the fence lines around it.
+fn fenced(doc: &str, begin: &str, end: &str) -> String {
+    let start = doc.find(begin).expect(begin) + begin.len();
+    let stop = doc.find(end).expect(end);
+    let block = doc[start..stop].trim_start_matches('\n');
+    let body = block.split_once('\n').unwrap().1;
+    body.trim_end_matches('\n').trim_end_matches('`').to_owned()
+}
+
+#[test]
+fn the_example_in_the_docs_is_real_output() {
+    let doc = std::fs::read_to_string(root().join("docs/handoff.md")).unwrap();
+    let dir = temp_dir("handoff-docs");
+    let out = dir.join("handoff");
+    ok(&[
+        "handoff",
+        "fixtures/valid/wireguard-bgp.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    for (begin, end, file) in [
+        ("<!-- BEGIN README -->", "<!-- END README -->", "README.md"),
+        (
+            "<!-- BEGIN PEER FILE -->",
+            "<!-- END PEER FILE -->",
+            "wg-as64512.toml",
+        ),
+    ] {
+        let real = std::fs::read_to_string(out.join(file)).unwrap();
+        assert_eq!(
+            fenced(&doc, begin, end),
+            real,
+            "docs/handoff.md: the {file} example is not what peergen writes; paste the new output"
+        );
     }
 }

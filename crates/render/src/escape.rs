@@ -218,6 +218,9 @@ pub fn markdown_escape(s: &str) -> String {
 /// backticks in it (padded with a space when it starts or ends with one), and with `|`
 /// written `\|`, which GitHub's tables need even inside code spans.
 pub fn markdown_code(s: &str) -> String {
+    if s.is_empty() {
+        return "` `".to_owned();
+    }
     let mut longest = 0;
     let mut run = 0;
     for c in s.chars() {
@@ -225,7 +228,7 @@ pub fn markdown_code(s: &str) -> String {
         longest = longest.max(run);
     }
     let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
+    let pad = if s.starts_with('`') || s.ends_with('`') {
         " "
     } else {
         ""
@@ -381,7 +384,10 @@ mod tests {
     #[test]
     fn markdown_values_are_literal_text() {
         assert_eq!(markdown_escape("fe80::1/64"), "fe80::1/64");
-        assert_eq!(markdown_escape("/etc/wireguard/wg-x.key"), "/etc/wireguard/wg-x.key");
+        assert_eq!(
+            markdown_escape("/etc/wireguard/wg-x.key"),
+            "/etc/wireguard/wg-x.key"
+        );
         assert_eq!(markdown_escape("a|b"), "a\\|b");
         assert_eq!(
             markdown_escape("<script>*x* [l](u) `c` a_b & #1 !~\\"),

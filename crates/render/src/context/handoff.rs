@@ -475,7 +475,11 @@ impl Party {
         Self {
             endpoint: end.endpoint.as_ref().map(ToString::to_string),
             port: end.wireguard.as_ref().and_then(|w| w.port),
-            addresses: end.addresses.iter().map(|a| a.address.to_string()).collect(),
+            addresses: end
+                .addresses
+                .iter()
+                .map(|a| a.address.to_string())
+                .collect(),
             routes: end.routes.iter().map(route_text).collect(),
             bridge: end.bridge.clone(),
             public_key: end.wireguard.as_ref().map(|w| w.public_key.to_base64()),
@@ -518,12 +522,18 @@ fn settings(tunnel: &Tunnel) -> Vec<Setting> {
     match tunnel {
         Tunnel::Wireguard(_) => {}
         Tunnel::Gre(o) | Tunnel::Gretap(o) => {
-            add("GRE key", o.key.map_or("none".to_owned(), |k| k.to_string()));
+            add(
+                "GRE key",
+                o.key.map_or("none".to_owned(), |k| k.to_string()),
+            );
             add("Outer TTL", ttl_text(o.ttl));
         }
         Tunnel::Sit(o) => add("Outer TTL", ttl_text(o.ttl)),
         Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => {
-            add("GRE key", o.key.map_or("none".to_owned(), |k| k.to_string()));
+            add(
+                "GRE key",
+                o.key.map_or("none".to_owned(), |k| k.to_string()),
+            );
             add("Outer hop limit", ttl_text(o.ttl));
             add(
                 "Encapsulation limit option",
@@ -605,7 +615,8 @@ impl HandoffBackend {
                     .iter()
                     .map(|f| HandoffFile {
                         path: folder_path(b.backend, f),
-                        install_to: install_root(b.backend).map(|root| format!("{root}/{}", f.path)),
+                        install_to: install_root(b.backend)
+                            .map(|root| format!("{root}/{}", f.path)),
                         mode: format!("{:04o}", f.mode),
                     })
                     .collect(),
@@ -640,7 +651,8 @@ fn pings(peer: &Peer) -> Vec<Ping> {
             continue;
         }
         families_seen.push(family);
-        let link_local = matches!(ip, std::net::IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80);
+        let link_local =
+            matches!(ip, std::net::IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80);
         out.push(Ping {
             address: if link_local {
                 format!("{ip}%{}", peer.name)
@@ -836,15 +848,17 @@ impl PeerFileEnd {
             side,
             endpoint: end.endpoint.as_ref().map(ToString::to_string),
             port: wg.and_then(|w| w.port),
-            addresses: end.addresses.iter().map(|a| a.address.to_string()).collect(),
+            addresses: end
+                .addresses
+                .iter()
+                .map(|a| a.address.to_string())
+                .collect(),
             public_key: wg.map(|w| w.public_key.to_base64()),
             // Their own key's path, as their files expect it; ours means nothing there.
-            private_key_file: wg
-                .filter(|_| own)
-                .and_then(|w| match &w.private_key {
-                    PrivateKeySource::File { path, .. } => Some(path.to_string()),
-                    PrivateKeySource::Inline(_) => None,
-                }),
+            private_key_file: wg.filter(|_| own).and_then(|w| match &w.private_key {
+                PrivateKeySource::File { path, .. } => Some(path.to_string()),
+                PrivateKeySource::Inline(_) => None,
+            }),
             allowed_ips: wg.map(|w| w.allowed_ips.iter().map(ToString::to_string).collect()),
             routes: end
                 .routes
