@@ -367,7 +367,7 @@ pub struct HandoffBackend {
     pub summary: &'static str,
     /// Its files.
     pub files: Vec<HandoffFile>,
-    /// Why it cannot express this peer, and what to do instead.
+    /// Why it cannot express this peer.
     pub refused: Option<String>,
 }
 
@@ -622,7 +622,9 @@ impl HandoffBackend {
                     .collect(),
                 None,
             ),
-            Err(r) => (Vec::new(), Some(format!("{}; {}", r.reason, r.alternative))),
+            // The alternative speaks to the peer file's owner ("remove encap-limit"); the
+            // other operator only needs the reason.
+            Err(r) => (Vec::new(), Some(r.reason.clone())),
         };
         Self {
             name: b.backend.as_str(),
