@@ -527,19 +527,48 @@ fn the_example_in_the_docs_is_real_output() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    for (begin, end, file) in [
-        ("<!-- BEGIN README -->", "<!-- END README -->", "README.md"),
+    let mut updated = doc.clone();
+    for (begin, end, file, fence) in [
+        (
+            "<!-- BEGIN README -->",
+            "<!-- END README -->",
+            "README.md",
+            "````markdown",
+        ),
         (
             "<!-- BEGIN PEER FILE -->",
             "<!-- END PEER FILE -->",
             "wg-as64512.toml",
+            "```toml",
         ),
     ] {
         let real = std::fs::read_to_string(out.join(file)).unwrap();
+        if std::env::var_os("PEERGEN_UPDATE_DOCS").is_some() {
+            // Rewrites the example instead (review the diff like a snapshot).
+            let start = updated.find(begin).unwrap() + begin.len();
+            let stop = updated.find(end).unwrap();
+            let close = fence.trim_end_matches(char::is_alphabetic);
+            updated = format!(
+                "{}\n{fence}\n{real}{close}\n{}",
+                &updated[..start],
+                &updated[stop..]
+            );
+            continue;
+        }
         assert_eq!(
             fenced(&doc, begin, end),
             real,
-            "docs/handoff.md: the {file} example is not what peergen writes; paste the new output"
+            "docs/handoff.md: the {file} example is not what peergen writes; run PEERGEN_UPDATE_DOCS=1 cargo test --test handoff and review the diff"
         );
     }
+    if updated != doc {
+        std::fs::write(root().join("docs/handoff.md"), updated).unwrap();
+    }
+}
+
+#[test]
+fn a_handoff_is_for_one_peer() {
+    let run = peergen(&["handoff", "fixtures/valid"], None);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("a handoff is for one peer"));
 }
