@@ -19,7 +19,7 @@
 //!   writes a table or key name bare when TOML allows, else quoted;
 //! - Markdown ([`Format::Markdown`], the handoff README): every ASCII character Markdown
 //!   or HTML gives a meaning (`\\`, backticks, `*`, `_`, `[`, `]`, `<`, `>`, `|`, `&`, `#`,
-//!   `!`, `~`) is backslash-escaped, so a value is always literal text, in a table cell
+//!   `!`, `~`, `{`, `}`) is backslash-escaped, so a value is always literal text, in a table cell
 //!   too; the `code` filter writes a code span that no backtick in the value can end;
 //! - key=value formats ([`Format::Ini`], [`Format::WgQuick`]): a value ending in a
 //!   backslash is an error, because systemd joins the next line to it; in wg-quick files so
