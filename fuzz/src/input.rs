@@ -231,7 +231,11 @@ mod tests {
             let text = peer_file(&data);
             let table: Table = text.parse().unwrap_or_default();
             let description = table.get("description").and_then(Value::as_str);
-            assert_eq!(description, Some(quote.repeat(MAX_QUOTE_RUN).as_str()), "{text}");
+            assert_eq!(
+                description,
+                Some(quote.repeat(MAX_QUOTE_RUN).as_str()),
+                "{text}"
+            );
         }
     }
 
