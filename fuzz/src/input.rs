@@ -103,7 +103,41 @@ pub fn peer_file(data: &[u8]) -> String {
             apply(&mut table, edit);
         }
     }
+    shorten_quote_runs(&mut table);
     toml::to_string(&table).unwrap_or_default()
+}
+
+/// The longest run of one quote character left in a string. `toml_write` 0.1, which
+/// writes the table back, counts such a run in a `u8`: a run of 256 overflows, a panic
+/// with the fuzz build's overflow checks, in the harness rather than in peergen. Runs of
+/// 255 and less exercise the same escaping.
+const MAX_QUOTE_RUN: usize = 255;
+
+fn shorten_quote_runs(table: &mut Table) {
+    for (_, value) in table.iter_mut() {
+        shorten_in(value);
+    }
+}
+
+fn shorten_in(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            let mut out = String::with_capacity(s.len());
+            let mut run = 0;
+            let mut last = None;
+            for c in s.chars() {
+                run = if Some(c) == last { run + 1 } else { 1 };
+                last = Some(c);
+                if !(matches!(c, '\'' | '"') && run > MAX_QUOTE_RUN) {
+                    out.push(c);
+                }
+            }
+            *s = out;
+        }
+        Value::Array(items) => items.iter_mut().for_each(shorten_in),
+        Value::Table(inner) => shorten_quote_runs(inner),
+        _ => {}
+    }
 }
 
 fn text(payload: &[u8]) -> String {
@@ -187,6 +221,22 @@ mod tests {
     fn a_structured_input_without_edits_is_the_fixture() {
         let text = peer_file(&[1, 0]);
         assert!(text.contains("kind ="), "{text}");
+    }
+
+    #[test]
+    fn long_runs_of_quotes_are_written_back_shortened() {
+        for quote in ["'", "\""] {
+            let mut data = vec![1, 0, 0, 2];
+            data.extend_from_slice(quote.repeat(300).as_bytes());
+            let text = peer_file(&data);
+            let table: Table = text.parse().unwrap_or_default();
+            let description = table.get("description").and_then(Value::as_str);
+            assert_eq!(
+                description,
+                Some(quote.repeat(MAX_QUOTE_RUN).as_str()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
