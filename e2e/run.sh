@@ -22,6 +22,7 @@ source "$E2E_DIR/lib/results.sh"
 source "$E2E_DIR/lib/prepare.sh"
 source "$E2E_DIR/lib/tier1.sh"
 source "$E2E_DIR/lib/negative-tier1.sh"
+source "$E2E_DIR/lib/tier1-bgp.sh"
 
 what=${1:-all}
 case $what in tier1 | tier2 | all) ;; *) die "usage: $0 [tier1|tier2|all]" ;; esac
@@ -48,6 +49,8 @@ t1="" t2=""
 if [[ $what == tier1 || $what == all ]]; then
     s=$SECONDS
     run_tier1
+    tier1_bgp
+    tier1_bgp_negative
     t1="$((SECONDS - s))s"
     log "tier 1 took $t1"
 fi

@@ -1,0 +1,120 @@
+# Starting, querying and stopping BIRD 2 and FRR 8 inside a network namespace without
+# systemd (sourced by the tier-2 guest script; also usable on the host over veth).
+# Every daemon of one end lives under RUN=DIR: its config, sockets, pid files and log.
+# Every birdc/vtysh call is bounded by `timeout`: a daemon that hangs must fail the check,
+# not the run.
+
+BGP_CLI_TIMEOUT=${BGP_CLI_TIMEOUT:-10}   # seconds for one birdc/vtysh call
+FRR_START_TIMEOUT=${FRR_START_TIMEOUT:-40} # zebra takes >10 s to come up under TCG
+
+# BIRD: FRAME is the main config (it includes the per-peer files).
+bird_start() { # NS RUN FRAME
+    local ns=$1 run=$2 frame=$3
+    ip netns exec "$ns" bird -c "$frame" -s "$run/bird.ctl" -P "$run/bird.pid" >"$run/bird.log" 2>&1
+}
+
+birdc_q() { # RUN COMMAND...
+    local run=$1; shift
+    timeout "$BGP_CLI_TIMEOUT" birdc -s "$run/bird.ctl" "$@" 2>&1
+}
+
+bird_stop() { # RUN
+    [[ -f $1/bird.pid ]] && kill "$(cat "$1/bird.pid")" 2>/dev/null
+    rm -f "$1/bird.pid"
+}
+
+# The BGP state of every `protocol bgp` in one line each: NAME STATE (BIRD's words:
+# Established, Active, Connect, Idle ...).
+bird_bgp_states() { # RUN
+    birdc_q "$1" show protocols all | awk '
+        /^[A-Za-z0-9_]+ +BGP / {name = $1}
+        name != "" && /BGP state:/ {print name, $3; name = ""}'
+}
+
+# Prefixes in BIRD's tables learned from BGP, one per line, sorted.
+bird_bgp_routes() { # RUN
+    birdc_q "$1" show route where source = RTS_BGP | awk '$1 ~ /[.:].*\// {print $1}' | sort -u
+}
+
+# FRR: ZCONF is zebra's config (may be empty), BCONF bgpd's (the assembled frr.conf part).
+# zebra's parent can take seconds to return under emulation; we wait for its sockets
+# instead, as BGP.md advises, and give up early when the parent failed. The daemons drop
+# privileges to the Debian package's frr user and frrvty group (the guest image has both).
+frr_start() { # NS RUN ZCONF BCONF [EXTRA_DAEMON...]
+    local ns=$1 run=$2 zconf=$3 bconf=$4 t d parent
+    shift 4
+    mkdir -p "$run/vty"
+    chown frr:frr "$run" "$run/vty" 2>/dev/null
+    ip netns exec "$ns" /usr/lib/frr/zebra -d -f "$zconf" -i "$run/zebra.pid" -z "$run/zserv.api" \
+        --vty_socket "$run/vty" -A 127.0.0.1 -P 0 >"$run/zebra.log" 2>&1 &
+    parent=$!
+    for ((t = 0; t < FRR_START_TIMEOUT * 4; t++)); do
+        [[ -S $run/zserv.api && -S $run/vty/zebra.vty ]] && break
+        if ! kill -0 "$parent" 2>/dev/null && ! wait "$parent"; then break; fi
+        sleep 0.25
+    done
+    [[ -S $run/zserv.api && -S $run/vty/zebra.vty ]] || { echo "zebra: no sockets after ${FRR_START_TIMEOUT}s: $(tail -n 3 "$run/zebra.log")"; return 1; }
+    for d in bgpd "$@"; do
+        local conf=/dev/null
+        [[ $d == bgpd ]] && conf=$bconf
+        ip netns exec "$ns" /usr/lib/frr/"$d" -d -f "$conf" -i "$run/$d.pid" -z "$run/zserv.api" \
+            --vty_socket "$run/vty" -A 127.0.0.1 -P 0 >"$run/$d.log" 2>&1 &
+    done
+    for d in bgpd "$@"; do
+        for ((t = 0; t < FRR_START_TIMEOUT * 4; t++)); do
+            [[ -S $run/vty/$d.vty ]] && break
+            sleep 0.25
+        done
+        [[ -S $run/vty/$d.vty ]] || { echo "$d: no vty socket after ${FRR_START_TIMEOUT}s: $(tail -n 3 "$run/$d.log")"; return 1; }
+    done
+}
+
+vtysh_q() { # RUN COMMAND
+    timeout "$BGP_CLI_TIMEOUT" vtysh --vty_socket "$1/vty" -c "$2" 2>&1
+}
+
+frr_stop() { # RUN
+    local p
+    for p in "$1"/*.pid; do
+        [[ -f $p ]] && kill "$(cat "$p")" 2>/dev/null
+    done
+    rm -f "$1"/*.pid
+}
+
+# NEIGHBOR STATE for every neighbour bgpd knows.
+frr_bgp_states() { # RUN
+    vtysh_q "$1" 'show bgp neighbors json' | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
+for n, v in d.items():
+    if isinstance(v, dict) and "bgpState" in v:
+        print(n, v["bgpState"])'
+}
+
+# Prefixes bgpd has from BGP peers (not its own `network`s), one per line, sorted.
+frr_bgp_routes() { # RUN
+    local fam
+    for fam in ipv4 ipv6; do
+        vtysh_q "$1" "show bgp $fam unicast json"
+    done | python3 -c '
+import json, sys
+dec = json.JSONDecoder()
+text = sys.stdin.read()
+i = 0
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    try:
+        d, i = dec.raw_decode(text, i)
+    except ValueError:
+        break
+    for prefix, paths in (d.get("routes") or {}).items():
+        # a path we originate has peerId "(unspec)"; learned ones name the neighbour
+        if any(p.get("peerId") not in (None, "(unspec)") for p in paths):
+            print(prefix)' | sort -u
+}
