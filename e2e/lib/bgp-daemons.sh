@@ -81,40 +81,42 @@ frr_stop() { # RUN
     rm -f "$1"/*.pid
 }
 
-# NEIGHBOR STATE for every neighbour bgpd knows.
+# NEIGHBOR STATE for every neighbour bgpd knows (text output: the guest has no python).
 frr_bgp_states() { # RUN
-    vtysh_q "$1" 'show bgp neighbors json' | python3 -c '
-import json, sys
-try:
-    d = json.load(sys.stdin)
-except ValueError:
-    sys.exit(0)
-for n, v in d.items():
-    if isinstance(v, dict) and "bgpState" in v:
-        print(n, v["bgpState"])'
+    vtysh_q "$1" 'show bgp neighbors' | awk '
+        /^BGP neighbor is / {n = $4; sub(/,$/, "", n)}
+        /^ *BGP state = / && n != "" {s = $4; sub(/,$/, "", s); print n, s; n = ""}'
 }
 
-# Prefixes bgpd has from BGP peers (not its own `network`s), one per line, sorted.
+# Prefixes bgpd accepted from its neighbours (after the import route map), one per line,
+# sorted: `show bgp FAMILY unicast neighbors X routes` lists only routes learned from X.
 frr_bgp_routes() { # RUN
-    local fam
-    for fam in ipv4 ipv6; do
-        vtysh_q "$1" "show bgp $fam unicast json"
-    done | python3 -c '
-import json, sys
-dec = json.JSONDecoder()
-text = sys.stdin.read()
-i = 0
-while i < len(text):
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    try:
-        d, i = dec.raw_decode(text, i)
-    except ValueError:
-        break
-    for prefix, paths in (d.get("routes") or {}).items():
-        # a path we originate has peerId "(unspec)"; learned ones name the neighbour
-        if any(p.get("peerId") not in (None, "(unspec)") for p in paths):
-            print(prefix)' | sort -u
+    local n fam
+    for n in $(frr_bgp_states "$1" | awk '{print $1}'); do
+        for fam in ipv4 ipv6; do
+            vtysh_q "$1" "show bgp $fam unicast neighbors $n routes"
+        done
+    done | awk '{for (i = 1; i <= NF; i++) if ($i ~ /^[0-9a-fA-F.:]+\/[0-9]+$/) print $i}' | sort -u
+}
+
+# What bgpd says about a neighbour that went down (last reset reason), for the messages.
+frr_bgp_last_reset() { # RUN
+    vtysh_q "$1" 'show bgp neighbors' | grep -E 'Last reset|Maximum prefix|Idle \(' | sort -u | head -n 3
+}
+
+# Prefixes a side sends its BGP neighbours (after its export filter/route map), sorted.
+bird_bgp_exported() { # RUN
+    local p
+    for p in $(bird_bgp_states "$1" | awk '{print $1}'); do
+        birdc_q "$1" show route export "$p"
+    done | awk '$1 ~ /[.:].*\// {print $1}' | sort -u
+}
+
+frr_bgp_exported() { # RUN
+    local n fam
+    for n in $(frr_bgp_states "$1" | awk '{print $1}'); do
+        for fam in ipv4 ipv6; do
+            vtysh_q "$1" "show bgp $fam unicast neighbors $n advertised-routes"
+        done
+    done | awk '{for (i = 1; i <= NF; i++) if ($i ~ /^[0-9a-fA-F.:]+\/[0-9]+$/) print $i}' | sort -u
 }

@@ -17,6 +17,9 @@ what each side must receive, into CASE/bgp/SIDE/:
                  for the one it also has in its table but must not announce
   case.env       BFD=0|1 (FRR then needs bfdd)
 
+and CASE/bgp/tunnel.env: the tunnel's name, kind, endpoints and addresses, for the negative
+twins (which have no case.env of lib/prepare_cases.py).
+
 Besides its announce list each side holds one more route outside that list (10.255.N.0/24,
 fd00:ffff:N::/48): its export filter must keep it, so every case also proves that nothing
 the other side must not send arrives.
@@ -186,6 +189,12 @@ def main():
         remote_peer = tomllib.loads(Path(sys.argv[3]).read_text())
     write_side(peer, "local", out)
     write_side(remote_peer, "remote", out)
+    env = {"IFNAME": peer["name"], "KIND": peer["kind"],
+           "LOCAL_EP": peer["local"].get("endpoint", ""),
+           "REMOTE_EP": peer["remote"].get("endpoint", ""),
+           "LOCAL_TUNNEL_ADDRS": " ".join(peer["local"].get("addresses", [])),
+           "REMOTE_TUNNEL_ADDRS": " ".join(peer["remote"].get("addresses", []))}
+    (out / "tunnel.env").write_text("".join(f"{k}='{v}'\n" for k, v in env.items()))
     # The local side's expectations follow the local file: of what the remote file
     # announces, what the local import filter does not cover must not arrive.
     if remote_peer is not peer:
