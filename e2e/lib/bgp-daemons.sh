@@ -101,7 +101,7 @@ frr_bgp_routes() { # RUN
 
 # What bgpd says about a neighbour that went down (last reset reason), for the messages.
 frr_bgp_last_reset() { # RUN
-    vtysh_q "$1" 'show bgp neighbors' | grep -E 'Last reset|Maximum prefix|Idle \(' | sort -u | head -n 3
+    vtysh_q "$1" 'show bgp neighbors' | grep -E 'Last reset|Idle \(' | sort -u | head -n 2
 }
 
 # Prefixes a side sends its BGP neighbours (after its export filter/route map), sorted.

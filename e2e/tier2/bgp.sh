@@ -9,7 +9,7 @@
 #               family carried, and not the route the other holds outside its list
 # Pairs listed in /e2e/expected-refusals.txt (fixture, pair) are reported NA with the reason.
 
-BGP_UP_TIMEOUT=${BGP_UP_TIMEOUT:-90}         # seconds; measured: see docs/testing.md
+BGP_UP_TIMEOUT=${BGP_UP_TIMEOUT:-120}        # seconds; measured up to 66 (bird-frr with BFD), docs/testing.md
 BGP_ROUTES_TIMEOUT=${BGP_ROUTES_TIMEOUT:-30} # seconds after Established for the updates
 BGP_PAIRS=(bird-bird frr-frr bird-frr)
 
@@ -30,7 +30,8 @@ bgp_start() { # DAEMON NS RUN CASE_DIR SIDE
     source "$case_dir/bgp/$side/case.env"
     case $daemon in
     bird)
-        cp "$case_dir/bgp/$side/bird.conf" "$run/bird.conf"
+        # the frame, plus a log file: there is no syslog in the namespaces
+        { echo "log \"$run/bird-events.log\" all;"; cat "$case_dir/bgp/$side/bird.conf"; } >"$run/bird.conf"
         bird_start "$ns" "$run" "$run/bird.conf" || { echo "bird: $(tail -n 3 "$run/bird.log")"; return 1; }
         ;;
     frr)
@@ -157,7 +158,7 @@ run_bgp_case() { # CASE_DIR PAIR N
             fi
         else
             result FAIL "$KIND" "$pair" bgp-up "$FIXTURE" "not Established after ${secs}s: $(bgp_evidence "$ld" "$lrun" "$rd" "$rrun")"
-            [[ $ld == bird ]] && tail -n 20 "$lrun/bird.log" >&2
+            [[ $ld == bird ]] && tail -n 20 "$lrun/bird-events.log" >&2
             [[ $ld == frr ]] && tail -n 20 "$lrun/frr.log" >&2
         fi
     fi
