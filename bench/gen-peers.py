@@ -4,7 +4,7 @@
 Deterministic: the same arguments always produce the same bytes (keys come from a seeded
 PRNG; any 32 bytes are a valid WireGuard public key).
 
-    bench/gen-peers.py --out DIR --gre 1000 --wireguard 1000 [--seed 42] [--netplan]
+    bench/gen-peers.py --out DIR --gre 1000 --wireguard 1000 [--seed 42] [--netplan] [--bgp]
 
 writes
     DIR/peers/gre00000.toml ...  DIR/peers/wg00000.toml ...   (peergen input)
@@ -18,6 +18,11 @@ Addressing (all unique per peer, from documentation and private ranges):
     tunnel IPv4              172.16.0.0/12 carved into /31s (RFC 1918)
     tunnel IPv6              fd42:0:HI:LO::1/64 and ::2/64 (ULA)
     WireGuard ports          local 20000 + j, remote 40000 + j
+With --bgp every peer also has a BGP session over the tunnel (the bird and frr backends):
+    local AS 64496 announcing 198.51.100.0/24 and 2001:db8:100::/40
+    remote AS 4200000000 + i announcing 10.128.0.0/9 carved into /24s and
+    2001:db8:8000::/33 carved into /48s, one of each per peer
+    one session per family over the tunnel addresses, plus fe80::1/64 and fe80::2/64
 Only the standard library is used.
 """
 
@@ -48,6 +53,28 @@ def addresses(i):
     remote6 = f"fd42:0:{hi:x}:{lo:x}::2/64"
     remote_ep = str(ipaddress.IPv4Address(REMOTE_BASE + i))
     return local4, remote4, local6, remote6, remote_ep
+
+
+def bgp_tables(i):
+    """The `asn`/`announce` lines of each end and the `[bgp]` table of peer `i`."""
+    remote4 = ipaddress.IPv4Address(int(ipaddress.IPv4Address("10.128.0.0")) + (i << 8))
+    remote6 = ipaddress.IPv6Address(int(ipaddress.IPv6Address("2001:db8:8000::")) + (i << 80))
+    local = 'asn = 64496\nannounce = ["198.51.100.0/24", "2001:db8:100::/40"]\n'
+    remote = f'asn = {4200000000 + i}\nannounce = ["{remote4}/24", "{remote6}/48"]\n'
+    return local, remote, '\n[bgp]\nsessions = "per-family"\n'
+
+
+def with_bgp(toml, i):
+    """`toml` with the BGP lines of peer `i` at the end of [local], [remote] and the file,
+    and the fe80::/64 addresses FRR wants on the interface for an IPv6 session (tunnel
+    interfaces get none by themselves), so the peers validate without warnings."""
+    local, remote, table = bgp_tables(i)
+    toml = toml.replace('::1/64"]', '::1/64", "fe80::1/64"]', 1)
+    toml = toml.replace('::2/64"]', '::2/64", "fe80::2/64"]', 1)
+    toml = toml.replace("\n[remote]\n", "\n" + local + "\n[remote]\n", 1)
+    head, sep, tail = toml.rpartition("\n\n[")
+    remote_end = head + "\n" + remote
+    return remote_end + sep + tail + table
 
 
 def key(rng):
@@ -155,6 +182,7 @@ def main():
     ap.add_argument("--wireguard", type=int, default=1000, help="number of WireGuard peers")
     ap.add_argument("--seed", type=int, default=42, help="PRNG seed for the keys")
     ap.add_argument("--netplan", action="store_true", help="also write netplan YAML")
+    ap.add_argument("--bgp", action="store_true", help="give every peer a [bgp] session")
     args = ap.parse_args()
     if max(args.gre, args.wireguard) > 100_000:
         sys.exit("at most 100000 peers of each kind (names are 5 digits)")
@@ -174,6 +202,8 @@ def main():
     for j in range(args.gre):
         name = f"gre{j:05d}"
         toml, yaml = gre_peer(name, i)
+        if args.bgp:
+            toml = with_bgp(toml, i)
         path = os.path.join(peers_dir, f"{name}.toml")
         write(path, toml)
         other_paths.append(path)
@@ -183,6 +213,8 @@ def main():
     for j in range(args.wireguard):
         name = f"wg{j:05d}"
         toml, yaml = wg_peer(name, i, j, rng)
+        if args.bgp:
+            toml = with_bgp(toml, i)
         path = os.path.join(peers_dir, f"{name}.toml")
         write(path, toml)
         wg_paths.append(path)

@@ -64,11 +64,11 @@ rows.append(
         verdict(median(pg1) < median(netplan)),
     )
 )
-pg2 = t2["peergen 4 backends --out"]
+pg2 = t2["peergen 6 backends --out"]
 rss_mib = int(env["T2_RSS_OUT"]) / 1024
 rows.append(
     (
-        "2a. 10,000 peers × 4 backends (written): wall",
+        "2a. 10,000 peers × 6 backends (written): wall",
         "< 1 s",
         fmt(median(pg2)),
         verdict(median(pg2) < 1.0),
@@ -76,7 +76,7 @@ rows.append(
 )
 rows.append(
     (
-        "2b. 10,000 peers × 4 backends (written): peak RSS",
+        "2b. 10,000 peers × 6 backends (written): peak RSS",
         "< 100 MiB",
         f"{rss_mib:.1f} MiB",
         verdict(rss_mib < 100),
@@ -95,11 +95,11 @@ if tmpfs:
     )
 t2_tmpfs = load("t2-tmpfs.json") if env.get("SHM") and env.get("T2_RSS_TMPFS") else {}
 if t2_tmpfs:
-    pg2_t = t2_tmpfs["peergen 4 backends --out (tmpfs)"]
+    pg2_t = t2_tmpfs["peergen 6 backends --out (tmpfs)"]
     rss_t = int(env["T2_RSS_TMPFS"]) / 1024
     rows.append(
         (
-            "2 (tmpfs). 10,000 × 4 backends written to tmpfs: wall, peak RSS",
+            "2 (tmpfs). 10,000 × 6 backends written to tmpfs: wall, peak RSS",
             "< 1 s, < 100 MiB",
             f"{fmt(median(pg2_t))}, {rss_t:.1f} MiB",
             verdict(median(pg2_t) < 1.0 and rss_t < 100),
@@ -143,9 +143,9 @@ for name, r in [
     ("T1 peergen --backend networkd to stdout, 2,000 peers (no files written)", pg1_stdout),
     ("T1 peergen --out again into the up-to-date folder (nothing to write)", uptodate["peergen networkd --out, up to date"]),
     *[(f"T1 on tmpfs: {k.replace(' (tmpfs)', '')}", v) for k, v in tmpfs.items()],
-    ("T2 peergen 4 backends --out, 10,000 peers", pg2),
-    ("T2 peergen 4 backends to stdout, 10,000 peers (no files written)", t2["peergen 4 backends stdout"]),
-    *[("T2 on tmpfs: peergen 4 backends --out", v) for v in t2_tmpfs.values()],
+    ("T2 peergen 6 backends --out, 10,000 peers", pg2),
+    ("T2 peergen 6 backends to stdout, 10,000 peers (no files written)", t2["peergen 6 backends stdout"]),
+    *[("T2 on tmpfs: peergen 6 backends --out", v) for v in t2_tmpfs.values()],
     ("T3 peergen render 1 peer, stdout", one),
     ("T3 peergen render 1 peer, --out (fresh directory)", t3["peergen render 1 peer --out"]),
 ]:
@@ -153,14 +153,14 @@ for name, r in [
 p("")
 stdout_rss = int(env["T2_RSS_STDOUT"]) / 1024
 p(
-    f"Peak RSS (GNU time, one extra run): 10,000 × 4 backends written {rss_mib:.1f} MiB "
+    f"Peak RSS (GNU time, one extra run): 10,000 × 6 backends written {rss_mib:.1f} MiB "
     f"(wall {env['T2_WALL_TIMEV']}), to stdout {stdout_rss:.1f} MiB."
 )
 p("")
 p(
     f"Files produced in the last run: target 1 peergen {env['t1_peergen_files']}, netplan "
     f"{env['t1_netplan_files']} (2 per tunnel expected); target 2 {env['t2_files']} "
-    "(6 per WireGuard peer, 5 per GRE peer: 55,000 expected)."
+    "(8 per WireGuard peer, 7 per GRE peer: 75,000 expected)."
 )
 p("")
 print("\n".join(out))

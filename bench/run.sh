@@ -8,7 +8,7 @@
 #   1. 2,000 tunnels (1,000 GRE + 1,000 WireGuard) rendered to systemd-networkd files,
 #      against netplan's own generator turning the same 2,000 tunnels (YAML) into networkd
 #      files, in the same run, on the same filesystem: peergen must be faster.
-#   2. 10,000 peers rendered for all four backends: under 1 s wall, peak RSS under 100 MiB.
+#   2. 10,000 peers rendered for all six backends (every peer has a [bgp] session): under 1 s wall, peak RSS under 100 MiB.
 #   3. One `peergen render` of one peer: under 5 ms.
 # and writes the results table to bench/out/results.md (git-ignored).
 #
@@ -64,7 +64,7 @@ echo "bench: working in $WORK" >&2
 
 # Synthetic peers (deterministic). Relative paths keep the argument lists short.
 python3 "$REPO/bench/gen-peers.py" --out t1 --gre 1000 --wireguard 1000 --netplan
-python3 "$REPO/bench/gen-peers.py" --out t2 --gre 5000 --wireguard 5000
+python3 "$REPO/bench/gen-peers.py" --out t2 --gre 5000 --wireguard 5000 --bgp
 for list in t1/*.list t2/*.list; do sed -i 's|^t[12]/||' "$list"; done
 
 # All paths in ONE peergen invocation: -n huge with -x makes xargs fail rather than split.
@@ -76,26 +76,26 @@ cp "$REPO/fixtures/valid/wireguard-bgp.toml" one.toml
 
 # Does a multi-backend run tolerate wg-quick for non-WireGuard peers?
 first_other=$(head -n1 t2/peers-other.list)
-if (cd t2 && "$PEERGEN" render --backend wg-quick,networkd,netplan,ip "$first_other" >/dev/null 2>&1); then
-    T2_MODE="one run: --backend wg-quick,networkd,netplan,ip over all 10,000 peers"
+if (cd t2 && "$PEERGEN" render --backend wg-quick,networkd,netplan,ip,bird,frr "$first_other" >/dev/null 2>&1); then
+    T2_MODE="one run: --backend wg-quick,networkd,netplan,ip,bird,frr over all 10,000 peers"
     cat >t2/render-all.sh <<EOF
 #!/bin/sh
 set -e
 cd "\$(dirname "\$0")"
 # \$1: output directory; empty: print to stdout.
 if [ -n "\$1" ]; then set -- --out "\$1"; else set --; fi
-$XARGS -a peers.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip "\$@"
+$XARGS -a peers.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip,bird,frr "\$@"
 EOF
 else
-    T2_MODE="two runs (this CLI rejects wg-quick for non-WireGuard peers): 5,000 WireGuard peers with --backend wg-quick,networkd,netplan,ip, then 5,000 GRE peers with --backend networkd,netplan,ip"
+    T2_MODE="two runs (this CLI rejects wg-quick for non-WireGuard peers): 5,000 WireGuard peers with --backend wg-quick,networkd,netplan,ip,bird,frr, then 5,000 GRE peers with --backend networkd,netplan,ip,bird,frr"
     cat >t2/render-all.sh <<EOF
 #!/bin/sh
 set -e
 cd "\$(dirname "\$0")"
 # \$1: output directory; empty: print to stdout.
 if [ -n "\$1" ]; then set -- --out "\$1"; else set --; fi
-$XARGS -a peers-wireguard.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip "\$@"
-$XARGS -a peers-other.list "$PEERGEN" render --backend networkd,netplan,ip "\$@"
+$XARGS -a peers-wireguard.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip,bird,frr "\$@"
+$XARGS -a peers-other.list "$PEERGEN" render --backend networkd,netplan,ip,bird,frr "\$@"
 EOF
 fi
 chmod +x t2/render-all.sh
@@ -159,20 +159,20 @@ hyperfine -N --style basic --warmup 2 --runs "$RUNS" \
     --export-json "$RESULTS_DIR/t1-uptodate.json" \
     -n "peergen networkd --out, up to date" "sh -c 'cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out >/dev/null'"
 
-echo "bench: target 2 (10,000 peers x 4 backends)" >&2
+echo "bench: target 2 (10,000 peers x 6 backends)" >&2
 hyperfine -N --style basic --warmup 1 --runs "$RUNS" \
     --prepare "$(fresh t2/out)" \
     --export-json "$RESULTS_DIR/t2.json" \
-    -n "peergen 4 backends --out" "t2/render-all.sh out" \
-    -n "peergen 4 backends stdout" "sh -c 't2/render-all.sh \"\" >/dev/null'"
-# The same on tmpfs: creating 55,000 files on a slow or busy disk is kernel time that no
+    -n "peergen 6 backends --out" "t2/render-all.sh out" \
+    -n "peergen 6 backends stdout" "sh -c 't2/render-all.sh \"\" >/dev/null'"
+# The same on tmpfs: creating 75,000 files on a slow or busy disk is kernel time that no
 # renderer controls; tmpfs shows peergen's own cost.
 if [ -n "$SHM" ]; then
     cp -a t2 "$SHM/t2"
     hyperfine -N --style basic --warmup 1 --runs "$RUNS" \
         --prepare "rm -rf $SHM/t2/out" \
         --export-json "$RESULTS_DIR/t2-tmpfs.json" \
-        -n "peergen 4 backends --out (tmpfs)" "$SHM/t2/render-all.sh out"
+        -n "peergen 6 backends --out (tmpfs)" "$SHM/t2/render-all.sh out"
     rm -rf "$SHM/t2/out"
     "$GNU_TIME" -v -o "$SHM/t2/time-out.txt" "$SHM/t2/render-all.sh" out >/dev/null
     T2_RSS_TMPFS=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$SHM/t2/time-out.txt")

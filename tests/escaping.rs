@@ -48,7 +48,9 @@ fn renderer(dir: Option<&Path>) -> Renderer {
 
 #[test]
 fn an_unvalidated_description_with_a_yaml_line_break_renders_nowhere() {
-    let mut peer = fixture("gre-dualstack");
+    let mut tunnel = fixture("gre-dualstack");
+    // The BGP backends render peers with [bgp] only.
+    let mut bgp = fixture("gre-bgp-ipv4");
     let renderer = renderer(None);
     for bad in [
         INJECTION,
@@ -58,10 +60,12 @@ fn an_unvalidated_description_with_a_yaml_line_break_renders_nowhere() {
         "AS64520 \u{202e}gnireep",
         "x\u{200b}y",
     ] {
-        peer.description = Some(bad.to_owned());
+        tunnel.description = Some(bad.to_owned());
+        bgp.description = Some(bad.to_owned());
         for backend in Backend::ALL {
+            let peer = if backend.is_bgp() { &bgp } else { &tunnel };
             for side in [Side::Local, Side::Remote] {
-                match renderer.render(&peer, backend, side) {
+                match renderer.render(peer, backend, side) {
                     Ok(files) => panic!(
                         "{backend} rendered {bad:?}:\n{}",
                         files

@@ -42,34 +42,9 @@ fn assert_clean(dir: &str) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Violations the valid fixtures still show on this tree, each as a fragment of its
-/// message: a WireGuard IPv6 endpoint `[2001:db8::1]:51820` is left unquoted in the `ip`
-/// script, where the brackets are a glob. When the fix lands, this test fails with
-/// "no longer found": empty the list then.
-const PENDING_IN_VALID_FIXTURES: &[&str] = &["endpoint [2001:db8:"];
-
 #[test]
 fn every_valid_fixture_passes_every_oracle_for_every_backend_and_side() {
-    let mut unexpected = Vec::new();
-    let mut pending_seen = vec![false; PENDING_IN_VALID_FIXTURES.len()];
-    for (path, text) in files_in("fixtures/valid") {
-        for v in check_peer_file(&path, &text) {
-            match PENDING_IN_VALID_FIXTURES
-                .iter()
-                .position(|p| v.detail.contains(p))
-            {
-                Some(i) => pending_seen[i] = true,
-                None => unexpected.push(format!("{path}: {v}")),
-            }
-        }
-    }
-    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
-    for (fragment, seen) in PENDING_IN_VALID_FIXTURES.iter().zip(pending_seen) {
-        assert!(
-            seen,
-            "{fragment:?} is no longer found: remove it from the pending list"
-        );
-    }
+    assert_clean("fixtures/valid");
 }
 
 #[test]
@@ -208,7 +183,10 @@ fn shell_oracle_rejects_unquoted_metacharacters_globs_and_options() {
         "gre-dualstack",
         Backend::Ip,
         ".up.sh",
-        replace("ip link add gre-as64520 type", "ip link add -6 type"),
+        replace(
+            "ip link add name gre-as64520 type",
+            "ip link add name -6 type",
+        ),
     );
     assert_eq!(oracles_of(&found), ["shell"], "{found:?}");
     // Quoted, the same characters are data.
@@ -253,6 +231,25 @@ fn yaml_oracle_rejects_line_separator_injection_and_unknown_keys() {
         found.iter().any(|v| v.detail.contains("network.ethernets")),
         "{found:?}"
     );
+    // The bridge section may only add the tunnel to one bridge of the host.
+    for to in [
+        "\"br-dc\":\n      interfaces:\n        - \"eth0\"",
+        "\"br-dc\":\n      interfaces:\n        - \"vxlan-dc2\"\n        - \"eth0\"",
+        "\"br-dc\":\n      interfaces: \"vxlan-dc2\"",
+        "\"br-dc\":\n      interfaces: []",
+        "\"br-dc\":\n      dhcp4: true\n      interfaces:\n        - \"vxlan-dc2\"",
+        "\"br-dc\": {}\n    \"br-x\":\n      interfaces:\n        - \"vxlan-dc2\"",
+        "\"vxlan-dc2\":\n      interfaces:\n        - \"vxlan-dc2\"",
+        "\"-v\":\n      interfaces:\n        - \"vxlan-dc2\"",
+    ] {
+        let found = broken(
+            "vxlan-bridge",
+            Backend::Netplan,
+            ".yaml",
+            replace("\"br-dc\":\n      interfaces:\n        - \"vxlan-dc2\"", to),
+        );
+        assert_eq!(oracles_of(&found), ["yaml"], "{to:?}: {found:?}");
+    }
     let found = broken(
         "wireguard-bgp",
         Backend::Netplan,
@@ -331,6 +328,8 @@ fn netplan_keys_come_from_the_template() {
 #[test]
 fn every_template_command_is_a_shell_shape() {
     let shapes = shell::shapes();
-    assert_eq!(shapes.script.len(), 13, "{shapes:?}");
-    assert_eq!(shapes.post_up.len(), 3, "{shapes:?}");
+    assert_eq!(shapes.script.len(), 14, "{shapes:?}");
+    assert_eq!(shapes.post_up.len(), 4, "{shapes:?}");
+    let master = template::pieces("ip link set dev {{ name }} master {{ bridge }}");
+    assert!(shapes.script.contains(&master), "{shapes:?}");
 }

@@ -205,8 +205,9 @@ pub enum SchemaKind {
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
     /// Output format(s), comma-separated: wg-quick (WireGuard only; skipped for other
-    /// kinds when several backends are given), networkd, netplan, ip. Default: `backends`
-    /// in the site file's [render] table.
+    /// kinds when several backends are given), networkd, netplan, ip, bird, frr (BGP
+    /// session of peers with [bgp]; peers without it are skipped when anything else
+    /// renders). Default: `backends` in the site file's [render] table.
     #[arg(long, short, value_parser = backend(), value_delimiter = ',')]
     pub backend: Vec<Backend>,
     /// Which end to render: local (this host) or remote (the peer's host, from the same

@@ -353,7 +353,7 @@ mod tests {
         assert!(line_v2("0644\tsideways\tip\tpeers/a.toml\ta.sh").is_none());
         assert!(line_v2("0644\tlocal\tip\tpeers/a.toml\ta.sh\textra").is_none());
         assert!(line_v2("0644\tlocal\tip\tpeers/a.toml\ta\\x0a.sh").is_none());
-        assert!(line_v2("0644\tlocal\tbird\tpeers/a.toml\ta.conf").is_none());
+        assert!(line_v2("0644\tlocal\tbird2\tpeers/a.toml\ta.conf").is_none());
         assert!(line_v2("0644\tlocal\tip\tpeers/a\\n\\t.toml\ta.sh").is_some());
     }
 }

@@ -44,6 +44,21 @@ const FIELDS: &[&str] = &[
     "@kind.encap-limit",
     "@kind.vni",
     "@kind.port",
+    "local.routes",
+    "remote.routes",
+    "local.bridge",
+    "remote.bridge",
+    "local.asn",
+    "remote.asn",
+    "local.announce",
+    "remote.announce",
+    "local.max-prefix-ipv4",
+    "remote.passive",
+    "bgp.families",
+    "bgp.sessions",
+    "bgp.password",
+    "bgp.hold-time",
+    "bgp.extended-next-hop",
 ];
 
 /// The valid fixtures, parsed once, in file name order.

@@ -14,6 +14,8 @@ fn layout(backend: Backend) -> (&'static str, &'static [&'static str]) {
         Backend::Networkd => ("systemd/network", &[".netdev", ".network"]),
         Backend::Netplan => ("netplan", &[".yaml"]),
         Backend::Ip => ("", &[".up.sh", ".down.sh"]),
+        Backend::Bird => ("bird/peers", &[".conf"]),
+        Backend::Frr => ("frr/peers", &[".conf"]),
     }
 }
 

@@ -7,6 +7,12 @@
 //! The allowed key paths are read from the template's indentation: `network.tunnels.*.mtu`,
 //! `network.tunnels.*.peers.[].keys.public`, … where `*` is the tunnel's name and `[]` a
 //! sequence item.
+//!
+//! One section names another interface: `bridges`, where netplan merges the tunnel into the
+//! host's own bridge definition. Its only allowed shape is
+//! `bridges: <bridge>: interfaces: [<the tunnel>]`: one bridge, a usable interface name
+//! other than the tunnel's, whose only key is `interfaces`, a list of exactly the tunnel, so
+//! the file can never add or reconfigure anything else on the host.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -66,6 +72,7 @@ enum Frame {
     },
     Seq {
         path: KeyPath,
+        items: usize,
     },
 }
 
@@ -77,7 +84,7 @@ fn child_path(stack: &[Frame]) -> Option<KeyPath> {
             p.push(key.clone()?);
             Some(p)
         }
-        Frame::Seq { path } => {
+        Frame::Seq { path, .. } => {
             let mut p = path.clone();
             p.push("[]".to_owned());
             Some(p)
@@ -87,6 +94,29 @@ fn child_path(stack: &[Frame]) -> Option<KeyPath> {
 
 fn matches(allowed: &KeyPath, path: &KeyPath) -> bool {
     allowed.len() == path.len() && allowed.iter().zip(path).all(|(a, p)| a == "*" || a == p)
+}
+
+/// Whether `path` is `network.bridges` followed by `rest` (`*` for the bridge's name).
+fn in_bridges(path: &[String], rest: &[&str]) -> bool {
+    path.len() == 2 + rest.len()
+        && path[0] == "network"
+        && path[1] == "bridges"
+        && rest
+            .iter()
+            .zip(&path[2..])
+            .all(|(r, p)| *r == "*" || r == p)
+}
+
+/// An interface name `ip link` shows and netplan accepts, that no tool reads as an option:
+/// 1 to 15 bytes of `[A-Za-z0-9_=+.-]`, not `.` or `..`, no leading `-`.
+fn is_interface_name(name: &str) -> bool {
+    (1..=15).contains(&name.len())
+        && !name.starts_with('-')
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_=+.-".contains(&b))
 }
 
 /// Checks one rendered netplan file of interface `name`.
@@ -154,6 +184,14 @@ pub fn check(file: &str, name: &str, contents: &str, out: &mut Vec<Violation>) {
                                 line,
                                 format!("key {} is not in the template", full.join(".")),
                             ),
+                            Some(_) if in_bridges(&full, &["*"]) => {
+                                if !keys.is_empty() {
+                                    fail(line, format!("a second bridge {value:?}"));
+                                }
+                                if value == name || !is_interface_name(&value) {
+                                    fail(line, format!("{value:?} is not a bridge's name"));
+                                }
+                            }
                             Some(a) if a.last().is_some_and(|s| s == "*") && value != name => fail(
                                 line,
                                 format!("tunnel {value:?} is not the interface {name:?}"),
@@ -165,8 +203,26 @@ pub fn check(file: &str, name: &str, contents: &str, out: &mut Vec<Violation>) {
                         }
                         *key = Some(value);
                     }
-                    Some(Frame::Map { key, .. }) => *key = None,
-                    _ => {}
+                    Some(frame @ Frame::Map { .. }) => {
+                        if child_path(std::slice::from_ref(frame))
+                            .is_some_and(|p| in_bridges(&p, &["*", "interfaces"]))
+                        {
+                            fail(line, "a bridge's interfaces are not a list".to_owned());
+                        }
+                        if let Frame::Map { key, .. } = frame {
+                            *key = None;
+                        }
+                    }
+                    Some(Frame::Seq { path, items }) => {
+                        *items += 1;
+                        if in_bridges(path, &["*", "interfaces"]) && value != name {
+                            fail(
+                                line,
+                                format!("bridge port {value:?} is not the tunnel {name:?}"),
+                            );
+                        }
+                    }
+                    None => {}
                 }
             }
             EventData::SequenceStart {
@@ -183,6 +239,9 @@ pub fn check(file: &str, name: &str, contents: &str, out: &mut Vec<Violation>) {
                     fail(line, "anchor or tag on a collection".to_owned());
                 }
                 let is_map = matches!(event.data, EventData::MappingStart { .. });
+                if let Some(Frame::Seq { items, .. }) = stack.last_mut() {
+                    *items += 1;
+                }
                 let path = match stack.last() {
                     None => Vec::new(),
                     Some(Frame::Map { key: None, .. }) => {
@@ -198,11 +257,28 @@ pub fn check(file: &str, name: &str, contents: &str, out: &mut Vec<Violation>) {
                         key: None,
                     }
                 } else {
-                    Frame::Seq { path }
+                    Frame::Seq { path, items: 0 }
                 });
             }
             EventData::SequenceEnd | EventData::MappingEnd => {
-                stack.pop();
+                match stack.pop() {
+                    Some(Frame::Seq { path, items })
+                        if items != 1 && in_bridges(&path, &["*", "interfaces"]) =>
+                    {
+                        fail(
+                            line,
+                            format!(
+                                "a bridge's interfaces list {items} entries, not the tunnel alone"
+                            ),
+                        );
+                    }
+                    Some(Frame::Map { path, keys, .. })
+                        if in_bridges(&path, &["*"]) && !keys.contains("interfaces") =>
+                    {
+                        fail(line, "a bridge without interfaces".to_owned());
+                    }
+                    _ => {}
+                }
                 if let Some(Frame::Map { key, .. }) = stack.last_mut() {
                     *key = None;
                 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use camino::Utf8Path;
+use peergen_core::bgp::daemon_stem;
 use peergen_core::{Backend, Side};
 use peergen_render::Renderer;
 
@@ -51,6 +52,39 @@ fn check_side(
     Err(Exit::Usage)
 }
 
+/// Refuses two peers whose interface names give the same BGP daemon names
+/// ([`daemon_stem`]): their protocols, filters or route maps would clash in one daemon.
+fn check_daemon_names(jobs: &[(&load::Loaded, Backend)]) -> Result<(), Exit> {
+    let mut stems: HashMap<String, &load::Loaded> = HashMap::new();
+    let mut failed = false;
+    for &(l, backend) in jobs {
+        if !backend.is_bgp() || l.peer.bgp.is_none() {
+            continue;
+        }
+        let stem = daemon_stem(&l.peer.name);
+        match stems.get(&stem) {
+            Some(other) if other.peer.name != l.peer.name => {
+                present::error(&format!(
+                    "{} ({}) and {} ({}) both name their BGP protocols, filters and route maps {stem}_…, which would clash in one daemon: rename one of the interfaces",
+                    other.source.path(),
+                    other.peer.name,
+                    l.source.path(),
+                    l.peer.name
+                ));
+                failed = true;
+            }
+            _ => {
+                stems.insert(stem, l);
+            }
+        }
+    }
+    if failed {
+        Err(Exit::DataError)
+    } else {
+        Ok(())
+    }
+}
+
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> Exit {
     match try_run(args) {
@@ -77,19 +111,28 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         }
     })?;
     // With several backends, one that does not apply to a peer's kind is skipped for it;
-    // asked for alone, it renders and says why it cannot.
+    // asked for alone, it renders and says why it cannot. The BGP backends skip peers
+    // without [bgp] whenever anything else is rendered: a folder of peers usually mixes
+    // both. When nothing at all would be rendered, the refusals are rendered and reported.
     let skip_inapplicable = backends.len() > 1;
     let mut skipped = 0usize;
+    let mut skipped_bgp: Vec<(&load::Loaded, Backend)> = Vec::new();
     let mut jobs: Vec<(&load::Loaded, Backend)> = Vec::with_capacity(loaded.len() * backends.len());
     for l in &loaded {
         for &backend in &backends {
             if skip_inapplicable && !backend.applies_to(l.peer.kind()) {
                 skipped += 1;
+            } else if backend.is_bgp() && l.peer.bgp.is_none() {
+                skipped_bgp.push((l, backend));
             } else {
                 jobs.push((l, backend));
             }
         }
     }
+    if jobs.is_empty() {
+        jobs.append(&mut skipped_bgp);
+    }
+    check_daemon_names(&jobs)?;
     // Render everything in memory first: one failure means nothing is written.
     let results = crate::parallel::map(&jobs, |&(l, backend)| {
         renderer.render(&l.peer, backend, side)
@@ -128,6 +171,12 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     }
     if skipped > 0 {
         eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
+    }
+    for backend in backends.iter().filter(|b| b.is_bgp()) {
+        let count = skipped_bgp.iter().filter(|(_, b)| b == backend).count();
+        if count > 0 {
+            eprintln!("note: {backend} skipped for {count} peer(s) without a [bgp] table");
+        }
     }
     // Output order is the order of install paths, whatever order the peers came in.
     produced.sort_unstable_by(|a, b| a.file.path.as_str().cmp(b.file.path.as_str()));

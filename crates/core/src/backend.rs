@@ -8,6 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::kind::TunnelKind;
+use crate::peer::Peer;
 
 /// A configuration format, named as on the command line and in the site file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,11 +21,22 @@ pub enum Backend {
     Netplan,
     /// POSIX shell scripts of `ip` and `wg` commands.
     Ip,
+    /// BIRD 2: one `protocol bgp` file per peer with a `[bgp]` table.
+    Bird,
+    /// FRR 8: one file of `bgpd` commands per peer with a `[bgp]` table.
+    Frr,
 }
 
 impl Backend {
     /// Every backend, in documentation order.
-    pub const ALL: [Backend; 4] = [Self::WgQuick, Self::Networkd, Self::Netplan, Self::Ip];
+    pub const ALL: [Backend; 6] = [
+        Self::WgQuick,
+        Self::Networkd,
+        Self::Netplan,
+        Self::Ip,
+        Self::Bird,
+        Self::Frr,
+    ];
 
     /// The command-line name.
     pub fn as_str(self) -> &'static str {
@@ -33,6 +45,8 @@ impl Backend {
             Self::Networkd => "networkd",
             Self::Netplan => "netplan",
             Self::Ip => "ip",
+            Self::Bird => "bird",
+            Self::Frr => "frr",
         }
     }
 
@@ -48,16 +62,31 @@ impl Backend {
             Self::Networkd => "systemd-networkd .netdev + .network",
             Self::Netplan => "Netplan YAML",
             Self::Ip => "ip/wg shell scripts",
+            Self::Bird => "BIRD 2 BGP session (peers with [bgp])",
+            Self::Frr => "FRR 8 BGP session (peers with [bgp])",
         }
     }
 
     /// Whether the backend can express tunnels of `kind` at all: wg-quick configures
-    /// WireGuard interfaces only; the others configure every kind.
+    /// WireGuard interfaces only; the others configure every kind (the BGP daemons run
+    /// their session over any tunnel).
     pub fn applies_to(self, kind: TunnelKind) -> bool {
         match self {
             Self::WgQuick => kind == TunnelKind::Wireguard,
-            Self::Networkd | Self::Netplan | Self::Ip => true,
+            Self::Networkd | Self::Netplan | Self::Ip | Self::Bird | Self::Frr => true,
         }
+    }
+
+    /// Whether the backend configures the BGP session rather than the tunnel: it has
+    /// something to write only for a peer with a `[bgp]` table.
+    pub fn is_bgp(self) -> bool {
+        matches!(self, Self::Bird | Self::Frr)
+    }
+
+    /// Whether the backend has something to write for `peer`: its kind applies
+    /// ([`Backend::applies_to`]), and a BGP backend needs the peer's `[bgp]` table.
+    pub fn applies_to_peer(self, peer: &Peer) -> bool {
+        self.applies_to(peer.kind()) && (!self.is_bgp() || peer.bgp.is_some())
     }
 }
 
@@ -93,8 +122,8 @@ mod tests {
             assert_eq!(backend.as_str().parse::<Backend>(), Ok(backend));
         }
         assert_eq!(
-            "bird".parse::<Backend>().unwrap_err().to_string(),
-            "unknown backend \"bird\": use wg-quick, networkd, netplan, ip"
+            "bird2".parse::<Backend>().unwrap_err().to_string(),
+            "unknown backend \"bird2\": use wg-quick, networkd, netplan, ip, bird, frr"
         );
     }
 
@@ -105,7 +134,13 @@ mod tests {
                 Backend::WgQuick.applies_to(kind),
                 kind == TunnelKind::Wireguard
             );
-            for backend in [Backend::Networkd, Backend::Netplan, Backend::Ip] {
+            for backend in [
+                Backend::Networkd,
+                Backend::Netplan,
+                Backend::Ip,
+                Backend::Bird,
+                Backend::Frr,
+            ] {
                 assert!(backend.applies_to(kind), "{backend} {kind}");
             }
         }

@@ -23,6 +23,19 @@ use crate::limits::{ASN, RESERVED_ASNS};
 /// and `#`, `!` and `'` start comments or quoted text in one of the two configs.
 pub const PASSWORD_FORBIDDEN: &[char] = &['"', '\\', '#', '!', '\''];
 
+/// The stem of every name peergen gives a peer's objects in a BGP daemon (BIRD protocols
+/// and filters, FRR prefix lists and route maps): `peergen_` and the interface name with
+/// `-`, `.`, `=` and `+` turned into `_`, so it is a plain identifier in both daemons.
+/// Two interface names can share a stem (`a-b`, `a.b`): the command line refuses to
+/// render such peers together, since they would share names in one daemon.
+pub fn daemon_stem(interface: &str) -> String {
+    let mapped: String = interface
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("peergen_{mapped}")
+}
+
 /// An AS number: in [`ASN`] and not one of [`RESERVED_ASNS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Asn(pub u32);

@@ -21,6 +21,12 @@
 //!   backslash is an error, because systemd joins the next line to it; in wg-quick files so
 //!   is a `#`, because wg-quick cuts every line at the first `#`.
 //!
+//! - BIRD ([`Format::Bird`]): templates put strings in double quotes; a value with `"` or
+//!   `\` is an error, because it would end the string or start an escape in it;
+//! - FRR ([`Format::Frr`]): FRR has no quoting and drops a line it cannot parse without
+//!   failing, so every value must be one word of printable ASCII without `!` or `#`
+//!   (comments), quotes or backslash ([`is_frr_word_char`]).
+//!
 //! The format comes from the template's id ([`crate::templates::TemplateId`]), never from
 //! its file name.
 //!
@@ -192,6 +198,40 @@ fn refuse_hash(format: Option<Format>, text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Whether `c` may be part of a value in an FRR file: printable ASCII other than space,
+/// `!` and `#` (comment starters), quotes and backslash. FRR reads words separated by
+/// spaces and has no quoting, so anything else could add a word or hide the rest of the
+/// line. The same set as passwords ([`peergen_core::bgp::PASSWORD_FORBIDDEN`]).
+pub fn is_frr_word_char(c: char) -> bool {
+    c.is_ascii_graphic() && !"!#\"'\\".contains(c)
+}
+
+/// Refuses a value the daemon formats cannot hold: in BIRD a `"` or `\` (templates put
+/// strings in double quotes), in FRR anything but one word of [`is_frr_word_char`].
+fn refuse_daemon_unsafe(format: Option<Format>, text: &str) -> Result<(), Error> {
+    let bad = match format {
+        Some(Format::Bird) => text.chars().find(|c| matches!(c, '"' | '\\')),
+        Some(Format::Frr) if text.is_empty() => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "refusing to write an empty value into an FRR file, which has no quoting",
+            ))
+        }
+        Some(Format::Frr) => text.chars().find(|c| !is_frr_word_char(*c)),
+        _ => None,
+    };
+    match bad {
+        Some(c) => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "refusing to write a value with {c:?} into a {} file, which cannot quote it: {text:?}",
+                if format == Some(Format::Bird) { "BIRD" } else { "FRR" }
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The formatter installed in the environment.
 pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     if value.is_undefined() || value.is_none() {
@@ -217,6 +257,7 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
     // Comment text (safe, from the `comment` filter) may hold a `#`; values may not.
     if !value.is_safe() {
         refuse_hash(format, text)?;
+        refuse_daemon_unsafe(format, text)?;
     }
     let result = match format {
         _ if value.is_safe() => out.write_str(text),
@@ -434,6 +475,42 @@ mod tests {
                     "{name:?}: {source}: {bad:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn bird_files_refuse_what_would_leave_a_double_quoted_string() {
+        for bad in ["a\"; export all; \"", "a\\", "x\ny"] {
+            let err = render(Format::Bird, "  password \"{{ v }}\";\n", bad).unwrap_err();
+            assert!(err.to_string().contains("refusing"), "{bad:?}: {err:#}");
+        }
+        assert_eq!(
+            render(Format::Bird, "  interface \"{{ v }}\";\n", "wg-as.64512").unwrap(),
+            "  interface \"wg-as.64512\";\n"
+        );
+        // A comment may hold a quote: it is not inside a string.
+        render(Format::Bird, "# {{ v | comment }}\n", "AS64520 \"transit\"").unwrap();
+    }
+
+    #[test]
+    fn frr_files_take_one_word_of_safe_ascii_only() {
+        for bad in [
+            "a b", "a!b", "a#b", "a\"b", "a'b", "a\\b", "", "Zürich", "a\tb",
+        ] {
+            let err = render(Format::Frr, " neighbor X password {{ v }}\n", bad).unwrap_err();
+            assert!(err.to_string().contains("refusing"), "{bad:?}: {err:#}");
+        }
+        assert_eq!(
+            render(
+                Format::Frr,
+                " neighbor X password {{ v }}\n",
+                "Zx8q-pR3t.Lw7v$%&"
+            )
+            .unwrap(),
+            " neighbor X password Zx8q-pR3t.Lw7v$%&\n"
+        );
+        for c in peergen_core::bgp::PASSWORD_FORBIDDEN {
+            assert!(!is_frr_word_char(*c), "{c:?}");
         }
     }
 

@@ -20,11 +20,25 @@ pub enum Format {
     Sh,
     /// TOML (the starter peer file): every value a TOML value.
     Toml,
+    /// BIRD 2 configuration: templates put strings in double quotes; a value with `"`, `\`
+    /// or a line break is refused (it would end the string or escape out of it).
+    Bird,
+    /// FRR configuration: no quoting at all, so every value must be one word of printable
+    /// ASCII without `!`, `#`, quotes or backslash.
+    Frr,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [Self::Ini, Self::WgQuick, Self::Yaml, Self::Sh, Self::Toml];
+    pub const ALL: [Format; 7] = [
+        Self::Ini,
+        Self::WgQuick,
+        Self::Yaml,
+        Self::Sh,
+        Self::Toml,
+        Self::Bird,
+        Self::Frr,
+    ];
 
     /// The name minijinja carries for the template being rendered
     /// (`AutoEscape::Custom`), which the formatter reads back with [`Format::of`].
@@ -35,6 +49,8 @@ impl Format {
             Self::Yaml => "yaml",
             Self::Sh => "sh",
             Self::Toml => "toml",
+            Self::Bird => "bird",
+            Self::Frr => "frr",
         }
     }
 
@@ -65,6 +81,8 @@ impl Format {
             Self::Yaml => "[YAML](#yaml)",
             Self::Sh => "[sh](#sh)",
             Self::Toml => "[TOML](#toml)",
+            Self::Bird => "[BIRD](#bird)",
+            Self::Frr => "[FRR](#frr)",
         }
     }
 }

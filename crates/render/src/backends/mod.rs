@@ -3,6 +3,8 @@
 //! [`Backend`] variant in the core, a module here with its arms below, a context struct
 //! and a template folder.
 
+mod bird;
+mod frr;
 mod ip;
 mod netplan;
 mod networkd;
@@ -28,6 +30,8 @@ pub(crate) fn templates(backend: Backend) -> &'static [Template] {
         Backend::Networkd => networkd::TEMPLATES,
         Backend::Netplan => netplan::TEMPLATES,
         Backend::Ip => ip::TEMPLATES,
+        Backend::Bird => bird::TEMPLATES,
+        Backend::Frr => frr::TEMPLATES,
     }
 }
 
@@ -48,6 +52,8 @@ pub(crate) fn render(
         Backend::Networkd => networkd::files(peer, options, &mut files)?,
         Backend::Netplan => netplan::files(peer, options, &mut files)?,
         Backend::Ip => ip::files(peer, options, &mut files)?,
+        Backend::Bird => bird::files(peer, options, &mut files)?,
+        Backend::Frr => frr::files(peer, options, &mut files)?,
     }
     Ok(files.files)
 }
@@ -60,6 +66,8 @@ pub(crate) fn reference(backend: Backend) -> Vec<(TemplateId, schemars::Schema)>
         Backend::Networkd => networkd::reference(),
         Backend::Netplan => netplan::reference(),
         Backend::Ip => ip::reference(),
+        Backend::Bird => bird::reference(),
+        Backend::Frr => frr::reference(),
     }
 }
 

@@ -5,7 +5,9 @@
 //! the target (endpoints with their port and IPv6 brackets, lists in order). What a
 //! backend cannot express is refused here, with the alternative, before any template runs.
 
+pub mod bird;
 pub mod common;
+pub mod frr;
 pub mod init;
 pub mod ip;
 pub mod netplan;
