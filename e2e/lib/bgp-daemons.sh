@@ -36,16 +36,18 @@ bird_bgp_routes() { # RUN
     birdc_q "$1" show route where source = RTS_BGP | awk '$1 ~ /[.:].*\// {print $1}' | sort -u
 }
 
-# FRR: ZCONF is zebra's config (may be empty), BCONF bgpd's (the assembled frr.conf part).
+# FRR: the daemons start with empty configs and CONF, the assembled integrated config
+# (frame + per-peer files, as /etc/frr/frr.conf would hold it), is applied with
+# `vtysh -f`, which hands each line to the daemon it belongs to (bgpd, staticd, ...).
 # zebra's parent can take seconds to return under emulation; we wait for its sockets
 # instead, as BGP.md advises, and give up early when the parent failed. The daemons drop
 # privileges to the Debian package's frr user and frrvty group (the guest image has both).
-frr_start() { # NS RUN ZCONF BCONF [EXTRA_DAEMON...]
-    local ns=$1 run=$2 zconf=$3 bconf=$4 t d parent
-    shift 4
+frr_start() { # NS RUN CONF [EXTRA_DAEMON...]
+    local ns=$1 run=$2 conf=$3 t d parent out
+    shift 3
     mkdir -p "$run/vty"
     chown frr:frr "$run" "$run/vty" 2>/dev/null
-    ip netns exec "$ns" /usr/lib/frr/zebra -d -f "$zconf" -i "$run/zebra.pid" -z "$run/zserv.api" \
+    ip netns exec "$ns" /usr/lib/frr/zebra -d -f /dev/null -i "$run/zebra.pid" -z "$run/zserv.api" \
         --vty_socket "$run/vty" -A 127.0.0.1 -P 0 >"$run/zebra.log" 2>&1 &
     parent=$!
     for ((t = 0; t < FRR_START_TIMEOUT * 4; t++)); do
@@ -55,9 +57,7 @@ frr_start() { # NS RUN ZCONF BCONF [EXTRA_DAEMON...]
     done
     [[ -S $run/zserv.api && -S $run/vty/zebra.vty ]] || { echo "zebra: no sockets after ${FRR_START_TIMEOUT}s: $(tail -n 3 "$run/zebra.log")"; return 1; }
     for d in bgpd "$@"; do
-        local conf=/dev/null
-        [[ $d == bgpd ]] && conf=$bconf
-        ip netns exec "$ns" /usr/lib/frr/"$d" -d -f "$conf" -i "$run/$d.pid" -z "$run/zserv.api" \
+        ip netns exec "$ns" /usr/lib/frr/"$d" -d -f /dev/null -i "$run/$d.pid" -z "$run/zserv.api" \
             --vty_socket "$run/vty" -A 127.0.0.1 -P 0 >"$run/$d.log" 2>&1 &
     done
     for d in bgpd "$@"; do
@@ -67,6 +67,11 @@ frr_start() { # NS RUN ZCONF BCONF [EXTRA_DAEMON...]
         done
         [[ -S $run/vty/$d.vty ]] || { echo "$d: no vty socket after ${FRR_START_TIMEOUT}s: $(tail -n 3 "$run/$d.log")"; return 1; }
     done
+    # FRR fails open: a line it does not take is only a message, so read the messages
+    out=$(timeout 60 vtysh --vty_socket "$run/vty" -f "$conf" 2>&1) || { echo "vtysh -f $conf: exit $?: $out"; return 1; }
+    if grep -qE '% |processing failure' <<<"$out"; then
+        echo "vtysh -f $conf: $(grep -E '% |processing failure' <<<"$out" | head -n 3)"; return 1
+    fi
 }
 
 vtysh_q() { # RUN COMMAND

@@ -7,12 +7,14 @@ routes the host announces, and the named filters/route maps a peer file may refe
 This writes that frame for each side as docs/backends/{bird,frr}.md describe it, plus
 what each side must receive, into CASE/bgp/SIDE/:
 
-  bird.conf      router id, protocol device, [protocol bfd], protocol static with a
-                 blackhole route per announced prefix (BIRD only exports routes in its
-                 table), named filters, include "peers/*.conf"
+  bird.conf      router id, protocol device, kernel protocols exporting what BGP learned,
+                 [protocol bfd], protocol static with a blackhole route per announced
+                 prefix (BIRD only exports routes in its table), named filters,
+                 include "peers/*.conf"
   frr-head.conf  frr defaults, named prefix lists/route maps, router bgp ASN with the
-                 router id and a `network` per announced prefix (no import check: the
-                 prefixes need not be in the RIB), to be followed by the peer files
+                 router id and a `network` per announced prefix, and a blackhole static
+                 route for each (staticd; `network` needs the prefix in the RIB), to be
+                 followed by the peer files
   expect         `recv PREFIX` for every prefix the other side announces, `absent PREFIX`
                  for the one it also has in its table but must not announce
   case.env       BFD=0|1 (FRR then needs bfdd)
@@ -144,6 +146,10 @@ def write_side(peer, side, out):
 
     bird = ["# Main BIRD config of this end (the frame of docs/backends/bird.md).",
             f"router id {ROUTER_ID[side]};", "protocol device {}"]
+    # learned routes go into the kernel, as in the documented frame; nothing comes back
+    for fam in sorted(fams):
+        bird.append(f"protocol kernel e2e_kernel_v{fam} {{\n  ipv{fam} {{\n    import none;\n"
+                    "    export where source = RTS_BGP;\n  };\n}")
     if bfd:
         bird.append("protocol bfd {}")
     for fam in (4, 6):
@@ -165,13 +171,16 @@ def write_side(peer, side, out):
     if end.get("frr-route-map-out"):
         frr.append(frr_route_map(end["frr-route-map-out"], mine))
     frr += [f"router bgp {end['asn']}", f" bgp router-id {ROUTER_ID[side]}",
-            " no bgp network import-check"]
+            " no bgp default ipv4-unicast"]
     for fam in (4, 6):
         if statics[fam]:
             frr.append(f" address-family ipv{fam} unicast")
             frr += [f"  network {p}" for p in statics[fam]]
             frr.append(" exit-address-family")
     frr.append("exit")
+    # what we announce needs a route in the table (staticd), as in the documented frame
+    for fam in (4, 6):
+        frr += [f"{'ip' if fam == 4 else 'ipv6'} route {p} blackhole" for p in statics[fam]]
     (d / "frr-head.conf").write_text("\n".join(frr) + "\n")
 
     exp = [f"recv {n}" for n, _ in theirs if n.version in fams]
