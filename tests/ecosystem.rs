@@ -630,6 +630,7 @@ fn man_prints_peergen_1_and_writes_a_page_per_subcommand() {
         "peergen-check.1",
         "peergen-completions.1",
         "peergen-genpsk.1",
+        "peergen-handoff.1",
         "peergen-init.1",
         "peergen-keygen.1",
         "peergen-man.1",

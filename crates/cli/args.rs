@@ -127,6 +127,18 @@ pub enum Command {
     /// inspected (a tool missing, not root, a command failed), and 2, 65, 66 as for the
     /// other commands.
     Status(StatusArgs),
+    /// Write the folder to send the other operator of a peering: README, their files, their
+    /// peer file.
+    ///
+    /// The README says who is peering, the tunnel's kind, MTU (and why), endpoints,
+    /// addresses, WireGuard keys, the BGP session, how to install each backend's files and
+    /// how to verify. files/BACKEND/ holds their files for every backend that applies to
+    /// the kind, exactly as `render --side remote` renders them; NAME.toml is the peering
+    /// seen from their side. No secret of ours is ever in it: the BGP password and a
+    /// preshared key are "sent separately". Writes only into a new or empty folder, or over
+    /// an earlier handoff of the same peer (marked by .peergen-handoff). Without --out,
+    /// prints the README. See docs/handoff.md.
+    Handoff(HandoffArgs),
     /// Print the JSON Schema of the peer file or the site file, for editors.
     ///
     /// The schema is derived from the same definitions the parser uses, so it lists
@@ -245,6 +257,22 @@ pub struct RenderArgs {
     /// the site file's `[peers]` table leaves out).
     #[arg(required = true, value_name = "PEER")]
     pub peers: Vec<Utf8PathBuf>,
+}
+
+/// `peergen handoff` options.
+#[derive(Debug, clap::Args)]
+pub struct HandoffArgs {
+    /// Write the handoff folder into DIR (created if needed) instead of printing the
+    /// README; `-` prints it.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<Utf8PathBuf>,
+    /// Site file with shared defaults (default: the nearest peergen.toml above the peer
+    /// file).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<Utf8PathBuf>,
+    /// The peer file of the peering.
+    #[arg(value_name = "PEER")]
+    pub peer: Utf8PathBuf,
 }
 
 /// `peergen status` options.

@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+mod handoff;
 mod init;
 mod keys;
 mod man;
@@ -24,6 +25,7 @@ pub fn run(args: Args) -> Exit {
         Command::Pubkey => keys::pubkey(),
         Command::Genpsk { out, force } => keys::genpsk(out.as_deref(), force),
         Command::Init(args) => init::run(&args),
+        Command::Handoff(args) => handoff::run(&args),
         Command::Schema { file } => schema::run(file),
         Command::Status(args) => status::run(&args),
         Command::Completions { shell } => completions::run(shell),

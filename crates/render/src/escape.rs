@@ -17,6 +17,10 @@
 //!   basic strings (`"…"`, with `\uXXXX` for anything that is not printable text), lists
 //!   arrays, maps inline tables, numbers and booleans as they are; the `toml_key` filter
 //!   writes a table or key name bare when TOML allows, else quoted;
+//! - Markdown ([`Format::Markdown`], the handoff README): every ASCII character Markdown
+//!   or HTML gives a meaning (`\\`, backticks, `*`, `_`, `[`, `]`, `<`, `>`, `|`, `&`, `#`,
+//!   `!`, `~`, `{`, `}`) is backslash-escaped, so a value is always literal text, in a table cell
+//!   too; the `code` filter writes a code span that no backtick in the value can end;
 //! - key=value formats ([`Format::Ini`], [`Format::WgQuick`]): a value ending in a
 //!   backslash is an error, because systemd joins the next line to it; in wg-quick files so
 //!   is a `#`, because wg-quick cuts every line at the first `#`.
@@ -232,6 +236,53 @@ fn refuse_daemon_unsafe(format: Option<Format>, text: &str) -> Result<(), Error>
     }
 }
 
+/// ASCII characters that Markdown (CommonMark with GitHub's tables and strikethrough) or
+/// HTML give a meaning inside a line. Each may be backslash-escaped in CommonMark, which
+/// then shows it as it is. `.`, `-`, `+`, `(`, `)` only matter at the start of a line or
+/// after a link, where no value is written, so addresses and paths stay readable.
+const MARKDOWN_SPECIALS: &str = "\\`*_[]<>|&#!~{}";
+
+/// `s` as literal Markdown text: every special character backslash-escaped.
+pub fn markdown_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if MARKDOWN_SPECIALS.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` as a Markdown code span: delimited by one more backtick than the longest run of
+/// backticks in it (padded with a space when it starts or ends with one), and with `|`
+/// written `\|`, which GitHub's tables need even inside code spans.
+pub fn markdown_code(s: &str) -> String {
+    if s.is_empty() {
+        return "` `".to_owned();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
+}
+
+/// The `code` filter: a value as a Markdown code span (see [`markdown_code`]).
+pub fn code_filter(value: &Value) -> Result<Value, Error> {
+    let text = value.to_string();
+    refuse_unprintable("a code span", &text)?;
+    Ok(Value::from_safe_string(markdown_code(&text)))
+}
+
 /// The formatter installed in the environment.
 pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     if value.is_undefined() || value.is_none() {
@@ -264,6 +315,7 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
         Some(Format::Sh) => out.write_str(&shell_quote(text)),
         Some(Format::Yaml) if value.kind() == ValueKind::String => out.write_str(&yaml_quote(text)),
         Some(Format::Toml) => out.write_str(&toml_value(value)?),
+        Some(Format::Markdown) => out.write_str(&markdown_escape(text)),
         _ => out.write_str(text),
     };
     result.map_err(Error::from)
@@ -368,6 +420,44 @@ mod tests {
             let parsed: toml::Table = toml::from_str(&format!("k = {}", toml_quote(text))).unwrap();
             assert_eq!(parsed["k"].as_str(), Some(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn markdown_values_are_literal_text() {
+        assert_eq!(markdown_escape("fe80::1/64"), "fe80::1/64");
+        assert_eq!(
+            markdown_escape("/etc/wireguard/wg-x.key"),
+            "/etc/wireguard/wg-x.key"
+        );
+        assert_eq!(markdown_escape("a|b"), "a\\|b");
+        assert_eq!(
+            markdown_escape("<script>*x* [l](u) `c` a_b & #1 !~\\"),
+            "\\<script\\>\\*x\\* \\[l\\](u) \\`c\\` a\\_b \\& \\#1 \\!\\~\\\\"
+        );
+    }
+
+    #[test]
+    fn markdown_code_spans_survive_backticks_and_pipes() {
+        assert_eq!(markdown_code("wg show"), "`wg show`");
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x`"), "`` `x` ``");
+        assert_eq!(markdown_code("a|b"), "`a\\|b`");
+        assert_eq!(markdown_code(""), "` `");
+    }
+
+    #[test]
+    fn markdown_refuses_unprintable_text() {
+        let err = render(Format::Markdown, "{{ v }}", "a\nb").unwrap_err();
+        assert!(err.to_string().contains("not printable"), "{err}");
+        let mut env = Environment::new();
+        env.add_filter("code", code_filter);
+        env.add_template("t", "{{ v | code }}").unwrap();
+        let err = env
+            .get_template("t")
+            .unwrap()
+            .render(minijinja::context! { v => "x\u{202e}y" })
+            .unwrap_err();
+        assert!(err.to_string().contains("not printable"), "{err}");
     }
 
     #[test]

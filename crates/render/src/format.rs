@@ -26,11 +26,14 @@ pub enum Format {
     /// FRR configuration: no quoting at all, so every value must be one word of printable
     /// ASCII without `!`, `#`, quotes or backslash.
     Frr,
+    /// Markdown (the handoff README): Markdown and HTML specials in values are
+    /// backslash-escaped, so a value is always plain text on a code-hosting site.
+    Markdown,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Self::Ini,
         Self::WgQuick,
         Self::Yaml,
@@ -38,6 +41,7 @@ impl Format {
         Self::Toml,
         Self::Bird,
         Self::Frr,
+        Self::Markdown,
     ];
 
     /// The name minijinja carries for the template being rendered
@@ -51,6 +55,7 @@ impl Format {
             Self::Toml => "toml",
             Self::Bird => "bird",
             Self::Frr => "frr",
+            Self::Markdown => "markdown",
         }
     }
 
@@ -83,6 +88,7 @@ impl Format {
             Self::Toml => "[TOML](#toml)",
             Self::Bird => "[BIRD](#bird)",
             Self::Frr => "[FRR](#frr)",
+            Self::Markdown => "[Markdown](#markdown)",
         }
     }
 }

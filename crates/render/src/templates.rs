@@ -25,12 +25,37 @@ const INIT: Template = Template {
     text: include_str!("../../../templates/init/peer.toml.j2"),
 };
 
-/// Every template the code names: each backend's, in backend order, then `init`'s.
+/// The README of a handoff folder (`peergen handoff`, [`crate::context::handoff`]).
+pub const HANDOFF_README: TemplateId = TemplateId {
+    name: "handoff/README.md.j2",
+    format: Format::Markdown,
+};
+
+/// The other operator's peer file in a handoff folder.
+pub const HANDOFF_PEER: TemplateId = TemplateId {
+    name: "handoff/peer.toml.j2",
+    format: Format::Toml,
+};
+
+static HANDOFF: [Template; 2] = [
+    Template {
+        id: HANDOFF_README,
+        text: include_str!("../../../templates/handoff/README.md.j2"),
+    },
+    Template {
+        id: HANDOFF_PEER,
+        text: include_str!("../../../templates/handoff/peer.toml.j2"),
+    },
+];
+
+/// Every template the code names: each backend's, in backend order, then `init`'s, then
+/// the handoff's.
 pub fn embedded() -> impl Iterator<Item = &'static Template> {
     Backend::ALL
         .into_iter()
         .flat_map(backends::templates)
         .chain(std::iter::once(&INIT))
+        .chain(HANDOFF.iter())
 }
 
 /// The id of the template called `name`.
@@ -90,6 +115,7 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
     env.add_filter("sh", escape::sh_filter);
     env.add_filter("comment", escape::comment_filter);
     env.add_filter("toml_key", escape::toml_key_filter);
+    env.add_filter("code", escape::code_filter);
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
     Ok(env)
 }

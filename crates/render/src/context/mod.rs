@@ -8,6 +8,7 @@
 pub mod bird;
 pub mod common;
 pub mod frr;
+pub mod handoff;
 pub mod init;
 pub mod ip;
 pub mod netplan;

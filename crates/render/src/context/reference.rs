@@ -14,6 +14,7 @@ use peergen_core::Backend;
 use schemars::{schema_for, Schema};
 use serde_json::Value;
 
+use super::handoff::{HandoffContext, PeerFileContext};
 use super::init::InitContext;
 use crate::backends;
 use crate::templates::{self, embedded};
@@ -30,6 +31,8 @@ fn templates() -> Vec<(TemplateId, Schema)> {
         .flat_map(backends::reference)
         .collect();
     all.push((templates::INIT_PEER, schema_for!(InitContext)));
+    all.push((templates::HANDOFF_README, schema_for!(HandoffContext)));
+    all.push((templates::HANDOFF_PEER, schema_for!(PeerFileContext)));
     all
 }
 
