@@ -4,12 +4,15 @@
 #   e2e/run.sh [tier1|tier2|all]     (default: all; run as root)
 #
 #   tier1  real parsers on the host: netplan generate, wg-quick strip + wg setconf on a
-#          userspace wireguard-go device, systemd-networkd as a parser, sh -n (seconds)
+#          userspace wireguard-go device, systemd-networkd as a parser, sh -n, bird -p,
+#          FRR's vtysh --dryrun (seconds)
 #   tier2  the Debian 12 kernel under qemu (TCG): both sides of every fixture in two netns
 #          with a router netns between them, installed with ip scripts / wg-quick /
 #          networkd / netplan→networkd (bridged ends with the host's bridge), ping across
 #          every tunnel address family, plainly and with TTL 1 as eBGP sends, check the
-#          routes each end declares and that nothing else is routed (one boot, minutes)
+#          routes each end declares and that nothing else is routed; for peers with [bgp]
+#          run the rendered BIRD and FRR configs in both ends (bird-bird, frr-frr,
+#          bird-frr) until Established and compare the received prefixes (one boot, minutes)
 #
 # Both tiers also run negative twins: broken files the real tool must reject.
 # Output: one line per check on stdout, e2e/out/results.md (table), exit 1 on any failure.
@@ -22,6 +25,7 @@ source "$E2E_DIR/lib/results.sh"
 source "$E2E_DIR/lib/prepare.sh"
 source "$E2E_DIR/lib/tier1.sh"
 source "$E2E_DIR/lib/negative-tier1.sh"
+source "$E2E_DIR/lib/tier1-bgp.sh"
 
 what=${1:-all}
 case $what in tier1 | tier2 | all) ;; *) die "usage: $0 [tier1|tier2|all]" ;; esac
@@ -48,6 +52,8 @@ t1="" t2=""
 if [[ $what == tier1 || $what == all ]]; then
     s=$SECONDS
     run_tier1
+    tier1_bgp
+    tier1_bgp_negative
     t1="$((SECONDS - s))s"
     log "tier 1 took $t1"
 fi
@@ -66,6 +72,9 @@ if [[ $what == tier2 || $what == all ]]; then
         # nor one whose underlay was never proved to cross a router
         grep -q '^PASS [a-z0-9]* [a-z-]* routed' "$OUT_DIR/tier2-results.txt" ||
             result FAIL 2 tier2 vm routed - "no case proved a router between the ends"
+        # nor one where no BGP session came up
+        grep -q '^PASS [a-z0-9]* [a-z]*-[a-z]* bgp-up' "$OUT_DIR/tier2-results.txt" ||
+            result FAIL 2 tier2 vm bgp-up - "no BGP session was Established"
     fi
     t2="$((SECONDS - s))s"
     log "tier 2 took $t2"

@@ -4,7 +4,7 @@
 # Debian packages the host tools come from. The binaries copied into the tier-2 initramfs
 # are these same host binaries, so tier 2 needs them too.
 E2E_APT_PACKAGES=(wireguard-tools wireguard-go netplan.io iproute2 iputils-ping
-    busybox-static cpio kmod systemd util-linux python3 gzip)
+    busybox-static cpio kmod systemd util-linux python3 gzip bird2 frr)
 # Runtime libraries of the unpacked qemu-system-x86 (it cannot be apt-installed here, E2E.md).
 QEMU_RUNTIME_PACKAGES=(seabios libcapstone4 libfdt1 libpmem1 librdmacm1 libibverbs1
     libslirp0 libvdeplug2)

@@ -3,7 +3,9 @@
 # sides with the real `peergen render`, and netplan's networkd output generated on the host.
 # Layout: $OUT_DIR/cases/FIXTURE/{peer.toml,case.env,BACKEND/{local,remote}/...}
 
-BACKENDS=(ip wg-quick networkd netplan)
+BACKENDS=(ip wg-quick networkd netplan bird frr)
+
+has_bgp() { grep -q '^\[bgp\]' "$1"; } # PEER.toml
 
 build_peergen() {
     # absolute: rendering runs from inside each case folder
@@ -47,6 +49,8 @@ prepare_cases() {
         kind=$(. "$fixture/case.env" && echo "$KIND")
         for backend in "${BACKENDS[@]}"; do
             [[ $backend == wg-quick && $kind != wireguard ]] && continue
+            # bird and frr render the [bgp] session; peers without one have nothing for them
+            [[ $backend == bird || $backend == frr ]] && ! has_bgp "$fixture/peer.toml" && continue
             for side in local remote; do
                 dir=$fixture/$backend/$side
                 mkdir -p "$dir"
@@ -65,27 +69,45 @@ prepare_cases() {
                 [[ $backend == netplan ]] && netplan_generate_side "$dir" "$fixture/host/$side"
             done
         done
+        if has_bgp "$fixture/peer.toml"; then
+            python3 "$E2E_DIR/lib/prepare_bgp.py" "$fixture/peer.toml" "$fixture/bgp" ||
+                result FAIL 0 "$kind" bird frame "$name" "prepare_bgp.py failed"
+        fi
     done
 }
 
-# Negative twins that peergen renders itself (e2e/negative/*.toml, ip backend, both sides):
-# peer files that are valid but must fail a tier-2 check, e.g. `ttl = "inherit"`, which must
-# lose the TTL-1 ping across the router. Layout: $OUT_DIR/negative-cases/NAME/ip/{local,remote}
+# Negative twins that peergen renders itself (e2e/negative/*.toml, ip backend, both sides,
+# and bird/frr for peers with [bgp]): peer files that are valid but must fail a tier-2 check,
+# e.g. `ttl = "inherit"`, which must lose the TTL-1 ping across the router. NAME.remote.toml,
+# when present, renders the remote side instead (two sides that disagree: a password, an
+# announce list). Layout: $OUT_DIR/negative-cases/NAME/{ip,bird,frr}/{local,remote}, bgp/
 prepare_negative_renders() {
-    local cases=$OUT_DIR/negative-cases peer name side rc
+    local cases=$OUT_DIR/negative-cases peer name side rc backend src
     rm -rf "$cases"
     for peer in "$E2E_DIR"/negative/*.toml; do
-        [[ -f $peer ]] || continue
+        [[ -f $peer && $peer != *.remote.toml ]] || continue
         name=$(basename "$peer" .toml)
         mkdir -p "$cases/$name"
         cp "$peer" "$cases/$name/peer.toml"
-        for side in local remote; do
-            rc=0
-            (cd "$cases/$name" && "$PEERGEN" render --backend ip --side "$side" --out "ip/$side" peer.toml) \
-                >"$cases/$name/ip.$side.render.log" 2>&1 || rc=$?
-            if ((rc != 0)); then
-                result FAIL 0 negative ip "render-$side" "$name" "exit $rc: $(head -n 3 "$cases/$name/ip.$side.render.log")"
-            fi
+        [[ -f ${peer%.toml}.remote.toml ]] && cp "${peer%.toml}.remote.toml" "$cases/$name/peer.remote.toml"
+        for backend in ip bird frr; do
+            [[ $backend == ip ]] || has_bgp "$peer" || continue
+            for side in local remote; do
+                src=peer.toml
+                [[ $side == remote && -f $cases/$name/peer.remote.toml ]] && src=peer.remote.toml
+                rc=0
+                (cd "$cases/$name" && "$PEERGEN" render --backend "$backend" --side "$side" --out "$backend/$side" "$src") \
+                    >"$cases/$name/$backend.$side.render.log" 2>&1 || rc=$?
+                if ((rc != 0)); then
+                    result FAIL 0 negative "$backend" "render-$side" "$name" "exit $rc: $(head -n 3 "$cases/$name/$backend.$side.render.log")"
+                fi
+            done
         done
+        if has_bgp "$peer"; then
+            local remote_peer=()
+            [[ -f $cases/$name/peer.remote.toml ]] && remote_peer=("$cases/$name/peer.remote.toml")
+            python3 "$E2E_DIR/lib/prepare_bgp.py" "$cases/$name/peer.toml" "$cases/$name/bgp" "${remote_peer[@]}" ||
+                result FAIL 0 negative bird frame "$name" "prepare_bgp.py failed"
+        fi
     done
 }

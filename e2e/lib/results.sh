@@ -22,9 +22,9 @@ write_matrix() {
             else { total[key]++; if ($1 == "PASS") pass[key]++ }
         }
         END {
-            n = split("ip wg-quick networkd netplan", b, " ")
-            print "| fixture | ip | wg-quick | networkd | netplan |"
-            print "|---|---|---|---|---|"
+            n = split("ip wg-quick networkd netplan bird frr", b, " ")
+            print "| fixture | ip | wg-quick | networkd | netplan | bird | frr |"
+            print "|---|---|---|---|---|---|---|"
             m = 0; for (f in fixtures) list[++m] = f
             for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
             for (i = 1; i <= m; i++) {
@@ -34,6 +34,38 @@ write_matrix() {
                     if (key in na) cell = "n/a"
                     else if (!(key in total)) cell = "-"
                     else cell = (pass[key] == total[key] ? "ok " : "**FAIL** ") pass[key] + 0 "/" total[key]
+                    row = row " " cell " |"
+                }
+                print row
+            }
+        }' "$RESULTS_TXT"
+}
+
+# The BGP pairs: one row per fixture with [bgp], one column per daemon pair (local-remote):
+# "ok Ns" (both checks passed, Established after N seconds), "FAIL", "n/a" or "-".
+write_bgp_matrix() {
+    awk '
+        $2 == "tier2" && $3 != "negative" && ($5 == "bgp-up" || $5 == "bgp-routes") {
+            key = $6 " (" $3 ")" SUBSEP $4; rows[$6 " (" $3 ")"] = 1
+            if ($1 == "NA") na[key] = 1
+            else if ($1 != "PASS") bad[key] = 1
+            if ($1 == "PASS" && $5 == "bgp-up") for (i = 7; i <= NF; i++) if ($i == "after") secs[key] = $(i + 1)
+            seen[key] = 1
+        }
+        END {
+            n = split("bird-bird frr-frr bird-frr", p, " ")
+            print "| fixture (kind) | bird-bird | frr-frr | bird-frr |"
+            print "|---|---|---|---|"
+            m = 0; for (f in rows) list[++m] = f
+            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
+            for (i = 1; i <= m; i++) {
+                row = "| " list[i] " |"
+                for (j = 1; j <= n; j++) {
+                    key = list[i] SUBSEP p[j]
+                    if (key in na) cell = "n/a"
+                    else if (!(key in seen)) cell = "-"
+                    else if (key in bad) cell = "**FAIL**"
+                    else cell = "ok " secs[key]
                     row = row " " cell " |"
                 }
                 print row
@@ -66,6 +98,10 @@ write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
         echo "## Fixture × backend (checks passed / run, both tiers; n/a = refused by design)"
         echo
         write_matrix
+        echo
+        echo "## BGP: fixture × daemon pair (tier 2; local-remote, Established after N seconds)"
+        echo
+        write_bgp_matrix
         echo
         echo "## Every check"
         echo

@@ -12,10 +12,14 @@ KROOT=$1 KVER=$2 OUT=$3
 IMG=$(mktemp -d)
 trap 'rm -rf "$IMG"' EXIT
 
-# Real binaries (not busybox applets) wherever the behaviour under test depends on them.
+# Real binaries (not busybox applets) wherever the behaviour under test depends on them,
+# and the BGP daemons of Debian 12 (BIRD 2, FRR 8: zebra, bgpd, staticd for the frame's
+# static routes, bfdd for BFD, vtysh).
 BINARIES=(/usr/bin/bash /usr/bin/dash /usr/bin/ip /usr/bin/wg /usr/bin/ping /usr/bin/kmod
     /lib/systemd/systemd-networkd /usr/bin/unshare /usr/bin/mount /usr/bin/umount
-    /usr/bin/nsenter /usr/bin/stat /usr/bin/timeout)
+    /usr/bin/nsenter /usr/bin/stat /usr/bin/timeout
+    /usr/sbin/bird /usr/sbin/birdc
+    /usr/lib/frr/zebra /usr/lib/frr/bgpd /usr/lib/frr/staticd /usr/lib/frr/bfdd /usr/bin/vtysh)
 SCRIPTS=(/usr/bin/wg-quick)
 # Tunnel drivers, the veth used for the underlay, and the bridge that bridged ends join;
 # modprobe resolves their dependencies.
@@ -76,18 +80,30 @@ depmod -b "$IMG" "$KVER"
 
 # systemd-networkd drops privileges to systemd-network; resolve it with glibc's built-in
 # files NSS. machine-id is bind-mounted per namespace by the guest script.
+# FRR's daemons drop privileges to frr and give their vty sockets to group frrvty, as the
+# Debian package configures them.
 cat >"$IMG/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/bash
 systemd-network:x:998:998:systemd Network Management:/:/usr/sbin/nologin
+frr:x:997:997:FRR:/nonexistent:/usr/sbin/nologin
 PW
 cat >"$IMG/etc/group" <<'GR'
 root:x:0:
 systemd-network:x:998:
+frr:x:997:
+frrvty:x:996:frr
 GR
 printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' >"$IMG/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$IMG/etc/hosts"
 : >"$IMG/etc/machine-id"
-mkdir -p "$IMG/etc/systemd/network" "$IMG/etc/wireguard" "$IMG/var/lib/systemd"
+mkdir -p "$IMG/etc/systemd/network" "$IMG/etc/wireguard" "$IMG/var/lib/systemd" "$IMG/etc/frr"
+# vtysh reads this before talking to the daemons; empty is the package default.
+: >"$IMG/etc/frr/vtysh.conf"
+# Debian's vtysh authenticates through PAM (service frr) and exits when PAM cannot start:
+# permit, as the package's own /etc/pam.d/frr does for auth; the socket's group is the gate.
+mkdir -p "$IMG/etc/pam.d"
+printf 'auth sufficient pam_permit.so\naccount sufficient pam_permit.so\n' >"$IMG/etc/pam.d/frr"
+copy_file "$(dirname "$(readlink -f "$(ldd /usr/bin/vtysh | awk '/libpam\.so/ {print $3}')")")/security/pam_permit.so"
 
 cp "$(dirname "$0")/init" "$IMG/init"
 chmod 0755 "$IMG/init"

@@ -432,6 +432,26 @@ run_case() { # CASE_DIR BACKEND N
 
 # Cases are independent (own namespaces, own networkd, own mount namespace), so a few run
 # at once: most of a case's time is waiting for handshakes, DAD and networkd.
+source /e2e/bgp.sh
+# BGP first: its cases wait longest (daemon start-up under TCG, the Established bound), so
+# they overlap best with the many short tunnel cases behind them.
+for case_dir in "$CASES"/*/; do
+    case_dir=${case_dir%/}
+    [[ -d $case_dir/bird/local && -d $case_dir/frr/local && -d $case_dir/ip/local ]] || continue
+    for pair in "${BGP_PAIRS[@]}"; do
+        N=$((N + 1))
+        run_bgp_case "$case_dir" "$pair" "$N" &
+        while (($(jobs -rp | wc -l) >= JOBS)); do wait -n; done
+    done
+done
+for twin in bgp-password-mismatch bgp-foreign-prefix bgp-max-prefix; do
+    [[ -d /e2e/negative-cases/$twin/bgp ]] || { result FAIL negative bgp "$twin" - "not rendered"; continue; }
+    for pair in bird-bird frr-frr; do
+        N=$((N + 1))
+        run_bgp_negative "$twin" "$pair" "$N" &
+        while (($(jobs -rp | wc -l) >= JOBS)); do wait -n; done
+    done
+done
 for case_dir in "$CASES"/*/; do
     case_dir=${case_dir%/}
     for backend in ip wg-quick networkd netplan; do

@@ -21,7 +21,8 @@ echo "$KERNEL_VERSION" >"$T2/kernel-version"   # for the summary
 # them is newer than the cached image.
 BASE=$CACHE_DIR/initramfs-$KERNEL_VERSION.cpio
 if [[ ! -f $BASE || -n $(find "$E2E_DIR/tier2/init" "$E2E_DIR/tier2/build-initramfs.sh" \
-    /usr/bin/ip /usr/bin/wg /usr/bin/wg-quick /lib/systemd/systemd-networkd -newer "$BASE" 2>/dev/null) ]]; then
+    /usr/bin/ip /usr/bin/wg /usr/bin/wg-quick /lib/systemd/systemd-networkd /usr/sbin/bird /usr/lib/frr/bgpd \
+    -newer "$BASE" 2>/dev/null) ]]; then
     log "building initramfs for $KERNEL_VERSION"
     "$E2E_DIR/tier2/build-initramfs.sh" "$KERNEL_ROOT" "$KERNEL_VERSION" "$BASE.tmp"
     mv "$BASE.tmp" "$BASE"
@@ -34,6 +35,9 @@ cp -a "$CASES" "$BUNDLE/e2e/cases"
 cp -a "$KEY_DIR/." "$BUNDLE/e2e/keys/" 2>/dev/null || true
 install -m 0755 "$E2E_DIR/tier2/guest.sh" "$BUNDLE/e2e/guest.sh"
 [[ -f $E2E_DIR/tier2/negative.sh ]] && install -m 0755 "$E2E_DIR/tier2/negative.sh" "$BUNDLE/e2e/negative.sh"
+install -m 0644 "$E2E_DIR/tier2/bgp.sh" "$BUNDLE/e2e/bgp.sh"
+install -m 0644 "$E2E_DIR/lib/bgp-daemons.sh" "$BUNDLE/e2e/bgp-daemons.sh"
+install -m 0644 "$E2E_DIR/expected-refusals.txt" "$BUNDLE/e2e/expected-refusals.txt"
 [[ -d $E2E_DIR/negative ]] && cp -a "$E2E_DIR/negative" "$BUNDLE/e2e/negative"
 # negative twins that peergen rendered (lib/prepare.sh prepare_negative_renders)
 [[ -d $OUT_DIR/negative-cases ]] && cp -a "$OUT_DIR/negative-cases" "$BUNDLE/e2e/negative-cases"
@@ -59,7 +63,7 @@ timeout "${E2E_VM_TIMEOUT:-900}" "$QEMU" "${QEMU_BIOS_ARGS[@]}" -accel tcg -cpu 
 ((rc == 0)) || log "qemu exited $rc (see $T2/console.log)"
 
 # the serial line discipline turns \n into \r\n
-tr -d '\r' <"$T2/results.txt" | grep -E '^(PASS|FAIL) ' >"$RESULTS" || true
+tr -d '\r' <"$T2/results.txt" | grep -E '^(PASS|FAIL|NA) ' >"$RESULTS" || true
 if ! grep -q '^E2E-DONE' "$T2/results.txt"; then
     echo "FAIL tier2 vm boot - the guest did not finish (qemu exit $rc); tail of console: $(tail -n 5 "$T2/console.log" | tr -d '\r' | tr '\n' ' ')" >>"$RESULTS"
 fi
