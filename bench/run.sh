@@ -22,6 +22,8 @@
 #                     under ${TMPDIR:-/var/tmp}, removed afterwards; /var/tmp because /tmp
 #                     may be tmpfs, and rendered files normally land on a disk)
 #   BENCH_KEEP=1      keep that directory
+#   BENCH_PEERGEN     a peergen binary to measure instead of building this tree (e.g. a
+#                     copy of an earlier build, for before/after comparisons)
 #   BENCH_BACKENDS    comma-separated backends for target 2 (default: every backend in
 #                     `peergen render --help`)
 #
@@ -47,9 +49,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 2
 fi
 
-echo "bench: cargo build --release" >&2
-cargo build --release --quiet
-PEERGEN=${CARGO_TARGET_DIR:-$REPO/target}/release/peergen
+if [ -n "${BENCH_PEERGEN:-}" ]; then
+    PEERGEN=$(realpath "$BENCH_PEERGEN")
+else
+    echo "bench: cargo build --release" >&2
+    cargo build --release --quiet
+    PEERGEN=${CARGO_TARGET_DIR:-$REPO/target}/release/peergen
+fi
 
 if [ -n "${BENCH_DIR:-}" ]; then
     WORK=$BENCH_DIR
@@ -134,14 +140,19 @@ T1_PAIRS=2000
 # cost every tool ~0.9 s of kernel time per run here and measured the file system's
 # state, not the tools. The trash is deleted after the timings.
 mkdir -p trash
-aside() { # PATH...: move to trash (a unique name) if present
-    local p
-    for p in "$@"; do
-        if [ -e "$p" ]; then mv "$p" "trash/$(date +%s%N)-$RANDOM"; fi
-    done
-}
-export -f aside
-prepare() { printf "bash -c 'cd %s && aside %s; sync'" "$PWD" "$*"; }
+# A script, not a shell function: the timing harness runs its prepare step through sh,
+# which does not inherit bash's exported functions.
+cat >aside.sh <<'EOF'
+#!/bin/sh
+# PATH...: move each to trash/ under a unique name, if present.
+i=0
+for p in "$@"; do
+    i=$((i + 1))
+    if [ -e "$p" ]; then mv "$p" "trash/$(date +%s%N)-$$-$i"; fi
+done
+EOF
+chmod +x aside.sh
+prepare() { printf "cd %s && ./aside.sh %s && sync" "$PWD" "$*"; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -194,7 +205,7 @@ interleave --warmup 1 --runs "$RUNS" \
     "cp -r" "cp -r t2/ref t2/cp"
 # Peak memory: one more run under GNU time (ru_maxrss covers every process it waits for,
 # so with two peergen runs it is the larger of the two).
-bash -c "cd $PWD && aside t2/out" && sync
+./aside.sh t2/out && sync
 "$GNU_TIME" -v -o t2/time-out.txt t2/render-all.sh out >/dev/null
 "$GNU_TIME" -v -o t2/time-stdout.txt sh -c 't2/render-all.sh "" >/dev/null'
 rss_kib() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
@@ -223,7 +234,7 @@ export KERNEL="$(uname -r)"
 export MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 export NETPLAN_VERSION="$(dpkg-query -W -f '${Version}' netplan.io 2>/dev/null || echo unknown)"
 export HYPERFINE_VERSION="$(hyperfine --version)"
-export COMMIT="$(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- crates Cargo.toml Cargo.lock templates 2>/dev/null || echo '+dirty')"
+export COMMIT="${BENCH_PEERGEN:+binary $BENCH_PEERGEN, bench of }$(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- crates Cargo.toml Cargo.lock templates 2>/dev/null || echo '+dirty')"
 export DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
 python3 "$REPO/bench/report.py" | tee "$RESULTS_DIR/results.md"
 echo "bench: wrote $RESULTS_DIR/results.md" >&2
