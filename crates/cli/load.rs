@@ -45,10 +45,18 @@ fn read_failed(path: &Utf8Path, what: &str, err: &std::io::Error) -> Exit {
 fn read_file(path: &Utf8Path) -> std::io::Result<(SourceFile, (u64, u64))> {
     use std::io::Read as _;
     use std::os::unix::fs::MetadataExt as _;
-    let mut file = std::fs::File::open(path)?;
+    let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
-    let mut text = String::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_string(&mut text)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // Through `take`: reading a `File` directly asks the kernel for its size and position
+    // again (statx, lseek) to size the buffer, which `metadata` already did.
+    (&file).take(u64::MAX).read_to_end(&mut bytes)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })?;
     Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
