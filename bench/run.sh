@@ -64,6 +64,9 @@ else
     WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/peergen-bench.XXXXXX")
 fi
 cleanup() {
+    # The moved-aside outputs (hundreds of thousands of files) go last, after the report:
+    # deleting them can take minutes on a busy disk.
+    rm -rf "$WORK/trash"
     if [ -z "${BENCH_KEEP:-}" ] && [ -z "${BENCH_DIR:-}" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -220,7 +223,6 @@ hyperfine -N --style basic --warmup 20 --runs "$SMALL_RUNS" \
     --export-json "$RESULTS_DIR/t3.json" \
     -n "peergen render 1 peer stdout" "$PEERGEN render --backend networkd one.toml" \
     -n "peergen render 1 peer --out" "$PEERGEN render --backend networkd --out one-out one.toml"
-rm -rf trash
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 FS=$(df -T . | awk 'NR==2 {print $2}')
