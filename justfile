@@ -28,8 +28,9 @@ fuzz seconds="180":
 e2e tier="all":
     bash e2e/run.sh {{tier}}
 
-# Performance benchmark: 2,000 and 10,000 synthetic peers, netplan's generator, one peer
-# (needs hyperfine, GNU time, netplan.io); results in bench/out/results.md.
+# Performance benchmark: 2,000 and 10,000 synthetic peers against netplan's generator and
+# `cp -r`/`cat` of the same trees, one peer, render CPU (needs hyperfine, GNU time,
+# netplan.io); results in bench/out/results.md.
 bench:
     bash bench/run.sh
 

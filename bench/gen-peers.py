@@ -18,11 +18,10 @@ Addressing (all unique per peer, from documentation and private ranges):
     tunnel IPv4              172.16.0.0/12 carved into /31s (RFC 1918)
     tunnel IPv6              fd42:0:HI:LO::1/64 and ::2/64 (ULA)
     WireGuard ports          local 20000 + j, remote 40000 + j
-With --bgp every peer also has a BGP session over the tunnel (the bird and frr backends):
-    local AS 64496 announcing 198.51.100.0/24 and 2001:db8:100::/40
-    remote AS 4200000000 + i announcing 10.128.0.0/9 carved into /24s and
-    2001:db8:8000::/33 carved into /48s, one of each per peer
-    one session per family over the tunnel addresses, plus fe80::1/64 and fe80::2/64
+With --bgp every peer also gets a BGP session (the bird and frr backends render it):
+    local ASN 64496 announcing 198.51.100.0/24 and 2001:db8:100::/40 (documentation),
+    remote ASN 4200000000 + i (private) announcing 10.128.0.0/9 carved into /24s and
+    fd43:i::/48 (private), and an empty [bgp] table (every key has a default).
 Only the standard library is used.
 """
 
@@ -40,6 +39,10 @@ TRANSFER_BASE = int(ipaddress.IPv4Address("172.16.0.0"))
 # netplan YAML states them explicitly, as peergen's own netplan output does.
 MTU_GRE = 1476  # 1500 - 20 (IPv4) - 4 (GRE)
 MTU_WG = 1440  # 1500 - 20 (IPv4) - 8 (UDP) - 32 (WireGuard)
+LOCAL_ASN = 64496  # documentation (RFC 5398)
+LOCAL_ANNOUNCE = ["198.51.100.0/24", "2001:db8:100::/40"]
+REMOTE_ASN_BASE = 4200000000  # private 32-bit (RFC 6996)
+REMOTE_ANNOUNCE_BASE = int(ipaddress.IPv4Address("10.128.0.0"))
 
 
 def addresses(i):
@@ -55,28 +58,6 @@ def addresses(i):
     return local4, remote4, local6, remote6, remote_ep
 
 
-def bgp_tables(i):
-    """The `asn`/`announce` lines of each end and the `[bgp]` table of peer `i`."""
-    remote4 = ipaddress.IPv4Address(int(ipaddress.IPv4Address("10.128.0.0")) + (i << 8))
-    remote6 = ipaddress.IPv6Address(int(ipaddress.IPv6Address("2001:db8:8000::")) + (i << 80))
-    local = 'asn = 64496\nannounce = ["198.51.100.0/24", "2001:db8:100::/40"]\n'
-    remote = f'asn = {4200000000 + i}\nannounce = ["{remote4}/24", "{remote6}/48"]\n'
-    return local, remote, '\n[bgp]\nsessions = "per-family"\n'
-
-
-def with_bgp(toml, i):
-    """`toml` with the BGP lines of peer `i` at the end of [local], [remote] and the file,
-    and the fe80::/64 addresses FRR wants on the interface for an IPv6 session (tunnel
-    interfaces get none by themselves), so the peers validate without warnings."""
-    local, remote, table = bgp_tables(i)
-    toml = toml.replace('::1/64"]', '::1/64", "fe80::1/64"]', 1)
-    toml = toml.replace('::2/64"]', '::2/64", "fe80::2/64"]', 1)
-    toml = toml.replace("\n[remote]\n", "\n" + local + "\n[remote]\n", 1)
-    head, sep, tail = toml.rpartition("\n\n[")
-    remote_end = head + "\n" + remote
-    return remote_end + sep + tail + table
-
-
 def key(rng):
     return base64.b64encode(bytes(rng.getrandbits(8) for _ in range(32))).decode()
 
@@ -85,8 +66,23 @@ def toml_list(items):
     return "[" + ", ".join(f'"{x}"' for x in items) + "]"
 
 
-def gre_peer(name, i):
+def bgp_keys(i):
+    """The [local]/[remote] BGP keys and the [bgp] table, or empty strings."""
+    remote4 = ipaddress.IPv4Address(REMOTE_ANNOUNCE_BASE + 256 * i)
+    if int(remote4) >= REMOTE_ANNOUNCE_BASE + (1 << 23):
+        sys.exit("too many peers for 10.128.0.0/9 in /24s")
+    local = f"""asn = {LOCAL_ASN}
+announce = {toml_list(LOCAL_ANNOUNCE)}
+"""
+    remote = f"""asn = {REMOTE_ASN_BASE + i}
+announce = {toml_list([f"{remote4}/24", f"fd43:{i:x}::/48"])}
+"""
+    return local, remote, "\n[bgp]\n"
+
+
+def gre_peer(name, i, bgp):
     l4, r4, l6, r6, rep = addresses(i)
+    bl, br, bt = bgp_keys(i) if bgp else ("", "", "")
     toml = f"""# Synthetic GRE peer for peergen's benchmark (bench/gen-peers.py).
 name = "{name}"
 kind = "gre"
@@ -95,14 +91,14 @@ description = "bench GRE peer {i}"
 [local]
 endpoint = "{LOCAL_ENDPOINT}"
 addresses = {toml_list([l4, l6])}
-
+{bl}
 [remote]
 endpoint = "{rep}"
 addresses = {toml_list([r4, r6])}
-
+{br}
 [gre]
 ttl = 255
-"""
+{bt}"""
     yaml = f"""network:
   version: 2
   tunnels:
@@ -119,8 +115,9 @@ ttl = 255
     return toml, yaml
 
 
-def wg_peer(name, i, j, rng):
+def wg_peer(name, i, j, rng, bgp):
     l4, r4, l6, r6, rep = addresses(i)
+    bl, br, bt = bgp_keys(i) if bgp else ("", "", "")
     local_pub, remote_pub = key(rng), key(rng)
     lport, rport = 20000 + j, 40000 + j
     toml = f"""# Synthetic WireGuard peer for peergen's benchmark (bench/gen-peers.py).
@@ -134,17 +131,17 @@ port = {lport}
 addresses = {toml_list([l4, l6])}
 private-key-file = "/etc/wireguard/{name}.key"
 public-key = "{local_pub}"
-
+{bl}
 [remote]
 endpoint = "{rep}"
 port = {rport}
 addresses = {toml_list([r4, r6])}
 public-key = "{remote_pub}"
-
+{br}
 [wireguard]
 persistent-keepalive = 25
 allowed-ips = ["0.0.0.0/0", "::/0"]
-"""
+{bt}"""
     yaml = f"""network:
   version: 2
   tunnels:
@@ -182,7 +179,7 @@ def main():
     ap.add_argument("--wireguard", type=int, default=1000, help="number of WireGuard peers")
     ap.add_argument("--seed", type=int, default=42, help="PRNG seed for the keys")
     ap.add_argument("--netplan", action="store_true", help="also write netplan YAML")
-    ap.add_argument("--bgp", action="store_true", help="give every peer a [bgp] session")
+    ap.add_argument("--bgp", action="store_true", help="give every peer a BGP session")
     args = ap.parse_args()
     if max(args.gre, args.wireguard) > 100_000:
         sys.exit("at most 100000 peers of each kind (names are 5 digits)")
@@ -201,9 +198,7 @@ def main():
     i = 0
     for j in range(args.gre):
         name = f"gre{j:05d}"
-        toml, yaml = gre_peer(name, i)
-        if args.bgp:
-            toml = with_bgp(toml, i)
+        toml, yaml = gre_peer(name, i, args.bgp)
         path = os.path.join(peers_dir, f"{name}.toml")
         write(path, toml)
         other_paths.append(path)
@@ -212,9 +207,7 @@ def main():
         i += 1
     for j in range(args.wireguard):
         name = f"wg{j:05d}"
-        toml, yaml = wg_peer(name, i, j, rng)
-        if args.bgp:
-            toml = with_bgp(toml, i)
+        toml, yaml = wg_peer(name, i, j, rng, args.bgp)
         path = os.path.join(peers_dir, f"{name}.toml")
         write(path, toml)
         wg_paths.append(path)

@@ -5,7 +5,8 @@ hyperfine runs all runs of one command, then all of the next; on a shared machin
 disk speed drifts from minute to minute, that biases a comparison. This runner
 interleaves the commands run by run, so drift hits every command alike, and writes the
 same JSON shape as `hyperfine --export-json` (command, times, mean, stddev, median, min,
-max, user, system) so the report reads both.
+max, user, system) so the report reads both, plus `cpu_times`: user + system CPU seconds
+of each run (the command and all its children).
 
     interleave.py --runs 10 --warmup 2 --prepare 'rm -rf out; sync' --export-json t.json \
         NAME 'COMMAND' NAME 'COMMAND' ...
@@ -84,6 +85,8 @@ def main():
                 "max": max(times),
                 "user": statistics.mean(s[1] for s in samples[name]),
                 "system": statistics.mean(s[2] for s in samples[name]),
+                # Per run, for CPU medians (hyperfine only exports the means).
+                "cpu_times": [s[1] + s[2] for s in samples[name]],
             }
         )
         r = results[-1]

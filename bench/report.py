@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Turn bench/run.sh's hyperfine JSON and GNU time output into bench/out/results.md.
+"""Turn bench/run.sh's timings and GNU time output into bench/out/results.md.
 
-Reads RESULTS_DIR/t1.json, t2.json, t3.json and the environment variables run.sh exports;
-prints Markdown. Pass/fail uses the median of the runs (robust against the odd slow run
-on a shared machine); mean, standard deviation and range are shown alongside.
+Reads RESULTS_DIR/{t1,t1-uptodate,stdout,t2,t3}.json (bench/interleave.py and hyperfine
+JSON) and the environment variables run.sh exports; prints Markdown. Every target is a
+ratio or a limit measured in this run; verdicts use medians (robust against the odd slow
+run on a shared machine); mean, standard deviation and range are shown alongside.
 """
 
 import json
@@ -20,13 +21,16 @@ def load(name):
 
 
 t1, t2, t3 = load("t1.json"), load("t2.json"), load("t3.json")
-uptodate = load("t1-uptodate.json")
-t1.update(load("t1-stdout.json"))
-tmpfs = load("t1-tmpfs.json") if env.get("SHM") else {}
+uptodate, stdout = load("t1-uptodate.json"), load("stdout.json")
 
 
 def median(r):
     return r.get("median") or statistics.median(r["times"])
+
+
+def cpu_median(r):
+    """Median user + system CPU seconds of one run (interleave.py records it per run)."""
+    return statistics.median(r["cpu_times"])
 
 
 def fmt(seconds):
@@ -46,72 +50,81 @@ def verdict(ok):
     return "**PASS**" if ok else "**FAIL**"
 
 
+def won(a, b):
+    """Rounds in which `a` was faster than `b` (interleaved: round i of one ran next to
+    round i of the other)."""
+    return sum(x < y for x, y in zip(a["times"], b["times"]))
+
+
 rows = []
-netplan = t1["netplan generate"]
-pg1 = t1["peergen networkd --out"]
-pg1_stdout = t1["peergen networkd stdout"]
-ratio = median(pg1) / median(netplan)
-# The runs were interleaved (bench/interleave.py): round i of one is next to round i of
-# the other, so a per-round comparison is meaningful.
-won = sum(p < n for p, n in zip(pg1["times"], netplan["times"]))
+netplan, pg1, cp1 = t1["netplan generate"], t1["peergen networkd --out"], t1["cp -r"]
+r = median(pg1) / median(netplan)
 rows.append(
     (
-        "1. 2,000 tunnels → networkd (written)",
-        "peergen median < netplan generate median",
-        f"peergen {fmt(median(pg1))} vs netplan {fmt(median(netplan))}; "
-        f"ratio peergen/netplan = **{ratio:.2f}**; peergen faster in {won} of "
-        f"{len(pg1['times'])} interleaved rounds",
-        verdict(median(pg1) < median(netplan)),
+        "1a. 2,000 tunnels → networkd files vs netplan's generator",
+        "≤ 0.5×",
+        f"peergen {fmt(median(pg1))}, netplan {fmt(median(netplan))}: **{r:.2f}×**",
+        verdict(r <= 0.5),
     )
 )
-pg2 = t2["peergen 6 backends --out"]
+r = median(pg1) / median(cp1)
+rows.append(
+    (
+        "1b. 2,000 tunnels → networkd files vs `cp -r` of the same tree",
+        "≤ 1.5×",
+        f"peergen {fmt(median(pg1))}, cp -r {fmt(median(cp1))}: **{r:.2f}×**",
+        verdict(r <= 1.5),
+    )
+)
+pg2, cp2 = t2["peergen all backends --out"], t2["cp -r"]
+n_backends = len(env["BACKENDS"].split(","))
+r = median(pg2) / median(cp2)
+rows.append(
+    (
+        f"2a. 10,000 peers × {n_backends} backends → files vs `cp -r` of the same tree",
+        "≤ 1.5×",
+        f"peergen {fmt(median(pg2))}, cp -r {fmt(median(cp2))}: **{r:.2f}×**",
+        verdict(r <= 1.5),
+    )
+)
 rss_mib = int(env["T2_RSS_OUT"]) / 1024
 rows.append(
     (
-        "2a. 10,000 peers × 6 backends (written): wall",
-        "< 1 s",
-        fmt(median(pg2)),
-        verdict(median(pg2) < 1.0),
-    )
-)
-rows.append(
-    (
-        "2b. 10,000 peers × 6 backends (written): peak RSS",
+        f"2b. 10,000 peers × {n_backends} backends → files: peak RSS",
         "< 100 MiB",
         f"{rss_mib:.1f} MiB",
         verdict(rss_mib < 100),
     )
 )
-if tmpfs:
-    np_t, pg_t = tmpfs["netplan generate (tmpfs)"], tmpfs["peergen networkd --out (tmpfs)"]
-    rows.append(
-        (
-            "1 (tmpfs). same, files on tmpfs",
-            "peergen median < netplan generate median",
-            f"peergen {fmt(median(pg_t))} vs netplan {fmt(median(np_t))}; "
-            f"ratio **{median(pg_t) / median(np_t):.2f}**",
-            verdict(median(pg_t) < median(np_t)),
-        )
-    )
-t2_tmpfs = load("t2-tmpfs.json") if env.get("SHM") and env.get("T2_RSS_TMPFS") else {}
-if t2_tmpfs:
-    pg2_t = t2_tmpfs["peergen 6 backends --out (tmpfs)"]
-    rss_t = int(env["T2_RSS_TMPFS"]) / 1024
-    rows.append(
-        (
-            "2 (tmpfs). 10,000 × 6 backends written to tmpfs: wall, peak RSS",
-            "< 1 s, < 100 MiB",
-            f"{fmt(median(pg2_t))}, {rss_t:.1f} MiB",
-            verdict(median(pg2_t) < 1.0 and rss_t < 100),
-        )
-    )
-one = t3["peergen render 1 peer stdout"]
+t1_out, t2_out = stdout["T1 networkd stdout"], stdout["T2 all backends stdout"]
+per1 = cpu_median(t1_out) / int(env["T1_PAIRS"]) * 1e6
+per2 = cpu_median(t2_out) / int(env["T2_PAIRS"]) * 1e6
 rows.append(
     (
-        "3. one `peergen render` of one peer",
+        "3. render CPU (stdout, user + system) per peer per backend",
+        "≤ 20 µs",
+        f"**{per2:.1f} µs** over {int(env['T2_PAIRS']):,} peer × backend pairs "
+        f"({fmt(cpu_median(t2_out))} CPU); 2,000 × networkd: {per1:.1f} µs",
+        verdict(per2 <= 20 and per1 <= 20),
+    )
+)
+one_out, one_stdout = t3["peergen render 1 peer --out"], t3["peergen render 1 peer stdout"]
+rows.append(
+    (
+        "4. one peer end to end (`--out`, fresh folder)",
         "< 5 ms",
-        fmt(median(one)),
-        verdict(median(one) < 0.005),
+        f"{fmt(median(one_out))} (stdout {fmt(median(one_stdout))})",
+        verdict(median(one_out) < 0.005),
+    )
+)
+up, cat = uptodate["peergen up to date"], uptodate["cat the folder"]
+r = median(up) / median(cat)
+rows.append(
+    (
+        "5. 2,000 tunnels into an up-to-date folder vs reading it (`cat` of its 4,001 files)",
+        "≤ 1.0×",
+        f"peergen {fmt(median(up))}, cat {fmt(median(cat))}: **{r:.2f}×**",
+        verdict(r <= 1.0),
     )
 )
 
@@ -123,44 +136,57 @@ p(
     f"Commit {env['COMMIT']}; {env['CPU']}, {env['MEM']}, Linux {env['KERNEL']}; "
     f"work directory on {env['FS']}; netplan.io {env['NETPLAN_VERSION']}; "
     f"{env['HYPERFINE_VERSION']}. Load average before {env['LOAD_BEFORE']}, "
-    f"after {env['LOAD_AFTER']}."
+    f"after {env['LOAD_AFTER']}. Backends: {env['BACKENDS']}."
 )
 p("")
-p("| target | limit | measured (median) | result |")
+p("| target | limit | measured (medians, same run) | result |")
 p("|---|---|---|---|")
-for r in rows:
-    p("| " + " | ".join(r) + " |")
+for row in rows:
+    p("| " + " | ".join(row) + " |")
 p("")
 p(f"Target 2 ran as {env['T2_MODE']}.")
 p("")
+p(
+    f"Interleaved rounds won: peergen under netplan in {won(pg1, netplan)} of "
+    f"{len(pg1['times'])}; under `cp -r` in {won(pg1, cp1)} (target 1) and "
+    f"{won(pg2, cp2)} (target 2) of {len(pg2['times'])}."
+)
+p("")
 p("## All measurements")
 p("")
-p("| benchmark | median | mean ± σ (min … max, runs) |")
-p("|---|---|---|")
+p("| benchmark | median | CPU (user + system, median) | mean ± σ (min … max, runs) |")
+p("|---|---|---|---|")
+
+
+def cpu(r):
+    return fmt(cpu_median(r)) if "cpu_times" in r else "—"
+
+
 for name, r in [
     ("T1 netplan generate, 2,000 YAML files → networkd", netplan),
     ("T1 peergen --backend networkd --out, 2,000 peers", pg1),
-    ("T1 peergen --backend networkd to stdout, 2,000 peers (no files written)", pg1_stdout),
-    ("T1 peergen --out again into the up-to-date folder (nothing to write)", uptodate["peergen networkd --out, up to date"]),
-    *[(f"T1 on tmpfs: {k.replace(' (tmpfs)', '')}", v) for k, v in tmpfs.items()],
-    ("T2 peergen 6 backends --out, 10,000 peers", pg2),
-    ("T2 peergen 6 backends to stdout, 10,000 peers (no files written)", t2["peergen 6 backends stdout"]),
-    *[("T2 on tmpfs: peergen 6 backends --out", v) for v in t2_tmpfs.values()],
-    ("T3 peergen render 1 peer, stdout", one),
-    ("T3 peergen render 1 peer, --out (fresh directory)", t3["peergen render 1 peer --out"]),
+    ("T1 cp -r of peergen's output tree (4,001 files)", cp1),
+    ("T1 peergen --out again into the up-to-date folder", up),
+    ("T1 cat of every file of that folder", cat),
+    ("T1 peergen --backend networkd to stdout", t1_out),
+    (f"T2 peergen {n_backends} backends --out, 10,000 peers", pg2),
+    ("T2 cp -r of peergen's output tree", cp2),
+    (f"T2 peergen {n_backends} backends to stdout", t2_out),
+    ("T4 peergen render 1 peer, stdout", one_stdout),
+    ("T4 peergen render 1 peer, --out (fresh folder)", one_out),
 ]:
-    p(f"| {name} | {fmt(median(r))} | {spread(r)} |")
+    p(f"| {name} | {fmt(median(r))} | {cpu(r)} | {spread(r)} |")
 p("")
 stdout_rss = int(env["T2_RSS_STDOUT"]) / 1024
 p(
-    f"Peak RSS (GNU time, one extra run): 10,000 × 6 backends written {rss_mib:.1f} MiB "
+    f"Peak RSS (GNU time, one extra run): 10,000 peers written {rss_mib:.1f} MiB "
     f"(wall {env['T2_WALL_TIMEV']}), to stdout {stdout_rss:.1f} MiB."
 )
 p("")
 p(
-    f"Files produced in the last run: target 1 peergen {env['t1_peergen_files']}, netplan "
+    f"Files: target 1 peergen {env['t1_peergen_files']}, netplan "
     f"{env['t1_netplan_files']} (2 per tunnel expected); target 2 {env['t2_files']} "
-    "(8 per WireGuard peer, 7 per GRE peer: 75,000 expected)."
+    "(without the manifest)."
 )
 p("")
 print("\n".join(out))

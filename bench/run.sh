@@ -4,12 +4,15 @@
 #   bash bench/run.sh            # or: just bench
 #
 # Builds the release binary, generates synthetic peers into a temporary directory (never
-# inside the repository), and measures:
-#   1. 2,000 tunnels (1,000 GRE + 1,000 WireGuard) rendered to systemd-networkd files,
-#      against netplan's own generator turning the same 2,000 tunnels (YAML) into networkd
-#      files, in the same run, on the same filesystem: peergen must be faster.
-#   2. 10,000 peers rendered for all six backends (every peer has a [bgp] session): under 1 s wall, peak RSS under 100 MiB.
-#   3. One `peergen render` of one peer: under 5 ms.
+# inside the repository), and measures, each against a reference timed in the same run:
+#   1. 2,000 tunnels (1,000 GRE + 1,000 WireGuard) rendered to systemd-networkd files:
+#      at most 0.5x netplan's generator turning the same tunnels (YAML) into networkd
+#      files, and at most 1.5x `cp -r` of the same output tree.
+#   2. 10,000 peers rendered for every backend `peergen render --help` lists: at most
+#      1.5x `cp -r` of the same output tree; peak RSS under 100 MiB.
+#   3. Rendering CPU (stdout): at most 20 us per peer per backend.
+#   4. One peer end to end (parse, render, write a fresh folder): under 5 ms.
+#   5. Rendering into an up-to-date folder: no slower than reading that folder.
 # and writes the results table to bench/out/results.md (git-ignored).
 #
 # Environment:
@@ -19,6 +22,10 @@
 #                     under ${TMPDIR:-/var/tmp}, removed afterwards; /var/tmp because /tmp
 #                     may be tmpfs, and rendered files normally land on a disk)
 #   BENCH_KEEP=1      keep that directory
+#   BENCH_PEERGEN     a peergen binary to measure instead of building this tree (e.g. a
+#                     copy of an earlier build, for before/after comparisons)
+#   BENCH_BACKENDS    comma-separated backends for target 2 (default: every backend in
+#                     `peergen render --help`)
 #
 # Needs: cargo, python3, hyperfine, GNU time (/usr/bin/time), xargs, and netplan's generator
 # (/usr/libexec/netplan/generate, package netplan.io) for target 1.
@@ -42,9 +49,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 2
 fi
 
-echo "bench: cargo build --release" >&2
-cargo build --release --quiet
-PEERGEN=${CARGO_TARGET_DIR:-$REPO/target}/release/peergen
+if [ -n "${BENCH_PEERGEN:-}" ]; then
+    PEERGEN=$(realpath "$BENCH_PEERGEN")
+else
+    echo "bench: cargo build --release" >&2
+    cargo build --release --quiet
+    PEERGEN=${CARGO_TARGET_DIR:-$REPO/target}/release/peergen
+fi
 
 if [ -n "${BENCH_DIR:-}" ]; then
     WORK=$BENCH_DIR
@@ -52,9 +63,10 @@ if [ -n "${BENCH_DIR:-}" ]; then
 else
     WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/peergen-bench.XXXXXX")
 fi
-SHM=""
 cleanup() {
-    if [ -n "$SHM" ]; then rm -rf "$SHM"; fi
+    # The moved-aside outputs (hundreds of thousands of files) go last, after the report:
+    # deleting them can take minutes on a busy disk.
+    rm -rf "$WORK/trash"
     if [ -z "${BENCH_KEEP:-}" ] && [ -z "${BENCH_DIR:-}" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -62,9 +74,25 @@ mkdir -p "$RESULTS_DIR"
 cd "$WORK"
 echo "bench: working in $WORK" >&2
 
+# The backends this binary has, from its own help ("Possible values:" of --backend), so
+# new backends are measured as soon as they exist.
+BACKENDS=${BENCH_BACKENDS:-$("$PEERGEN" render --help | awk '
+    /^ *-b, --backend/ { inb = 1; next }
+    inb && /Possible values:/ { pv = 1; next }
+    pv && /^ *- [a-z0-9-]+:/ { sub(/^ *- /, ""); sub(/:.*/, ""); printf "%s%s", sep, $0; sep = ","; next }
+    pv { exit }')}
+if [ -z "$BACKENDS" ]; then
+    echo "bench: could not read the backends from peergen render --help" >&2
+    exit 1
+fi
+# BIRD and FRR render the BGP session: give the peers one when those backends exist.
+BGP_FLAG=""
+case ",$BACKENDS," in *,bird,* | *,frr,*) BGP_FLAG=--bgp ;; esac
+echo "bench: backends $BACKENDS${BGP_FLAG:+ (peers with a BGP session)}" >&2
+
 # Synthetic peers (deterministic). Relative paths keep the argument lists short.
 python3 "$REPO/bench/gen-peers.py" --out t1 --gre 1000 --wireguard 1000 --netplan
-python3 "$REPO/bench/gen-peers.py" --out t2 --gre 5000 --wireguard 5000 --bgp
+python3 "$REPO/bench/gen-peers.py" --out t2 --gre 5000 --wireguard 5000 $BGP_FLAG
 for list in t1/*.list t2/*.list; do sed -i 's|^t[12]/||' "$list"; done
 
 # All paths in ONE peergen invocation: -n huge with -x makes xargs fail rather than split.
@@ -74,123 +102,122 @@ XARGS="xargs -x -n 1000000 -s $ARGMAX"
 # The one-peer target uses a copy of the bundled fixture.
 cp "$REPO/fixtures/valid/wireguard-bgp.toml" one.toml
 
-# Does a multi-backend run tolerate wg-quick for non-WireGuard peers?
+# Does a multi-backend run tolerate backends that do not apply to a GRE peer (wg-quick)?
 first_other=$(head -n1 t2/peers-other.list)
-if (cd t2 && "$PEERGEN" render --backend wg-quick,networkd,netplan,ip,bird,frr "$first_other" >/dev/null 2>&1); then
-    T2_MODE="one run: --backend wg-quick,networkd,netplan,ip,bird,frr over all 10,000 peers"
+OTHER_BACKENDS=$(printf '%s' "$BACKENDS" | tr ',' '\n' | grep -vx wg-quick | paste -sd, -)
+if (cd t2 && "$PEERGEN" render --backend "$BACKENDS" "$first_other" >/dev/null 2>&1); then
+    T2_MODE="one run: --backend $BACKENDS over all 10,000 peers"
     cat >t2/render-all.sh <<EOF
 #!/bin/sh
 set -e
 cd "\$(dirname "\$0")"
 # \$1: output directory; empty: print to stdout.
 if [ -n "\$1" ]; then set -- --out "\$1"; else set --; fi
-$XARGS -a peers.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip,bird,frr "\$@"
+$XARGS -a peers.list "$PEERGEN" render --backend $BACKENDS "\$@"
 EOF
 else
-    T2_MODE="two runs (this CLI rejects wg-quick for non-WireGuard peers): 5,000 WireGuard peers with --backend wg-quick,networkd,netplan,ip,bird,frr, then 5,000 GRE peers with --backend networkd,netplan,ip,bird,frr"
+    T2_MODE="two runs (this CLI rejects wg-quick for non-WireGuard peers): 5,000 WireGuard peers with --backend $BACKENDS, then 5,000 GRE peers with --backend $OTHER_BACKENDS"
     cat >t2/render-all.sh <<EOF
 #!/bin/sh
 set -e
 cd "\$(dirname "\$0")"
 # \$1: output directory; empty: print to stdout.
 if [ -n "\$1" ]; then set -- --out "\$1"; else set --; fi
-$XARGS -a peers-wireguard.list "$PEERGEN" render --backend wg-quick,networkd,netplan,ip,bird,frr "\$@"
-$XARGS -a peers-other.list "$PEERGEN" render --backend networkd,netplan,ip,bird,frr "\$@"
+$XARGS -a peers-wireguard.list "$PEERGEN" render --backend $BACKENDS "\$@"
+$XARGS -a peers-other.list "$PEERGEN" render --backend $OTHER_BACKENDS "\$@"
 EOF
 fi
 chmod +x t2/render-all.sh
 echo "bench: target 2 mode: $T2_MODE" >&2
+# Peer x backend pairs rendered in target 2 (for CPU per peer per backend): wg-quick
+# applies to WireGuard peers only, every other backend to every peer.
+n_backends=$(printf '%s' "$BACKENDS" | tr ',' '\n' | grep -c .)
+n_other=$(printf '%s' "$OTHER_BACKENDS" | tr ',' '\n' | grep -c . || true)
+T2_PAIRS=$((5000 * n_backends + 5000 * n_other))
+T1_PAIRS=2000
 
 # A fresh output directory for every run, and nothing dirty left in the page cache, so
-# every run (peergen's and netplan's alike) starts from the same state. Old outputs are
-# moved aside, not deleted: right after thousands of files are deleted, ext4's inode
+# every run (peergen's, netplan's and cp's alike) starts from the same state. Old outputs
+# are moved aside, not deleted: right after thousands of files are deleted, ext4's inode
 # allocator scans past the recently freed inodes (recently_deleted() in perf), which
-# cost both tools ~0.9 s of kernel time per run here and measured the file system's
+# cost every tool ~0.9 s of kernel time per run here and measured the file system's
 # state, not the tools. The trash is deleted after the timings.
 mkdir -p trash
-aside() { # PATH...: move to trash (a unique name) if present
-    local p
-    for p in "$@"; do
-        if [ -e "$p" ]; then mv "$p" "trash/$(date +%s%N)-$RANDOM"; fi
-    done
-}
-export -f aside
-fresh() { printf 'bash -c "cd %s && aside %s; sync"' "$PWD" "$*"; }
+# A script, not a shell function: the timing harness runs its prepare step through sh,
+# which does not inherit bash's exported functions.
+cat >aside.sh <<'EOF'
+#!/bin/sh
+# PATH...: move each to trash/ under a unique name, if present.
+i=0
+for p in "$@"; do
+    i=$((i + 1))
+    if [ -e "$p" ]; then mv "$p" "trash/$(date +%s%N)-$$-$i"; fi
+done
+EOF
+chmod +x aside.sh
+prepare() { printf "cd %s && ./aside.sh %s && sync" "$PWD" "$*"; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Sanity check, once, outside the timings: both sides produce 2 files per tunnel.
-rm -rf t1/out t1/netplan-root/run
-(cd t1 && $XARGS -a peers.list "$PEERGEN" render --backend networkd --out out >/dev/null)
+# Sanity check, once, outside the timings: both sides produce 2 files per tunnel. The
+# outputs stay as the sources of the `cp -r` references (t1/ref, t2/ref).
+rm -rf t1/ref t2/ref t1/netplan-root/run
+(cd t1 && $XARGS -a peers.list "$PEERGEN" render --backend networkd --out ref >/dev/null)
 "$NETPLAN_GENERATE" --root-dir t1/netplan-root
-t1_peergen_files=$(find t1/out/systemd/network -type f | wc -l)
+t1_peergen_files=$(find t1/ref/systemd/network -type f | wc -l)
 t1_netplan_files=$(find t1/netplan-root/run/systemd/network -type f | wc -l)
 if [ "$t1_peergen_files" != 4000 ] || [ "$t1_netplan_files" != 4000 ]; then
     echo "bench: expected 4000 networkd files from each, got peergen $t1_peergen_files, netplan $t1_netplan_files" >&2
     exit 1
 fi
+t2/render-all.sh ref >/dev/null
+t2_files=$(find t2/ref -type f ! -name .peergen-manifest | wc -l)
 
-echo "bench: target 1 (2,000 tunnels to networkd: peergen vs netplan generate, interleaved)" >&2
-# Interleaved (netplan, peergen, netplan, peergen, ...): this machine's disk speed drifts,
-# and a comparison must not depend on which command ran during the slow minute.
-python3 "$REPO/bench/interleave.py" --warmup 2 --runs "$RUNS" \
-    --prepare "bash -c 'cd $PWD && aside t1/out t1/netplan-root/run; sync'" \
+interleave() { python3 "$REPO/bench/interleave.py" "$@"; }
+
+echo "bench: target 1 (2,000 tunnels to networkd: netplan generate, peergen, cp -r; interleaved)" >&2
+# Interleaved (netplan, peergen, cp, netplan, ...): this machine's disk speed drifts, and
+# a comparison must not depend on which command ran during the slow minute.
+interleave --warmup 2 --runs "$RUNS" \
+    --prepare "$(prepare t1/out t1/netplan-root/run t1/cp)" \
     --export-json "$RESULTS_DIR/t1.json" \
     "netplan generate" "$NETPLAN_GENERATE --root-dir t1/netplan-root" \
-    "peergen networkd --out" "cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out"
+    "peergen networkd --out" "cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out" \
+    "cp -r" "cp -r t1/ref t1/cp"
 
-# For context (no target): the same comparison on tmpfs, where fsync and the disk cost
-# nothing; rendering alone (stdout); and peergen re-rendering into an up-to-date folder
-# (the config-repo case: nothing changed, nothing is written).
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-    SHM=$(mktemp -d /dev/shm/peergen-bench.XXXXXX)
-    cp -a t1 "$SHM/t1"
-    python3 "$REPO/bench/interleave.py" --warmup 2 --runs "$RUNS" \
-        --prepare "rm -rf $SHM/t1/out $SHM/t1/netplan-root/run" \
-        --export-json "$RESULTS_DIR/t1-tmpfs.json" \
-        "netplan generate (tmpfs)" "$NETPLAN_GENERATE --root-dir $SHM/t1/netplan-root" \
-        "peergen networkd --out (tmpfs)" "cd $SHM/t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out"
-fi
-hyperfine -N --style basic --warmup 2 --runs "$RUNS" \
-    --export-json "$RESULTS_DIR/t1-stdout.json" \
-    -n "peergen networkd stdout" "sh -c 'cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd >/dev/null'"
-rm -rf t1/out && (cd t1 && $XARGS -a peers.list "$PEERGEN" render --backend networkd --out out >/dev/null) && sync
-hyperfine -N --style basic --warmup 2 --runs "$RUNS" \
+echo "bench: target 5 (up-to-date folder vs reading it)" >&2
+# The config-repo case: nothing changed, nothing is written. The reference reads every
+# file of the folder once (one cat over the list; peergen also reads each file once).
+(cd t1/ref && find . -type f | sed 's|^\./||' | sort >../ref.files)
+interleave --warmup 2 --runs "$RUNS" \
     --export-json "$RESULTS_DIR/t1-uptodate.json" \
-    -n "peergen networkd --out, up to date" "sh -c 'cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out out >/dev/null'"
+    "peergen up to date" "cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd --out ref" \
+    "cat the folder" "cd t1/ref && $XARGS -a ../ref.files cat >/dev/null"
 
-echo "bench: target 2 (10,000 peers x 6 backends)" >&2
-hyperfine -N --style basic --warmup 1 --runs "$RUNS" \
-    --prepare "$(fresh t2/out)" \
+echo "bench: target 3 (rendering to stdout: CPU per peer per backend)" >&2
+interleave --warmup 2 --runs "$RUNS" \
+    --export-json "$RESULTS_DIR/stdout.json" \
+    "T1 networkd stdout" "cd t1 && $XARGS -a peers.list $PEERGEN render --backend networkd >/dev/null" \
+    "T2 all backends stdout" "t2/render-all.sh '' >/dev/null"
+
+echo "bench: target 2 (10,000 peers x $n_backends backends vs cp -r; interleaved)" >&2
+interleave --warmup 1 --runs "$RUNS" \
+    --prepare "$(prepare t2/out t2/cp)" \
     --export-json "$RESULTS_DIR/t2.json" \
-    -n "peergen 6 backends --out" "t2/render-all.sh out" \
-    -n "peergen 6 backends stdout" "sh -c 't2/render-all.sh \"\" >/dev/null'"
-# The same on tmpfs: creating 75,000 files on a slow or busy disk is kernel time that no
-# renderer controls; tmpfs shows peergen's own cost.
-if [ -n "$SHM" ]; then
-    cp -a t2 "$SHM/t2"
-    hyperfine -N --style basic --warmup 1 --runs "$RUNS" \
-        --prepare "rm -rf $SHM/t2/out" \
-        --export-json "$RESULTS_DIR/t2-tmpfs.json" \
-        -n "peergen 6 backends --out (tmpfs)" "$SHM/t2/render-all.sh out"
-    rm -rf "$SHM/t2/out"
-    "$GNU_TIME" -v -o "$SHM/t2/time-out.txt" "$SHM/t2/render-all.sh" out >/dev/null
-    T2_RSS_TMPFS=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$SHM/t2/time-out.txt")
-    export T2_RSS_TMPFS
-fi
+    "peergen all backends --out" "t2/render-all.sh out" \
+    "cp -r" "cp -r t2/ref t2/cp"
 # Peak memory: one more run under GNU time (ru_maxrss covers every process it waits for,
 # so with two peergen runs it is the larger of the two).
-rm -rf t2/out && sync
+./aside.sh t2/out && sync
 "$GNU_TIME" -v -o t2/time-out.txt t2/render-all.sh out >/dev/null
 "$GNU_TIME" -v -o t2/time-stdout.txt sh -c 't2/render-all.sh "" >/dev/null'
-t2_files=$(find t2/out -type f ! -name .peergen-manifest | wc -l)
 rss_kib() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 wall_s() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1"; }
 T2_RSS_OUT=$(rss_kib t2/time-out.txt)
 T2_RSS_STDOUT=$(rss_kib t2/time-stdout.txt)
 T2_WALL_TIMEV=$(wall_s t2/time-out.txt)
 
-echo "bench: target 3 (one peer)" >&2
+echo "bench: target 4 (one peer)" >&2
 hyperfine -N --style basic --warmup 20 --runs "$SMALL_RUNS" \
     --prepare "rm -rf one-out" \
     --export-json "$RESULTS_DIR/t3.json" \
@@ -201,14 +228,15 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 FS=$(df -T . | awk 'NR==2 {print $2}')
 
 # The table.
-export SHM RESULTS_DIR T2_MODE T2_RSS_OUT T2_RSS_STDOUT T2_WALL_TIMEV t1_peergen_files \
-    t1_netplan_files t2_files LOAD_BEFORE LOAD_AFTER FS WORK RUNS SMALL_RUNS
+export RESULTS_DIR T2_MODE T2_RSS_OUT T2_RSS_STDOUT T2_WALL_TIMEV t1_peergen_files \
+    t1_netplan_files t2_files LOAD_BEFORE LOAD_AFTER FS WORK RUNS SMALL_RUNS BACKENDS \
+    T1_PAIRS T2_PAIRS
 export CPU="$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1) x $(nproc)"
 export KERNEL="$(uname -r)"
 export MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 export NETPLAN_VERSION="$(dpkg-query -W -f '${Version}' netplan.io 2>/dev/null || echo unknown)"
 export HYPERFINE_VERSION="$(hyperfine --version)"
-export COMMIT="$(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- crates Cargo.toml Cargo.lock templates 2>/dev/null || echo '+dirty')"
+export COMMIT="${BENCH_PEERGEN:+binary $BENCH_PEERGEN, bench of }$(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- crates Cargo.toml Cargo.lock templates 2>/dev/null || echo '+dirty')"
 export DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
 python3 "$REPO/bench/report.py" | tee "$RESULTS_DIR/results.md"
 echo "bench: wrote $RESULTS_DIR/results.md" >&2

@@ -537,3 +537,57 @@ fn pubkey_stops_reading_at_what_a_key_can_be() {
         writer.join().unwrap();
     }
 }
+
+#[test]
+fn a_file_of_the_right_size_and_mode_but_other_bytes_is_rewritten() {
+    // Up-to-date detection compares bytes, not only size and mode.
+    let dir = rendered("folder-same-size");
+    let netdev = dir.join("out/systemd/network/10-t0.netdev");
+    let good = std::fs::read(&netdev).unwrap();
+    let mut bad = good.clone();
+    let last = bad.len() - 2;
+    bad[last] = if bad[last] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&netdev, &bad).unwrap();
+    std::fs::set_permissions(&netdev, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(&dir, &["render", "-b", "networkd", "-o", "out", "peers"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 written"),
+        "{}",
+        show(&out)
+    );
+    assert_eq!(std::fs::read(&netdev).unwrap(), good);
+}
+
+#[test]
+fn a_file_with_the_right_bytes_but_another_mode_is_rewritten() {
+    let dir = rendered("folder-same-bytes");
+    let netdev = dir.join("out/systemd/network/10-t0.netdev");
+    let mode = std::fs::metadata(&netdev).unwrap().permissions().mode() & 0o7777;
+    std::fs::set_permissions(&netdev, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(&dir, &["render", "-b", "networkd", "-o", "out", "peers"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 written"),
+        "{}",
+        show(&out)
+    );
+    let now = std::fs::metadata(&netdev).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(now, mode);
+}
+
+#[test]
+fn a_peer_file_that_is_not_utf8_stops_the_run_with_its_name() {
+    let dir = temp_dir("folder-not-utf8");
+    write_peers(&dir.join("peers"), 0..3, 0);
+    std::fs::write(dir.join("peers/p00001.toml"), b"name = \"\xff\"\n").unwrap();
+    let out = run(&dir, &["render", "-b", "networkd", "-o", "out", "peers"]);
+    assert_eq!(out.status.code(), Some(66), "{}", show(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("p00001.toml: cannot read peer file: stream did not contain valid UTF-8"),
+        "{}",
+        show(&out)
+    );
+    assert!(!dir.join("out").exists(), "{}", show(&out));
+}

@@ -73,6 +73,8 @@ pub struct Folder {
     subs: HashMap<String, Option<Sub>>,
     run_id: u64,
     counter: u64,
+    /// Reused by [`Folder::is_current`] for the bytes of each existing file.
+    scratch: Vec<u8>,
 }
 
 fn errno_text(err: Errno) -> std::io::Error {
@@ -167,6 +169,7 @@ impl Folder {
             subs: HashMap::new(),
             run_id,
             counter: 0,
+            scratch: Vec::new(),
         })
     }
 
@@ -357,18 +360,59 @@ impl Folder {
     /// Whether `file` already holds exactly `contents` with `mode`. Anything but a
     /// regular file in its place is an error: peergen replaces only what it could have
     /// written.
+    ///
+    /// This runs for every file of every run, and in a config repo nearly every file is
+    /// unchanged, so it costs what reading the file costs and no more: the folder
+    /// listing answers for a missing file, `fstat` for a wrong size or mode (nothing is
+    /// read then), and otherwise one `read` of exactly the expected size into a buffer
+    /// kept across files is compared byte for byte.
     pub fn is_current(&mut self, file: &Utf8Path, contents: &str, mode: u32) -> Result<bool, Exit> {
-        // Only a file of the right size is read, and never more than that size.
-        match self.read(file, contents.len() as u64)? {
-            Found::Absent => Ok(false),
-            Found::Regular {
-                text: Some(text),
-                mode: have,
-                ..
-            } => Ok(have == mode && text == contents),
-            Found::Regular { text: None, .. } => Ok(false),
-            Found::Other(what) => Err(in_the_way(&self.show(file), what)),
+        let (parent, name) = Self::split(file);
+        let Some(sub) = self.sub(parent, false)? else {
+            return Ok(false);
+        };
+        match sub.entries.get(name) {
+            None => return Ok(false),
+            Some(FileType::RegularFile | FileType::Unknown) => {}
+            Some(&other) => return Err(in_the_way(&self.show(file), type_name(other))),
         }
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let fd = match rustix::fs::openat(&sub.fd, name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT) => return Ok(false),
+            Err(Errno::LOOP) => return Err(in_the_way(&self.show(file), "a symlink")),
+            Err(err) => return Err(self.read_failed(file, errno_text(err))),
+        };
+        let stat = rustix::fs::fstat(&fd).map_err(|err| self.read_failed(file, errno_text(err)))?;
+        let kind = FileType::from_raw_mode(stat.st_mode);
+        if kind != FileType::RegularFile {
+            return Err(in_the_way(&self.show(file), type_name(kind)));
+        }
+        let expected = contents.as_bytes();
+        if u64::try_from(stat.st_size).ok() != Some(expected.len() as u64)
+            || stat.st_mode & 0o7777 != mode
+        {
+            return Ok(false);
+        }
+        let buf = &mut self.scratch;
+        buf.clear();
+        buf.resize(expected.len(), 0);
+        let mut filled = 0;
+        while filled < buf.len() {
+            match rustix::io::read(&fd, &mut buf[filled..]) {
+                // Shorter than fstat said: it changed under us; write it again.
+                Ok(0) => return Ok(false),
+                Ok(n) => filled += n,
+                Err(Errno::INTR) => {}
+                Err(err) => return Err(self.read_failed(file, errno_text(err))),
+            }
+        }
+        Ok(buf[..] == *expected)
+    }
+
+    fn read_failed(&self, file: &Utf8Path, err: std::io::Error) -> Exit {
+        present::error(&format!("cannot read {}: {err}", self.show(file)));
+        Exit::IoError
     }
 
     /// Writes `file` (relative) atomically with `mode`, creating its folders.

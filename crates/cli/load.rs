@@ -31,16 +31,32 @@ fn read(path: &Utf8Path, what: &str) -> Result<SourceFile, Exit> {
 /// twice, under any name, is read once. The identity comes from the open file (one
 /// `fstat`, which reading needs anyway for its size).
 fn read_identified(path: &Utf8Path, what: &str) -> Result<(SourceFile, (u64, u64)), Exit> {
+    read_file(path).map_err(|err| read_failed(path, what, &err))
+}
+
+/// Reports a file that could not be read; the exit is 66.
+fn read_failed(path: &Utf8Path, what: &str, err: &std::io::Error) -> Exit {
+    present::error(&format!("{path}: cannot read {what}: {err}"));
+    Exit::NoInput
+}
+
+/// The text of `path` and its identity (device, inode), without a message: peer files
+/// are read on several threads, and reported in input order afterwards.
+fn read_file(path: &Utf8Path) -> std::io::Result<(SourceFile, (u64, u64))> {
     use std::io::Read as _;
     use std::os::unix::fs::MetadataExt as _;
-    let fail = |err: std::io::Error| {
-        present::error(&format!("{path}: cannot read {what}: {err}"));
-        Exit::NoInput
-    };
-    let mut file = std::fs::File::open(path).map_err(fail)?;
-    let meta = file.metadata().map_err(fail)?;
-    let mut text = String::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_string(&mut text).map_err(fail)?;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // Through `take`: reading a `File` directly asks the kernel for its size and position
+    // again (statx, lseek) to size the buffer, which `metadata` already did.
+    (&file).take(u64::MAX).read_to_end(&mut bytes)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })?;
     Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
@@ -62,24 +78,34 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
 /// start. Returns the peers only when all of them are valid: one bad file stops everything.
 pub fn peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<Vec<Loaded>, Exit> {
     let files = inputs::peer_files(paths, site)?;
+    // Reading and validating are independent per file: they run on every core. Every
+    // message and decision comes after, in input order, so output never depends on
+    // scheduling.
+    let checked = crate::parallel::map(&files, |file| {
+        read_file(&file.path).map(|(source, id)| {
+            let source = source.named(repo.display_path(&file.path));
+            let result = validate_with(&source, &site.defaults);
+            (source, id, result)
+        })
+    });
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
     let mut seen = std::collections::HashSet::with_capacity(files.len());
     let mut warnings = crate::verbosity::Warnings::default();
     let mut misread = false;
-    for file in &files {
-        let path = &file.path;
-        let source = match read_identified(path, "peer file") {
+    for (file, checked) in files.iter().zip(checked) {
+        let (source, result) = match checked {
             // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
             // symlink to it) is one peer, not two that conflict.
-            Ok((_, id)) if !seen.insert(id) => continue,
-            Ok((source, _)) => source.named(repo.display_path(path)),
-            Err(exit) => {
+            Ok((_, id, _)) if !seen.insert(id) => continue,
+            Ok((source, _, result)) => (source, result),
+            Err(err) => {
+                let exit = read_failed(&file.path, "peer file", &err);
                 failure = Some(failure.unwrap_or(exit));
                 continue;
             }
         };
-        match validate_with(&source, &site.defaults) {
+        match result {
             Ok(valid) => {
                 warnings.show(&valid.warnings, &source);
                 loaded.push(Loaded {

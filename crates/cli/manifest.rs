@@ -14,6 +14,7 @@
 //! written before sides were recorded) are still read; any other format is refused.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_core::{Backend, Side};
@@ -287,45 +288,51 @@ pub fn plan(
 
 /// The manifest file listing `produced` (for `side`) and `extra` entries.
 pub fn file(produced: &[Produced<'_>], side: Side, extra: &[Entry]) -> RenderedFile {
-    // Side and backend names are plain words: only the paths need escaping.
-    let line = |mode: u32, side: Side, backend: Backend, source: &str, path: &str| {
-        format!(
-            "{mode:04o}\t{side}\t{backend}\t{}\t{}\n",
-            escape(source),
-            escape(path)
-        )
-    };
-    let mut lines: BTreeMap<&str, String> = BTreeMap::new();
+    /// One line's fields, borrowed: the lines are written straight into the text, so a
+    /// run of tens of thousands of files does not hold each line twice (as its own
+    /// string and in the text) at its peak memory.
+    struct Fields<'a> {
+        mode: u32,
+        side: Side,
+        backend: Backend,
+        source: &'a str,
+    }
+    let mut lines: BTreeMap<&str, Fields<'_>> = BTreeMap::new();
     for p in produced {
         lines.insert(
             p.file.path.as_str(),
-            line(
-                p.file.mode,
+            Fields {
+                mode: p.file.mode,
                 side,
-                p.backend,
-                p.source.as_str(),
-                p.file.path.as_str(),
-            ),
+                backend: p.backend,
+                source: p.source.as_str(),
+            },
         );
     }
     for e in extra {
-        lines.entry(e.path.as_str()).or_insert_with(|| {
-            line(
-                e.mode,
-                // Entries of a format-1 manifest take the side of this run.
-                e.side.unwrap_or(side),
-                e.backend,
-                e.source.as_str(),
-                e.path.as_str(),
-            )
+        lines.entry(e.path.as_str()).or_insert_with(|| Fields {
+            mode: e.mode,
+            // Entries of a format-1 manifest take the side of this run.
+            side: e.side.unwrap_or(side),
+            backend: e.backend,
+            source: e.source.as_str(),
         });
     }
     let mut contents = String::from(HEADER);
     contents.push_str(
         "\n# Used to find the files of removed peers and to keep sides apart; generated, do not edit.\n",
     );
-    for line in lines.into_values() {
-        contents.push_str(&line);
+    for (path, f) in lines {
+        // Side and backend names are plain words: only the paths need escaping.
+        let _ = writeln!(
+            contents,
+            "{:04o}\t{}\t{}\t{}\t{}",
+            f.mode,
+            f.side,
+            f.backend,
+            escape(f.source),
+            escape(path)
+        );
     }
     RenderedFile {
         path: MANIFEST.into(),

@@ -42,19 +42,21 @@ impl MtuComputation {
 impl fmt::Display for MtuComputation {
     /// `1476 = 1500 - 24 (IPv4 20 + GRE 4)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .parts
-            .iter()
-            .map(|(name, n)| format!("{name} {n}"))
-            .collect();
+        // Written piece by piece: every rendered file's header has this line.
         write!(
             f,
-            "{} = {} - {} ({})",
+            "{} = {} - {} (",
             self.value(),
             self.underlay_mtu,
-            self.overhead(),
-            parts.join(" + ")
-        )
+            self.overhead()
+        )?;
+        for (i, (name, n)) in self.parts.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" + ")?;
+            }
+            write!(f, "{name} {n}")?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -72,20 +74,22 @@ pub struct Mtu {
 impl Mtu {
     /// One line for a rendered file's header comment.
     pub fn explanation(&self) -> String {
-        if self.from_user {
-            format!(
-                "{} (set in the peer file; computed: {})",
-                self.value, self.computed
-            )
-        } else {
-            self.computed.to_string()
-        }
+        self.to_string()
     }
 }
 
 impl fmt::Display for Mtu {
+    /// [`Mtu::explanation`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.explanation())
+        if self.from_user {
+            write!(
+                f,
+                "{} (set in the peer file; computed: {})",
+                self.value, self.computed
+            )
+        } else {
+            self.computed.fmt(f)
+        }
     }
 }
 
