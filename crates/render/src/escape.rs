@@ -62,37 +62,36 @@ pub fn shell_quote(s: &str) -> String {
 /// A YAML double-quoted scalar. Every character that is not printable text is escaped
 /// (`\u2028`, not the raw character, which libyaml would read as a line break).
 pub fn yaml_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if text::is_unprintable(c) && u32::from(c) <= 0xffff => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c if text::is_unprintable(c) => out.push_str(&format!("\\U{:08x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    double_quoted(s, false)
 }
 
 /// A TOML basic string. Every character that is not printable text is escaped as
 /// `\uXXXX` (`\UXXXXXXXX` above the BMP): TOML refuses raw control characters in a basic
 /// string, and an escape keeps invisible ones visible.
 pub fn toml_quote(s: &str) -> String {
+    double_quoted(s, true)
+}
+
+/// `s` in double quotes with `"` and `\` backslash-escaped and every character that is not
+/// printable text as `\uXXXX` / `\UXXXXXXXX`: the same escapes in YAML and TOML, which
+/// differ only in the case of the hex digits peergen has always written for each.
+fn double_quoted(s: &str, upper_hex: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if text::is_unprintable(c) && u32::from(c) <= 0xffff => {
-                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            c if text::is_unprintable(c) => {
+                let code = u32::from(c);
+                let escape = match (code <= 0xffff, upper_hex) {
+                    (true, false) => format!("\\u{code:04x}"),
+                    (true, true) => format!("\\u{code:04X}"),
+                    (false, false) => format!("\\U{code:08x}"),
+                    (false, true) => format!("\\U{code:08X}"),
+                };
+                out.push_str(&escape);
             }
-            c if text::is_unprintable(c) => out.push_str(&format!("\\U{:08X}", u32::from(c))),
             c => out.push(c),
         }
     }
