@@ -679,3 +679,17 @@ fn help_of_the_new_commands_reads_well() {
         assert!(top.contains(&format!("  {command} ")), "{top}");
     }
 }
+
+#[test]
+fn man_out_dash_is_stdout() {
+    let dir = temp_dir("man-dash");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_peergen"))
+        .args(["man", "--out", "-"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH peergen 1"), "{page}");
+    assert!(!dir.join("-").exists(), "a folder named - was created");
+}

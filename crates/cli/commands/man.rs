@@ -24,7 +24,8 @@ pub fn run(out: Option<&Utf8Path>) -> Exit {
             return Exit::IoError;
         }
     };
-    let Some(dir) = out else {
+    // `-` means stdout, as for every other --out.
+    let Some(dir) = out.filter(|dir| dir.as_str() != "-") else {
         // The first page is peergen(1).
         if let Some((_, page)) = pages.first() {
             crate::out!("{}", String::from_utf8_lossy(page));
