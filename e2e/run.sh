@@ -44,6 +44,7 @@ mkdir -p "$OUT_DIR" "$CACHE_DIR"
 start=$SECONDS
 apt_ensure "${E2E_APT_PACKAGES[@]}"
 build_peergen
+export PEERGEN   # tier 2 copies it into the VM for `peergen status`
 prepare_cases
 prepare_negative_renders
 log "prepared and rendered in $((SECONDS - start))s"
