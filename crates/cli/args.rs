@@ -289,6 +289,16 @@ pub struct StatusArgs {
     /// reported (WireGuard renews its session every 120 s while the tunnel is in use).
     #[arg(long, value_name = "SECONDS", default_value_t = peergen_core::status::Options::DEFAULT_HANDSHAKE_MAX_AGE)]
     pub handshake_max_age: u64,
+    /// Do not ask the BGP daemons: skip the session checks of peers with a [bgp] table
+    /// (for a host where BGP runs elsewhere, or not yet).
+    #[arg(long)]
+    pub no_bgp: bool,
+    /// BIRD's control socket (birdc -s).
+    #[arg(long, value_name = "PATH", default_value = peergen_core::status::gather::BgpSockets::DEFAULT_BIRD)]
+    pub bird_socket: String,
+    /// The folder of FRR's vty sockets (vtysh --vty_socket). Default: vtysh's own.
+    #[arg(long, value_name = "DIR")]
+    pub frr_vty_socket: Option<String>,
     /// Site file with shared defaults (default: the nearest peergen.toml above the peer
     /// files).
     #[arg(long, value_name = "FILE")]

@@ -1,12 +1,12 @@
 //! `peergen status`: compares the live host with what peer files define for this end,
 //! read-only. The comparison is `peergen_core::status`; this module answers its
-//! questions (running `ip` and `wg`, [`probe`]) and prints the result ([`report`]).
+//! questions (running `ip`, `wg`, `birdc` and `vtysh`, [`probe`]) and prints the result ([`report`]).
 
 mod exec;
 mod probe;
 mod report;
 
-use peergen_core::status::gather::{gather, GatherError, Host};
+use peergen_core::status::gather::{gather, BgpSockets, GatherError, Host};
 use peergen_core::status::{compare, Options, Verdict};
 use peergen_core::{Backend, Side};
 
@@ -26,8 +26,9 @@ fn inspect<H: Host<Error = String>>(
     host: &mut H,
     peer: &peergen_core::Peer,
     networkd_rendered: bool,
+    bgp: Option<&BgpSockets>,
 ) -> Result<peergen_core::status::host::HostState, String> {
-    gather(peer, host, networkd_rendered).map_err(|err| match err {
+    gather(peer, host, networkd_rendered, bgp).map_err(|err| match err {
         GatherError::Host(message) => message,
         GatherError::Parse(err) => err.to_string(),
     })
@@ -46,12 +47,22 @@ fn try_run(args: &StatusArgs) -> Result<Exit, Exit> {
     let options = Options {
         handshake_max_age: args.handshake_max_age,
     };
+    let sockets = BgpSockets {
+        bird: args.bird_socket.clone(),
+        frr_vty: args.frr_vty_socket.clone(),
+    };
+    let bgp = (!args.no_bgp).then_some(&sockets);
     let mut results = Vec::with_capacity(loaded.len());
     for l in &loaded {
         let peer = l.peer.for_side(side);
         let state = match &args.host_state {
-            Some(dir) => inspect(&mut probe::Recorded(dir.clone()), &peer, networkd_rendered),
-            None => inspect(&mut probe::Live, &peer, networkd_rendered),
+            Some(dir) => inspect(
+                &mut probe::Recorded(dir.clone()),
+                &peer,
+                networkd_rendered,
+                bgp,
+            ),
+            None => inspect(&mut probe::Live, &peer, networkd_rendered, bgp),
         };
         results.push(report::PeerResult {
             name: &l.peer.name,

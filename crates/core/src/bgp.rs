@@ -90,6 +90,14 @@ impl Family {
         }
     }
 
+    /// `_v4` or `_v6`: what peergen appends to a per-family name in the daemons.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Self::Ipv4 => "_v4",
+            Self::Ipv6 => "_v6",
+        }
+    }
+
     /// The longest prefix length of the family (32 or 128).
     pub fn max_prefix_len(self) -> u8 {
         match self {
@@ -276,6 +284,17 @@ impl Bgp {
     /// Our import limit for `family`: the other end's `max-prefix`.
     pub fn import_limit(&self, family: Family) -> u32 {
         self.remote.max_prefix(family)
+    }
+
+    /// The name of `session`'s `protocol bgp` in BIRD for the tunnel `interface`: the
+    /// [`daemon_stem`], with the transport family's suffix when there is one session per
+    /// family. The renderer and `peergen status` both name sessions through it.
+    pub fn bird_protocol(&self, interface: &str, session: &Session) -> String {
+        let stem = daemon_stem(interface);
+        match self.mode {
+            SessionMode::PerFamily => format!("{stem}{}", session.transport().suffix()),
+            SessionMode::LinkLocal => stem,
+        }
     }
 
     /// The families any session carries.

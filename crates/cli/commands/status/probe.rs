@@ -7,7 +7,8 @@ use peergen_core::status::gather::{Host, Query};
 
 use super::exec::{self, Failure};
 
-/// The live host. Read-only: only `ip … show|get` and `wg show`.
+/// The live host. Read-only: only `ip … show|get`, `wg show`, `birdc show …` and
+/// `vtysh -c 'show …'`.
 pub struct Live;
 
 /// What the live host cannot answer; `peergen status` exits 69 with it.
@@ -21,7 +22,8 @@ fn unavailable(query: &Query, failure: Failure) -> String {
             "`wg` is not installed (wireguard-tools): it is needed to inspect WireGuard devices"
                 .to_owned()
         }
-        Failure::Missing => format!("`{program}` is not installed (iproute2)"),
+        Failure::Missing if program == "ip" => format!("`{program}` is not installed (iproute2)"),
+        Failure::Missing => format!("`{program}` is not installed"),
         Failure::Other(message) => message,
     }
 }
@@ -54,11 +56,16 @@ impl Host for Live {
             },
             _ => {
                 let argv = query.command().unwrap_or_default();
-                let out = exec::run(&argv).map_err(|f| unavailable(query, f))?;
+                let daemon = matches!(query, Query::Bird { .. } | Query::Frr { .. });
+                let out = match exec::run(&argv) {
+                    // No birdc or vtysh: that daemon is not installed, so not running.
+                    Err(Failure::Missing) if daemon => return Ok(None),
+                    other => other.map_err(|f| unavailable(query, f))?,
+                };
                 if out.status.success() {
                     return Ok(Some(out.stdout));
                 }
-                absent(query, &out.stderr).ok_or_else(|| {
+                absent(query, &out.stdout, &out.stderr).ok_or_else(|| {
                     let shown = argv.join(" ");
                     let hint = if out.stderr.contains("Operation not permitted")
                         || out.stderr.contains("Permission denied")
@@ -74,8 +81,9 @@ impl Host for Live {
     }
 }
 
-/// The answer of a command that failed because what it was asked about does not exist.
-fn absent(query: &Query, stderr: &str) -> Option<Option<String>> {
+/// The answer of a command that failed because what it was asked about does not exist
+/// (or, for the BGP daemons, because the daemon is not running).
+fn absent(query: &Query, stdout: &str, stderr: &str) -> Option<Option<String>> {
     match query {
         Query::Link(_) | Query::Addresses(_) if stderr.contains("does not exist") => Some(None),
         // Not a WireGuard device, or none at all.
@@ -92,6 +100,19 @@ fn absent(query: &Query, stderr: &str) -> Option<Option<String>> {
         }
         // No route at all to the endpoint: not through the tunnel either.
         Query::RouteGet(_) => Some(None),
+        // BIRD refuses an unknown protocol name with an error after it answered: that is
+        // its answer. No socket (or nothing listening on it): BIRD is not running.
+        Query::Bird { .. }
+            if stdout
+                .lines()
+                .any(|l| l.starts_with("BIRD ") && l.ends_with(" ready.")) =>
+        {
+            Some(Some(stdout.to_owned()))
+        }
+        Query::Bird { .. } if stderr.contains("Unable to connect to server control socket") => {
+            Some(None)
+        }
+        Query::Frr { .. } if stderr.contains("failed to connect to any daemons") => Some(None),
         _ => None,
     }
 }

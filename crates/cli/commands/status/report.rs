@@ -2,6 +2,7 @@
 //! finding for people, or one JSON document for monitoring (docs/status.md describes
 //! both; the JSON field names are stable).
 
+use peergen_core::status::bgp::BgpObservation;
 use peergen_core::status::{Finding, Report, Verdict};
 use peergen_core::SourceFile;
 use serde_json::{json, Value};
@@ -61,6 +62,11 @@ pub fn text(results: &[PeerResult<'_>]) {
             Verdict::Diff => crate::outln!("DIFF {} ({n} finding{}){wg}", r.name, plural(n)),
             Verdict::Down => crate::outln!("DOWN {} ({n} finding{}){wg}", r.name, plural(n)),
         }
+        for o in &report.bgp {
+            if let Some(line) = bgp_line(o) {
+                crate::outln!("  {line}");
+            }
+        }
         for f in &report.findings {
             crate::outln!(
                 "  {}: expected {}; host has {}",
@@ -81,6 +87,46 @@ pub fn text(results: &[PeerResult<'_>]) {
             }
         }
     }
+}
+
+/// One session in a line, when a daemon has it: state, since when, counts per family.
+fn bgp_line(o: &BgpObservation) -> Option<String> {
+    let (daemon, s) = (o.daemon?, o.state.as_ref()?);
+    let mut line = format!("bgp {} to {}: {} in {daemon}", o.name, o.neighbor, s.state);
+    if let Some(since) = &s.since {
+        line.push_str(&format!(" since {since}"));
+    }
+    if let Some(secs) = s.for_seconds {
+        line.push_str(&format!(" for {secs} s"));
+    }
+    let count = |n: Option<u64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+    for c in &s.families {
+        line.push_str(&format!(
+            "; {} imported {}, exported {}",
+            c.family,
+            count(c.imported),
+            count(c.exported)
+        ));
+    }
+    Some(line)
+}
+
+fn bgp_json(o: &BgpObservation) -> Value {
+    let s = o.state.as_ref();
+    json!({
+        "session": o.name,
+        "neighbor": o.neighbor.to_string(),
+        "daemon": o.daemon.map(|d| d.as_str()),
+        "state": s.map(|s| s.state.as_str()),
+        "since": s.and_then(|s| s.since.as_deref()),
+        "for_seconds": s.and_then(|s| s.for_seconds),
+        "last_error": s.and_then(|s| s.last_error.as_deref()),
+        "families": s.map_or_else(Vec::new, |s| s.families.iter().map(|c| json!({
+            "family": c.family.as_str(),
+            "imported": c.imported,
+            "exported": c.exported,
+        })).collect()),
+    })
 }
 
 fn finding(source: &SourceFile, f: &Finding) -> Value {
@@ -106,7 +152,7 @@ pub fn json(results: &[PeerResult<'_>], side: &str, exit: u8) {
     let peers: Vec<Value> = results
         .iter()
         .map(|r| {
-            let (verdict, findings, wireguard, error) = match &r.outcome {
+            let (verdict, findings, wireguard, bgp, error) = match &r.outcome {
                 Ok(report) => (
                     report.verdict.as_str(),
                     report
@@ -121,9 +167,10 @@ pub fn json(results: &[PeerResult<'_>], side: &str, exit: u8) {
                             "tx_bytes": w.tx_bytes,
                         })
                     }),
+                    report.bgp.iter().map(bgp_json).collect::<Vec<_>>(),
                     None,
                 ),
-                Err(message) => ("error", Vec::new(), None, Some(message.clone())),
+                Err(message) => ("error", Vec::new(), None, Vec::new(), Some(message.clone())),
             };
             counts[match verdict {
                 "ok" => 0,
@@ -139,6 +186,7 @@ pub fn json(results: &[PeerResult<'_>], side: &str, exit: u8) {
                 "error": error,
                 "findings": findings,
                 "wireguard": wireguard,
+                "bgp": bgp,
             })
         })
         .collect();

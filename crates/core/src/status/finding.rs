@@ -59,6 +59,14 @@ pub enum Check {
     Route,
     /// systemd-networkd would remove a BGP daemon's routes.
     ForeignRoutes,
+    /// The peer has a BGP session but neither BIRD nor FRR answers.
+    BgpDaemon,
+    /// A BGP daemon answers but has no such session (protocol or neighbour).
+    BgpMissing,
+    /// A BGP session is configured but not Established.
+    BgpSession,
+    /// Fewer prefixes of a family exported than this end announces.
+    BgpExport,
 }
 
 impl Check {
@@ -91,6 +99,10 @@ impl Check {
             Self::RpFilter => "rp-filter",
             Self::Route => "route",
             Self::ForeignRoutes => "foreign-routes",
+            Self::BgpDaemon => "bgp-daemon",
+            Self::BgpMissing => "bgp-missing",
+            Self::BgpSession => "bgp-session",
+            Self::BgpExport => "bgp-export",
         }
     }
 
@@ -109,6 +121,7 @@ impl Check {
             Self::UnderlayRoute | Self::RpFilter => Section::Underlay,
             Self::Route => Section::Routes,
             Self::ForeignRoutes => Section::Networkd,
+            Self::BgpDaemon | Self::BgpMissing | Self::BgpSession | Self::BgpExport => Section::Bgp,
             _ => Section::Link,
         }
     }

@@ -3,14 +3,17 @@
 //! The core decides the questions ([`Query`]: each the exact `ip`/`wg` command or file
 //! the answer comes from) and parses the answers; the caller answers them, by running
 //! the command or from a folder of recorded outputs ([`Query::recorded`] names the file).
-//! So live runs, recorded test states and the capture script share one list.
+//! So live runs, recorded test states and the capture script share one list. The BGP
+//! daemons are asked about each session by the names the renderers give them
+//! ([`crate::bgp::Bgp::bird_protocol`], the neighbour's address for FRR).
 
 use std::net::{IpAddr, SocketAddr};
 
 use ipnet::IpNet;
 
-use super::host::{HostState, RouteGet, RpFilter};
+use super::host::{BgpSessionAnswers, DaemonAnswer, HostState, RouteGet, RpFilter};
 use super::parse::{self, ParseError};
+use super::parse_bgp;
 use crate::peer::Peer;
 
 /// One thing to read from the host.
@@ -41,6 +44,36 @@ pub enum Query {
     File(String),
     /// The names in a folder, one per line; no answer when absent.
     Dir(String),
+    /// `birdc -s SOCKET show protocols all PROTOCOL`; no answer when BIRD does not
+    /// (birdc or the socket absent).
+    Bird {
+        /// BIRD's control socket.
+        socket: String,
+        /// The `protocol bgp` name.
+        protocol: String,
+    },
+    /// `vtysh [--vty_socket DIR] -c 'show bgp neighbors ADDRESS json'`; no answer when
+    /// FRR does not (vtysh absent, or no daemon reachable).
+    Frr {
+        /// The folder of FRR's vty sockets; `None`: vtysh's default.
+        vty_socket: Option<String>,
+        /// The neighbour's address.
+        neighbor: IpAddr,
+    },
+}
+
+/// Where the BGP daemons listen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BgpSockets {
+    /// BIRD's control socket (`birdc -s`).
+    pub bird: String,
+    /// FRR's vty socket folder (`vtysh --vty_socket`); `None`: vtysh's default.
+    pub frr_vty: Option<String>,
+}
+
+impl BgpSockets {
+    /// BIRD's default control socket on Debian and most distributions.
+    pub const DEFAULT_BIRD: &'static str = "/run/bird/bird.ctl";
 }
 
 impl Query {
@@ -64,6 +97,23 @@ impl Query {
                 "dev",
                 dev,
             ]),
+            Self::Bird { socket, protocol } => {
+                words(&["birdc", "-s", socket, "show", "protocols", "all", protocol])
+            }
+            Self::Frr {
+                vty_socket,
+                neighbor,
+            } => {
+                let mut argv = vec!["vtysh".to_owned()];
+                if let Some(dir) = vty_socket {
+                    argv.extend(["--vty_socket".to_owned(), dir.clone()]);
+                }
+                argv.extend([
+                    "-c".to_owned(),
+                    format!("show bgp neighbors {neighbor} json"),
+                ]);
+                Some(argv)
+            }
             Self::Now | Self::File(_) | Self::Dir(_) => None,
         }
     }
@@ -82,6 +132,8 @@ impl Query {
                 format!("ip-route-table-{table}-{to}-{dev}.json")
             }
             Self::File(path) | Self::Dir(path) => format!("root{path}"),
+            Self::Bird { protocol, .. } => format!("birdc-show-protocols-all-{protocol}.txt"),
+            Self::Frr { neighbor, .. } => format!("vtysh-show-bgp-neighbors-{neighbor}.json"),
         }
     }
 }
@@ -115,11 +167,13 @@ pub const NETWORKD_STATE: &str = "/run/systemd/netif/state";
 
 /// Reads everything the comparison of `peer` (seen from the end this host is) needs.
 /// `networkd_rendered`: the site renders for networkd or netplan, so networkd is in use
-/// even when it is not running right now.
+/// even when it is not running right now. `bgp`: where to ask the BGP daemons about the
+/// peer's `[bgp]` sessions; `None` asks nothing.
 pub fn gather<H: Host>(
     peer: &Peer,
     host: &mut H,
     networkd_rendered: bool,
+    bgp: Option<&BgpSockets>,
 ) -> Result<HostState, GatherError<H::Error>>
 where
     H::Error: std::fmt::Display,
@@ -204,6 +258,28 @@ where
             }
         }
         state.networkd = Some(parse::networkd_conf(&files));
+    }
+    if let (Some(model), Some(sockets)) = (&peer.bgp, bgp) {
+        let mut answers = Vec::with_capacity(model.sessions.len());
+        for session in &model.sessions {
+            let protocol = model.bird_protocol(&peer.name, session);
+            let bird = match ask(Query::Bird {
+                socket: sockets.bird.clone(),
+                protocol: protocol.clone(),
+            })? {
+                Some(text) => parse_bgp::bird_protocol(&protocol, &text),
+                None => DaemonAnswer::NotRunning,
+            };
+            let frr = match ask(Query::Frr {
+                vty_socket: sockets.frr_vty.clone(),
+                neighbor: session.neighbor,
+            })? {
+                Some(text) => parse_bgp::frr_neighbor(session.neighbor, &text),
+                None => DaemonAnswer::NotRunning,
+            };
+            answers.push(BgpSessionAnswers { bird, frr });
+        }
+        state.bgp = Some(answers);
     }
     Ok(state)
 }

@@ -29,6 +29,67 @@ pub struct HostState {
     pub rp_filter: RpFilter,
     /// systemd-networkd's settings; `None` when networkd is not in use on the host.
     pub networkd: Option<NetworkdConf>,
+    /// What the BGP daemons say about each session of the peer's `[bgp]` table, in the
+    /// order of [`crate::bgp::Bgp::sessions`]; `None` when they were not asked (no
+    /// `[bgp]`, or `--no-bgp`).
+    pub bgp: Option<Vec<BgpSessionAnswers>>,
+}
+
+/// Both daemons' answers about one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BgpSessionAnswers {
+    /// BIRD's `show protocols all NAME`.
+    pub bird: DaemonAnswer,
+    /// FRR's `show bgp neighbors ADDRESS json`.
+    pub frr: DaemonAnswer,
+}
+
+/// What one daemon says about one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DaemonAnswer {
+    /// The daemon does not answer: its program or control socket is absent.
+    NotRunning,
+    /// The daemon answers but has no such protocol or neighbour.
+    NoSuchSession,
+    /// The session as the daemon reports it.
+    Session(BgpSessionState),
+}
+
+/// One BGP session as a daemon reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BgpSessionState {
+    /// The BGP state in the daemon's words (`Established`, `Active`, `Connect`, `Idle`,
+    /// `OpenSent`, …).
+    pub state: String,
+    /// When the session entered this state, as BIRD prints it (time of day, or a date
+    /// and time, per its `timeformat`).
+    pub since: Option<String>,
+    /// How long the session has been in this state, in seconds (FRR).
+    pub for_seconds: Option<u64>,
+    /// Why it last went down (BIRD `Last error`, FRR's last notification or reset).
+    pub last_error: Option<String>,
+    /// Route counts per family the session carries.
+    pub families: Vec<BgpFamilyCounts>,
+}
+
+impl BgpSessionState {
+    /// Whether the session is up.
+    pub fn is_established(&self) -> bool {
+        self.state.eq_ignore_ascii_case("Established")
+    }
+}
+
+/// Routes of one family on one session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BgpFamilyCounts {
+    /// The family.
+    pub family: crate::bgp::Family,
+    /// Routes received and accepted by the import filter (BIRD `imported`, FRR
+    /// `acceptedPrefixCounter`).
+    pub imported: Option<u64>,
+    /// Routes sent to the neighbour after the export filter (BIRD `exported`, FRR
+    /// `sentPrefixCounter`).
+    pub exported: Option<u64>,
 }
 
 /// `ip -j -d link show dev IF`.

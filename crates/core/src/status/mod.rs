@@ -13,11 +13,14 @@ pub mod host;
 mod link;
 pub mod networkd;
 pub mod parse;
+pub mod parse_bgp;
 mod underlay;
 mod wireguard;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bgp;
 
 pub use finding::{At, Check, Finding, Section, Verdict};
 
@@ -69,6 +72,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Handshake and transfer counters of the WireGuard peer, when there is one.
     pub wireguard: Option<WireguardObservation>,
+    /// Each BGP session of the peer as a daemon reports it (empty without `[bgp]` or
+    /// when the daemons were not asked).
+    pub bgp: Vec<bgp::BgpObservation>,
 }
 
 /// State shared by the checks of one peer.
@@ -180,11 +186,12 @@ pub fn compare(peer: &Peer, source_text: &str, host: &HostState, options: &Optio
         underlay::routes(&mut ctx);
     }
     networkd::check(&mut ctx);
-    bgp::check(&mut ctx);
+    let bgp = bgp::check(&mut ctx);
     let findings = ctx.findings;
     Report {
         verdict: Verdict::of(&findings),
         findings,
         wireguard: observation,
+        bgp,
     }
 }

@@ -3,19 +3,25 @@
 
 use std::path::{Path, PathBuf};
 
-use super::gather::{gather, Host, Query};
+use super::gather::{gather, BgpSockets, Host, Query};
 use super::host::HostState;
 use super::{compare, Check, Options, Report, Verdict};
 use crate::peer::Peer;
 use crate::source::SourceFile;
 use crate::validate::validate;
 
-fn repo() -> PathBuf {
+/// Where the recorded states' daemons listened; recorded answers ignore it.
+const BGP: BgpSockets = BgpSockets {
+    bird: String::new(),
+    frr_vty: None,
+};
+
+pub(super) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Answers from a recorded folder, as `--host-state` does.
-struct Recorded(PathBuf);
+pub(super) struct Recorded(pub PathBuf);
 
 impl Host for Recorded {
     type Error = String;
@@ -32,7 +38,7 @@ impl Host for Recorded {
     }
 }
 
-fn peer(file: &str) -> (Peer, String) {
+pub(super) fn peer(file: &str) -> (Peer, String) {
     let path = repo().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let source = SourceFile::new(file, text.clone());
@@ -42,7 +48,7 @@ fn peer(file: &str) -> (Peer, String) {
 fn state(peer: &Peer, case: &str) -> HostState {
     let dir = repo().join("fixtures/status").join(case);
     assert!(dir.is_dir(), "{case}");
-    gather(peer, &mut Recorded(dir), false).unwrap()
+    gather(peer, &mut Recorded(dir), false, Some(&BGP)).unwrap()
 }
 
 fn report(file: &str, case: &str) -> Report {
@@ -54,7 +60,7 @@ fn report(file: &str, case: &str) -> Report {
 const VXLAN: &str = "fixtures/status/peers/vxlan-as64570.toml";
 const WG: &str = "fixtures/status/peers/wg-as64512.toml";
 
-fn checks(r: &Report) -> Vec<Check> {
+pub(super) fn checks(r: &Report) -> Vec<Check> {
     r.findings.iter().map(|f| f.check).collect()
 }
 
@@ -415,7 +421,7 @@ fn the_networkd_reader_is_wired_but_quiet_without_bgp() {
     let (peer, text) = peer(VXLAN);
     // The site renders for networkd: its configuration is read (none here: the default).
     let dir = repo().join("fixtures/status/vxlan-healthy");
-    let host = gather(&peer, &mut Recorded(dir), true).unwrap();
+    let host = gather(&peer, &mut Recorded(dir), true, Some(&BGP)).unwrap();
     assert!(host.networkd.as_ref().unwrap().manage_foreign_routes);
     assert_eq!(host.networkd.as_ref().unwrap().set_in, None);
     assert!(!super::bgp::peer_has_bgp(&peer));

@@ -5,7 +5,7 @@
 //! peer files live in one `bird.conf`. Filters are generated per family from the announce
 //! lists (ours: export, theirs: import) unless the peer file names existing BIRD filters.
 
-use peergen_core::bgp::{daemon_stem, Announce, Bgp, Family, SessionMode};
+use peergen_core::bgp::{daemon_stem, Announce, Bgp, Family};
 use peergen_core::{Backend, Peer};
 use serde::Serialize;
 
@@ -84,10 +84,7 @@ pub struct BirdChannel {
 
 /// `_v4` or `_v6`.
 pub(crate) fn family_suffix(family: Family) -> &'static str {
-    match family {
-        Family::Ipv4 => "_v4",
-        Family::Ipv6 => "_v6",
-    }
+    family.suffix()
 }
 
 /// A name the peer file gave: a BIRD symbol, quoted when it holds `-`.
@@ -168,10 +165,7 @@ impl BirdContext {
             .sessions
             .iter()
             .map(|s| BirdProtocol {
-                name: match bgp.mode {
-                    SessionMode::PerFamily => format!("{stem}{}", family_suffix(s.transport())),
-                    SessionMode::LinkLocal => stem.clone(),
-                },
+                name: bgp.bird_protocol(&peer.name, s),
                 local_address: s.local_address.to_string(),
                 local_asn: bgp.local.asn.get(),
                 neighbor: s.neighbor.to_string(),
