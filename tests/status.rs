@@ -249,3 +249,166 @@ fn real_vxlan_in_a_namespace() {
     assert_eq!(findings[0]["actual"], "1400");
     assert_eq!(findings[0]["fix"], "ip link set dev vxlan-as64570 mtu 1450");
 }
+
+const DUAL: &str = "fixtures/valid/ip6gre-bgp-dualstack.toml";
+
+#[test]
+fn bgp_sessions_established_in_bird_are_listed_with_their_counts() {
+    let out = status("bgp-bird-established", DUAL, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "ok   ip6gre-as645\n\
+         \x20 bgp peergen_ip6gre_as645_v4 to 172.31.26.1: Established in bird since 03:33:04.553; ipv4 imported 1, exported 1\n\
+         \x20 bgp peergen_ip6gre_as645_v6 to 2001:db8:ffff:26::1: Established in bird since 03:33:08.496; ipv6 imported 1, exported 1\n"
+    );
+}
+
+#[test]
+fn bgp_sessions_established_in_frr_are_listed_with_their_counts() {
+    let out = status("bgp-frr-established", DUAL, &["--side", "remote"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "ok   ip6gre-as645\n\
+         \x20 bgp peergen_ip6gre_as645_v4 to 172.31.26.0: Established in frr for 44 s; ipv4 imported 1, exported 1\n\
+         \x20 bgp peergen_ip6gre_as645_v6 to 2001:db8:ffff:26::: Established in frr for 40 s; ipv6 imported 1, exported 1\n"
+    );
+}
+
+#[test]
+fn no_bgp_daemon_is_down_unless_bgp_is_skipped() {
+    let out = status("bgp-daemon-missing", DUAL, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "DOWN ip6gre-as645 (1 finding)\n\
+         \x20 bgp-daemon: expected a BGP daemon (BIRD or FRR) running 2 sessions over ip6gre-as645; host has no answer from BIRD (birdc) or FRR (vtysh)\n\
+         \x20   at fixtures/valid/ip6gre-bgp-dualstack.toml:21:2\n\
+         \x20   fix: start BIRD or FRR with the rendered file included (docs/backends/bird.md, docs/backends/frr.md); if it listens elsewhere, pass --bird-socket or --frr-vty-socket\n"
+    );
+    let out = status("bgp-daemon-missing", DUAL, &["--no-bgp"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "ok   ip6gre-as645\n");
+}
+
+#[test]
+fn bgp_json_has_the_documented_shape() {
+    let out = status(
+        "bgp-frr-not-established",
+        DUAL,
+        &["--json", "--side", "remote"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let peer = &doc["peers"][0];
+    assert_eq!(peer["verdict"], "down");
+    let f = &peer["findings"][0];
+    assert_eq!(f["check"], "bgp-session");
+    assert_eq!(f["section"], "bgp");
+    assert_eq!(f["down"], true);
+    assert_eq!(
+        peer["bgp"][0],
+        serde_json::json!({
+            "session": "peergen_ip6gre_as645_v4",
+            "neighbor": "172.31.26.0",
+            "daemon": "frr",
+            "state": "Active",
+            "since": null,
+            "for_seconds": 7,
+            "last_error": "BGP Notification received: Cease/Administrative Shutdown",
+            "families": [{"family": "ipv4", "imported": 0, "exported": null}],
+        })
+    );
+    // BIRD gives the time the state began, as it prints it.
+    let out = status("bgp-bird-established", DUAL, &["--json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &doc["peers"][0]["bgp"][1];
+    assert_eq!(s["daemon"], "bird");
+    assert_eq!(s["since"], "03:33:08.496");
+    assert_eq!(s["for_seconds"], Value::Null);
+    assert_eq!(
+        s["families"],
+        serde_json::json!([{"family": "ipv6", "imported": 1, "exported": 1}])
+    );
+}
+
+#[test]
+fn bgp_export_short_of_the_announce_list_is_a_diff() {
+    let out = status("bgp-bird-export-missing", DUAL, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("DIFF ip6gre-as645 (1 finding)\n"),
+        "{text}"
+    );
+    assert!(text.contains("  bgp-export: expected 1 ipv4 prefix exported on peergen_ip6gre_as645_v4 (198.51.100.0/24); host has 0 exported by bird\n    at fixtures/valid/ip6gre-bgp-dualstack.toml:10:1\n"), "{text}");
+}
+
+#[test]
+fn a_daemon_without_the_session_is_bgp_missing() {
+    let out = status("bgp-bird-missing", DUAL, &["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks: Vec<&str> = doc["peers"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(checks, ["bgp-missing", "bgp-missing"]);
+}
+
+/// A live run where `ip` works but the BGP daemons cannot be reached: BIRD's and FRR's
+/// programs missing, or their sockets absent, means no daemon runs (a finding), never
+/// "cannot inspect the host" (69).
+#[test]
+fn absent_bgp_daemons_are_a_finding_not_exit_69() {
+    const TEST: &str = "absent_bgp_daemons_are_a_finding_not_exit_69";
+    let Some(ip) = common::require_tool("ip", TEST) else {
+        return;
+    };
+    let bin = common::temp_dir("status-bgp-path");
+    std::os::unix::fs::symlink(ip, bin.join("ip")).unwrap();
+    let checks = |out: &Output| -> Vec<String> {
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["peers"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["check"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // No birdc, no vtysh on PATH.
+    let out = Command::new(env!("CARGO_BIN_EXE_peergen"))
+        .args(["status", "--json", DUAL])
+        .current_dir(common::root())
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        checks(&out).contains(&"bgp-daemon".to_owned()),
+        "{}",
+        stdout(&out)
+    );
+    // The programs (when installed) with sockets that do not exist.
+    let out = peergen(
+        &[
+            "status",
+            "--json",
+            "--bird-socket",
+            "/nonexistent/bird.ctl",
+            "--frr-vty-socket",
+            "/nonexistent",
+            DUAL,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        checks(&out).contains(&"bgp-daemon".to_owned()),
+        "{}",
+        stdout(&out)
+    );
+}
