@@ -8,11 +8,21 @@
 #   bgp-routes  each side has received exactly the prefixes the other announces, in every
 #               family carried, and not the route the other holds outside its list; the
 #               daemon installed each in the kernel through the tunnel
+#   status-local, status-remote
+#               `peergen status` on each end (in its namespace, pointed at that end's daemon
+#               sockets) exits 0: the tunnel and every BGP session match the peer file
+#   status-session-down
+#               the remote daemon stopped: `peergen status --json` on the local end exits 1
+#               with a bgp-session finding (its sessions are no longer Established)
+#   status-no-daemon
+#               and on the remote end, whose daemon is gone: exit 1 with bgp-daemon
 # Pairs listed in /e2e/expected-refusals.txt (fixture, pair) are reported NA with the reason.
 
 BGP_UP_TIMEOUT=${BGP_UP_TIMEOUT:-120}        # seconds; measured up to 66 (bird-frr with BFD), docs/testing.md
 BGP_ROUTES_TIMEOUT=${BGP_ROUTES_TIMEOUT:-30} # seconds after Established for the updates
 BGP_PAIRS=(bird-bird frr-frr bird-frr)
+PEERGEN_IN_GUEST=${PEERGEN_IN_GUEST:-/e2e/bin/peergen}
+BGP_STATUS_DOWN_TIMEOUT=${BGP_STATUS_DOWN_TIMEOUT:-30} # seconds for a session to leave Established
 
 # shellcheck source=../lib/bgp-daemons.sh
 source "${BGP_DAEMONS:-/e2e/bgp-daemons.sh}"
@@ -68,6 +78,57 @@ bgp_all_up() { # DAEMON RUN COUNT
     local states
     states=$(bgp_states "$1" "$2")
     [[ $(grep -c ' Established$' <<<"$states") == "$3" ]]
+}
+
+# `peergen status` of one end, in its namespace, asking that end's daemons on their private
+# sockets (the one not running there has no socket: peergen reads it as not running).
+# Prints the output (after a first line `exit N`).
+bgp_peergen_status() { # NS RUN SIDE PEERFILE [ARGS...]
+    local ns=$1 run=$2 side=$3 peer=$4 out rc
+    shift 4
+    out=$(ip netns exec "$ns" timeout 60 "$PEERGEN_IN_GUEST" status --side "$side" \
+        --bird-socket "$run/bird.ctl" --frr-vty-socket "$run/vty" "$@" "$peer" 2>&1)
+    rc=$?
+    printf 'exit %s\n%s\n' "$rc" "$out"
+}
+
+# Positive: exit 0 on both ends. Reports status-local and status-remote.
+bgp_status_ok() { # PAIR CASE_DIR LNS LRUN RNS RRUN
+    local pair=$1 case_dir=$2 side ns run out
+    for side in local remote; do
+        if [[ $side == local ]]; then ns=$3 run=$4; else ns=$5 run=$6; fi
+        out=$(bgp_peergen_status "$ns" "$run" "$side" "$case_dir/peer.toml")
+        if [[ $(head -n 1 <<<"$out") == "exit 0" ]]; then
+            # the verdict line and the session lines: which daemon, state, counts
+            result PASS "$KIND" "$pair" "status-$side" "$FIXTURE" "$(sed 1d <<<"$out" | tr -s ' ' | tr '\n' ' ')"
+        else
+            result FAIL "$KIND" "$pair" "status-$side" "$FIXTURE" "$(tr -s ' ' <<<"$out" | tr '\n' ' ')"
+        fi
+    done
+}
+
+# Negative twin: the remote daemon stopped. The local end must report bgp-session (exit 1)
+# once its sessions leave Established; the remote end bgp-daemon (exit 1).
+bgp_status_down() { # PAIR CASE_DIR LNS LRUN RD RNS RRUN
+    local pair=$1 case_dir=$2 l=$3 lrun=$4 rd=$5 r=$6 rrun=$7 out t0=$SECONDS
+    bgp_stop "$rd" "$rrun"
+    while :; do
+        out=$(bgp_peergen_status "$l" "$lrun" local "$case_dir/peer.toml" --json)
+        [[ $(head -n 1 <<<"$out") == "exit 1" ]] && grep -q '"check": "bgp-session"' <<<"$out" && break
+        ((SECONDS - t0 >= BGP_STATUS_DOWN_TIMEOUT)) && break
+        sleep 1
+    done
+    if [[ $(head -n 1 <<<"$out") == "exit 1" ]] && grep -q '"check": "bgp-session"' <<<"$out"; then
+        result PASS "$KIND" "$pair" status-session-down "$FIXTURE" "exit 1 after $((SECONDS - t0))s: $(grep -E '"(check|actual)"' <<<"$out" | tr -s ' ' | tr '\n' ' ')"
+    else
+        result FAIL "$KIND" "$pair" status-session-down "$FIXTURE" "no bgp-session finding within ${BGP_STATUS_DOWN_TIMEOUT}s: $(tr -s ' ' <<<"$out" | tr '\n' ' ')"
+    fi
+    out=$(bgp_peergen_status "$r" "$rrun" remote "$case_dir/peer.toml" --json)
+    if [[ $(head -n 1 <<<"$out") == "exit 1" ]] && grep -q '"check": "bgp-daemon"' <<<"$out"; then
+        result PASS "$KIND" "$pair" status-no-daemon "$FIXTURE" "exit 1: $(grep -E '"(check|actual)"' <<<"$out" | tr -s ' ' | tr '\n' ' ')"
+    else
+        result FAIL "$KIND" "$pair" status-no-daemon "$FIXTURE" "$(tr -s ' ' <<<"$out" | tr '\n' ' ')"
+    fi
 }
 
 # Wait until both sides have every session Established or SECONDS passed; prints the
@@ -174,6 +235,8 @@ run_bgp_case() { # CASE_DIR PAIR N
             else
                 result FAIL "$KIND" "$pair" bgp-routes "$FIXTURE" "${lmsg:+local: $lmsg}${rmsg:+ remote: $rmsg}"
             fi
+            bgp_status_ok "$pair" "$case_dir" "$l" "$lrun" "$r" "$rrun"
+            bgp_status_down "$pair" "$case_dir" "$l" "$lrun" "$rd" "$r" "$rrun"
         else
             result FAIL "$KIND" "$pair" bgp-up "$FIXTURE" "not Established after ${secs}s: $(bgp_evidence "$ld" "$lrun" "$rd" "$rrun")"
             [[ $ld == bird ]] && tail -n 20 "$lrun/bird-events.log" >&2
