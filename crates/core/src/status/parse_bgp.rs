@@ -87,14 +87,13 @@ pub fn bird_protocol(name: &str, text: &str) -> DaemonAnswer {
     }
     if state.state.is_empty() {
         // The row's Info column starts with the BGP state when the detail is missing.
+        let info = if state.since.as_deref().is_some_and(|s| s.contains(' ')) {
+            6
+        } else {
+            5
+        };
         state.state = cols
-            .iter()
-            .skip(if state.since.as_deref().is_some_and(|s| s.contains(' ')) {
-                6
-            } else {
-                5
-            })
-            .next()
+            .get(info)
             .map_or_else(|| "unknown".to_owned(), |s| (*s).to_owned());
     }
     DaemonAnswer::Session(state)
