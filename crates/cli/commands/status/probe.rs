@@ -109,7 +109,12 @@ fn absent(query: &Query, stdout: &str, stderr: &str) -> Option<Option<String>> {
         {
             Some(Some(stdout.to_owned()))
         }
-        Query::Bird { .. } if stderr.contains("Unable to connect to server control socket") => {
+        // Not "Permission denied": a BIRD that runs but that this user may not ask is an
+        // error to report, not an absent daemon.
+        Query::Bird { .. }
+            if stderr.contains("Unable to connect to server control socket")
+                && (stderr.contains("No such file") || stderr.contains("Connection refused")) =>
+        {
             Some(None)
         }
         Query::Frr { .. } if stderr.contains("failed to connect to any daemons") => Some(None),
