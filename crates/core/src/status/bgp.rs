@@ -81,8 +81,16 @@ fn describe(daemon: BgpDaemon, s: &BgpSessionState) -> String {
     out
 }
 
+/// Seconds after a session comes up during which its export count is not compared: the
+/// first updates are still being sent (FRR counts 0 sent for a moment after Established).
+/// Only FRR says how long a session has been up; BIRD's `since` is a wall-clock time.
+pub const EXPORT_SETTLE_SECS: u64 = 30;
+
 /// The exported count that falls short of this end's announce list, if any.
 fn short_export(bgp: &Bgp, daemon: BgpDaemon, s: &BgpSessionState) -> Vec<(Family, u64, usize)> {
+    if s.for_seconds.is_some_and(|t| t < EXPORT_SETTLE_SECS) {
+        return Vec::new();
+    }
     // A named export policy decides on its own what goes out: nothing to compare with.
     let named = match daemon {
         BgpDaemon::Bird => bgp.local.bird.export.is_some(),

@@ -173,3 +173,26 @@ fn networkd_managing_foreign_routes_is_found_for_a_bgp_peer() {
     assert_eq!(checks(&r), [Check::ForeignRoutes]);
     assert_eq!(r.verdict, Verdict::Diff);
 }
+
+#[test]
+fn a_session_just_up_is_not_held_to_its_export_count() {
+    use super::host::DaemonAnswer;
+    let (peer, text, mut host) = load("bgp-frr-established", false);
+    let set = |host: &mut HostState, up: u64| {
+        for a in host.bgp.as_mut().unwrap() {
+            let DaemonAnswer::Session(s) = &mut a.frr else {
+                panic!("{a:?}")
+            };
+            s.for_seconds = Some(up);
+            s.families[0].exported = Some(0);
+        }
+    };
+    // Up for 44 s (as recorded) with nothing sent: both families short.
+    set(&mut host, 44);
+    let r = compare(&peer, &text, &host, &Options::default());
+    assert_eq!(checks(&r), [Check::BgpExport, Check::BgpExport]);
+    // Up for a few seconds: the first updates may still be on their way.
+    set(&mut host, super::bgp::EXPORT_SETTLE_SECS - 1);
+    let r = compare(&peer, &text, &host, &Options::default());
+    assert_eq!(r.findings, []);
+}
