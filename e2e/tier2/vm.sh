@@ -37,6 +37,12 @@ install -m 0755 "$E2E_DIR/tier2/guest.sh" "$BUNDLE/e2e/guest.sh"
 # peergen itself, for `peergen status` on both ends (its libraries are glibc's, already in
 # the base image for bird and FRR)
 install -D -m 0755 "$PEERGEN" "$BUNDLE/e2e/bin/peergen"
+install -m 0644 "$E2E_DIR/tier2/status-negative.sh" "$BUNDLE/e2e/status-negative.sh"
+# One-off: record host states for status's unit tests (fixtures/status/README.md)
+if [[ ${E2E_CAPTURE:-0} == 1 ]]; then
+    install -m 0644 "$E2E_DIR/tier2/capture-states.sh" "$BUNDLE/e2e/capture-states.sh"
+    install -m 0755 "$REPO_DIR/fixtures/status/capture.sh" "$BUNDLE/e2e/status-capture.sh"
+fi
 [[ -f $E2E_DIR/tier2/negative.sh ]] && install -m 0755 "$E2E_DIR/tier2/negative.sh" "$BUNDLE/e2e/negative.sh"
 install -m 0644 "$E2E_DIR/tier2/bgp.sh" "$BUNDLE/e2e/bgp.sh"
 install -m 0644 "$E2E_DIR/lib/bgp-daemons.sh" "$BUNDLE/e2e/bgp-daemons.sh"
