@@ -34,9 +34,14 @@ mkdir -p "$BUNDLE/e2e/keys"
 cp -a "$CASES" "$BUNDLE/e2e/cases"
 cp -a "$KEY_DIR/." "$BUNDLE/e2e/keys/" 2>/dev/null || true
 install -m 0755 "$E2E_DIR/tier2/guest.sh" "$BUNDLE/e2e/guest.sh"
-# peergen itself, for `peergen status` on both ends (its libraries are glibc's, already in
-# the base image for bird and FRR)
+# peergen itself, for `peergen status` on both ends, with its shared libraries (glibc's are
+# in the base image already; libgcc_s, for unwinding, is not), at their real paths: the
+# image is usr-merged, /lib is a symlink there
 install -D -m 0755 "$PEERGEN" "$BUNDLE/e2e/bin/peergen"
+ldd "$PEERGEN" | awk '/=> \// {print $3}' | while read -r lib; do
+    lib=$(realpath "$lib")
+    install -D -m 0644 "$lib" "$BUNDLE/usr${lib#/usr}"
+done
 install -m 0644 "$E2E_DIR/tier2/status-negative.sh" "$BUNDLE/e2e/status-negative.sh"
 # One-off: record host states for status's unit tests (fixtures/status/README.md)
 if [[ ${E2E_CAPTURE:-0} == 1 ]]; then
