@@ -11,7 +11,7 @@ use ipnet::IpNet;
 
 use super::host::{HostState, RouteGet, RpFilter};
 use super::parse::{self, ParseError};
-use crate::peer::Peer;
+use crate::peer::{Peer, Route};
 
 /// One thing to read from the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +136,30 @@ where
         state.link = Some(parse::link(&text)?);
         if let Some(text) = ask(Query::Addresses(name.clone()))? {
             state.addresses = parse::addresses(&text)?;
+        }
+        // A point-to-point address present without its peer (netplan's form): the
+        // on-link route to the other end's address stands in for the peer.
+        for want in &peer.local.addresses {
+            let Some(other) = want.peer else { continue };
+            let plain = state.addresses.iter().any(|h| {
+                h.address.addr() == want.address.addr()
+                    && h.peer.is_none()
+                    && h.address.prefix_len() == h.address.max_prefix_len()
+            });
+            if !plain {
+                continue;
+            }
+            let table = Route::MAIN_TABLE;
+            let q = Query::Route {
+                table,
+                to: other,
+                dev: name.clone(),
+            };
+            if let Some(text) = ask(q)? {
+                state
+                    .routes
+                    .extend(parse::routes(&text, other.addr().is_ipv6(), table)?);
+            }
         }
         if peer.local.wireguard.is_some() {
             if let Some(text) = ask(Query::Wireguard(name.clone()))? {
