@@ -34,7 +34,7 @@ capture_state() { # STATE FIXTURE CHANGE N
         source "$d/case.env"
         l=cl$n x=cx$n r=cr$n
         up=$WORK/c$n.up.sh
-        if [[ $change == s/* ]]; then sed -E "$change" "$d"/ip/local/*.up.sh; else cat "$d"/ip/local/*.up.sh; fi >"$up"
+        if [[ $change == s[/\|]* ]]; then sed -E "$change" "$d"/ip/local/*.up.sh; else cat "$d"/ip/local/*.up.sh; fi >"$up"
         if underlay_up "$l" "$x" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" >"$WORK/c$n.log" 2>&1 &&
             { [[ -z $LOCAL_BRIDGE ]] || ip -n "$l" -batch - <<<"link add $LOCAL_BRIDGE type bridge
 link set $LOCAL_BRIDGE up"; } &&

@@ -26,7 +26,7 @@ pub enum Query {
     Wireguard(String),
     /// `ip -j route get ADDRESS`.
     RouteGet(IpAddr),
-    /// `ip -j route show table T exact PREFIX dev IF`: the routes for one destination
+    /// `ip -4|-6 -j route show table T exact PREFIX dev IF`: the routes for one destination
     /// (never a whole table, which may hold a full BGP feed); an empty list when the
     /// table does not exist.
     Route {
@@ -52,8 +52,11 @@ impl Query {
             Self::Addresses(dev) => words(&["ip", "-j", "addr", "show", "dev", dev]),
             Self::Wireguard(dev) => words(&["wg", "show", dev, "dump"]),
             Self::RouteGet(ip) => words(&["ip", "-j", "route", "get", &ip.to_string()]),
+            // The family: without it `ip route show` lists IPv4 only, even for an
+            // IPv6 `exact` prefix.
             Self::Route { table, to, dev } => words(&[
                 "ip",
+                if to.addr().is_ipv6() { "-6" } else { "-4" },
                 "-j",
                 "route",
                 "show",

@@ -278,6 +278,8 @@ fn netplan_point_to_point_form_matches() {
 #[test]
 fn netplan_point_to_point_form_is_gathered() {
     let gre = "fixtures/valid/gre-key-p2p.toml";
+    let (p, _) = peer(gre);
+    assert_eq!(state(&p, "gre-netplan-p2p").addresses[0].peer, None);
     let r = report(gre, "gre-netplan-p2p");
     assert_eq!(r.findings, [], "{:#?}", r.findings);
     assert_eq!(r.verdict, Verdict::Ok);
@@ -313,6 +315,30 @@ fn default_encap_limit_is_ip_s_4_or_networkd_s_0() {
             only(&r, Check::EncapLimit, Verdict::Diff);
         }
     }
+}
+
+/// `ip route show` lists IPv4 unless told otherwise, even for an IPv6 `exact` prefix
+/// (iproute2 6.1 prints `[]`): the route query names the family.
+#[test]
+fn route_queries_name_the_family() {
+    let q = |to: &str| {
+        Query::Route {
+            table: 254,
+            to: to.parse().unwrap(),
+            dev: "wg0".into(),
+        }
+        .command()
+        .unwrap()
+        .join(" ")
+    };
+    assert_eq!(
+        q("fd42:4242:2::1/128"),
+        "ip -6 -j route show table 254 exact fd42:4242:2::1/128 dev wg0"
+    );
+    assert_eq!(
+        q("192.0.2.0/24"),
+        "ip -4 -j route show table 254 exact 192.0.2.0/24 dev wg0"
+    );
 }
 
 #[test]
