@@ -79,6 +79,7 @@ fn healthy_states_have_no_finding() {
         ),
         ("fixtures/valid/sit-6in4.toml", "sit-healthy"),
         ("fixtures/valid/gretap-bridge.toml", "gretap-healthy"),
+        ("fixtures/valid/vxlan-ipv6.toml", "vxlan6-healthy"),
     ] {
         let r = report(file, case);
         assert_eq!(r.findings, [], "{case}");
