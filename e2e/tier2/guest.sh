@@ -7,8 +7,9 @@
 # Prints one line per check to RESULTS (a serial port the host reads):
 #   PASS|FAIL kind backend check fixture [the tool's own message]
 # (check: routed, bridge, ipv4, ipv6, ipv6-ll, ttl1-ipv4, ttl1-ipv6, ttl1-ipv6-ll, routes,
-# mtu, down)
-# plus negative cases (files the real tool must reject) from /e2e/negative.
+# mtu, status-local, status-remote, down)
+# plus negative cases (files the real tool must reject) from /e2e/negative, and
+# `peergen status`'s twins (status-negative.sh).
 #
 # usage: guest.sh RESULTS_DEVICE
 set -uo pipefail
@@ -390,12 +391,13 @@ status_checks() { # JSON
 }
 
 status_check() { # KIND BACKEND FIXTURE NS SIDE PEER
-    local kind=$1 backend=$2 fixture=$3 ns=$4 side=$5 peer=$6 out rc=0
+    local kind=$1 backend=$2 fixture=$3 ns=$4 side=$5 peer=$6 out rc=0 t0=${EPOCHREALTIME/./} ms
     out=$(in_end "$ns" "$PEERGEN" status --side "$side" --json "$peer" 2>&1) || rc=$?
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
     if ((rc == 0)); then
-        result PASS "$kind" "$backend" "status-$side" "$fixture" "$(grep -m1 -o '"verdict": "[a-z]*"' <<<"$out")"
+        result PASS "$kind" "$backend" "status-$side" "$fixture" "$(grep -m1 -o '"verdict": "[a-z]*"' <<<"$out") in $ms ms"
     else
-        result FAIL "$kind" "$backend" "status-$side" "$fixture" "exit $rc: $(status_findings "$out")$( ((rc == 1)) || head -c 300 <<<"$out")"
+        result FAIL "$kind" "$backend" "status-$side" "$fixture" "exit $rc in $ms ms: $(status_findings "$out")$( ((rc == 1)) || head -c 300 <<<"$out")"
     fi
 }
 
