@@ -16,7 +16,7 @@ result() { # STATUS TIER KIND BACKEND CHECK FIXTURE [MESSAGE...]
 write_matrix() {
     awk '
         $2 == "tier0" || $2 == "tier1" || $2 == "tier2" {
-            if ($3 == "negative") next
+            if ($3 == "negative" || $3 == "capture") next
             key = $6 SUBSEP $4; fixtures[$6] = 1
             if ($1 == "NA") na[key] = 1
             else { total[key]++; if ($1 == "PASS") pass[key]++ }
@@ -73,6 +73,34 @@ write_bgp_matrix() {
         }' "$RESULTS_TXT"
 }
 
+# `peergen status` on both ends of every case: one row per fixture, one column per
+# backend: "ok" (both ends matched), "**FAIL** local/remote" (the end that did not), "-".
+write_status_matrix() {
+    awk '
+        $2 == "tier2" && $3 != "negative" && ($5 == "status-local" || $5 == "status-remote") {
+            key = $6 " (" $3 ")" SUBSEP $4; rows[$6 " (" $3 ")"] = 1; seen[key] = 1
+            if ($1 != "PASS") bad[key] = bad[key] " " substr($5, 8)
+        }
+        END {
+            n = split("ip wg-quick networkd netplan", b, " ")
+            print "| fixture (kind) | ip | wg-quick | networkd | netplan |"
+            print "|---|---|---|---|---|"
+            m = 0; for (f in rows) list[++m] = f
+            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
+            for (i = 1; i <= m; i++) {
+                row = "| " list[i] " |"
+                for (j = 1; j <= n; j++) {
+                    key = list[i] SUBSEP b[j]
+                    if (!(key in seen)) cell = "-"
+                    else if (key in bad) cell = "**FAIL**" bad[key]
+                    else cell = "ok"
+                    row = row " " cell " |"
+                }
+                print row
+            }
+        }' "$RESULTS_TXT"
+}
+
 # results.md: counts per tier, then every line; returns non-zero if anything failed.
 write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
     local md=$OUT_DIR/results.md pass fail na
@@ -102,6 +130,10 @@ write_summary() { # ELAPSED_TIER1 ELAPSED_TIER2
         echo "## BGP: fixture × daemon pair (tier 2; local-remote, Established after N seconds)"
         echo
         write_bgp_matrix
+        echo
+        echo "## peergen status: fixture × backend (tier 2; both ends report every check matching)"
+        echo
+        write_status_matrix
         echo
         echo "## Every check"
         echo

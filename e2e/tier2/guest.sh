@@ -7,8 +7,9 @@
 # Prints one line per check to RESULTS (a serial port the host reads):
 #   PASS|FAIL kind backend check fixture [the tool's own message]
 # (check: routed, bridge, ipv4, ipv6, ipv6-ll, ttl1-ipv4, ttl1-ipv6, ttl1-ipv6-ll, routes,
-# mtu, down)
-# plus negative cases (files the real tool must reject) from /e2e/negative.
+# mtu, status-local, status-remote, down)
+# plus negative cases (files the real tool must reject) from /e2e/negative, and
+# `peergen status`'s twins (status-negative.sh).
 #
 # usage: guest.sh RESULTS_DEVICE
 set -uo pipefail
@@ -25,7 +26,7 @@ JOBS=${E2E_GUEST_JOBS:-4}           # cases run concurrently, each in its own th
 GUEST_LOG=/tmp/e2e/results.log      # every result line, for the final count
 N=0
 
-mkdir -p "$WORK" "$KEY_DIR" /etc/systemd/network /run/systemd
+mkdir -p "$WORK" "$KEY_DIR" /etc/systemd/network /etc/systemd/networkd.conf.d /run/systemd
 : >"$GUEST_LOG"
 cp -a /e2e/keys/. "$KEY_DIR/" 2>/dev/null
 [[ -f /e2e/hosts ]] && cat /e2e/hosts >>/etc/hosts
@@ -135,8 +136,9 @@ routed_check() { # KIND BACKEND FIXTURE NS REMOTE_EP
 # networkds sharing one give both VxLAN ends the same MAC), and a read-only /sys (networkd
 # then does not wait for udev, which does not run here).
 # HOST_DIR adds the host's own files (the bridge a tunnel joins, prepare_cases.py).
+# NETWORKD_DROP_IN (a file, optional) becomes this networkd's only networkd.conf.d drop-in.
 networkd_start() { # NS DIR LOG [HOST_DIR]
-    local ns=$1 dir=$2 log=$3 host=${4:-} mid
+    local ns=$1 dir=$2 log=$3 host=${4:-} dropin=${NETWORKD_DROP_IN:-} mid
     mid=$(tr -d '-' </proc/sys/kernel/random/uuid)
     echo "$mid" >"$WORK/$ns.machine-id"
     ip netns exec "$ns" sh -c '
@@ -147,11 +149,14 @@ networkd_start() { # NS DIR LOG [HOST_DIR]
             [ "$(stat -c %a "$f")" = 640 ] && chgrp systemd-network "$f"
         done
 
+        mount -t tmpfs tmpfs /etc/systemd/networkd.conf.d &&
+        { [ -z "$4" ] || cp "$4" /etc/systemd/networkd.conf.d/; } &&
+
         mount -t tmpfs tmpfs /run/systemd &&
         mount --bind "$2" /etc/machine-id &&
         mount -o remount,ro /sys &&
         SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec '"$NETWORKD"'
-    ' sh "$dir" "$WORK/$ns.machine-id" "$host" >"$log" 2>&1 &
+    ' sh "$dir" "$WORK/$ns.machine-id" "$host" "$dropin" >"$log" 2>&1 &
     echo $! >"$WORK/$ns.networkd.pid"
 }
 
@@ -355,13 +360,60 @@ bridge_check() { # KIND BACKEND FIXTURE NS_LOCAL NS_REMOTE IFNAME
     fi
 }
 
+# `peergen status` (the binary under test, /e2e/bin/peergen) in one end, compared as SIDE
+# with the case's peer file: a correctly working tunnel must be reported as matching
+# (exit 0, no finding). Where networkd runs in the end, status runs in networkd's own mount
+# namespace (nsenter), so it reads the /etc/systemd/networkd.conf(.d) and
+# /run/systemd/netif/state that this networkd uses, as on a host; elsewhere `ip netns exec`.
+PEERGEN=/e2e/bin/peergen
+in_end() { # NS COMMAND...
+    local ns=$1 pidf=$WORK/$1.networkd.pid
+    shift
+    if [[ -f $pidf ]]; then
+        nsenter -t "$(cat "$pidf")" -m -n "$@"
+    else
+        ip netns exec "$ns" "$@"
+    fi
+}
+
+# The findings of a `peergen status --json` document, one short phrase each
+# (check: expected; actual), or its per-peer error. The JSON is pretty-printed with sorted
+# keys: actual, check, down, expected, … per finding.
+status_findings() { # JSON
+    sed -n -E 's/^ *"(actual|check|expected|error)": "?(.*[^",])"?,?$/\1=\2/p' <<<"$1" |
+        awk -F= '/^actual=/ {a = substr($0, 8)} /^check=/ {c = $2} /^error=/ && $2 != "null" && $2 !~ /^[0-9]+$/ {printf "error: %s; ", substr($0, 7)}
+                 /^expected=/ {printf "%s: expected %s, host has %s; ", c, substr($0, 10), a}'
+}
+
+# The check names a `peergen status --json` document reports, space-separated.
+status_checks() { # JSON
+    sed -n -E 's/^ *"check": "([a-z0-9-]+)",?$/\1/p' <<<"$1" | tr '\n' ' '
+}
+
+status_check() { # KIND BACKEND FIXTURE NS SIDE PEER
+    local kind=$1 backend=$2 fixture=$3 ns=$4 side=$5 peer=$6 out rc=0 t0=${EPOCHREALTIME/./} ms
+    out=$(in_end "$ns" "$PEERGEN" status --side "$side" --json "$peer" 2>&1) || rc=$?
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+    if ((rc == 0)); then
+        result PASS "$kind" "$backend" "status-$side" "$fixture" "$(grep -m1 -o '"verdict": "[a-z]*"' <<<"$out") in $ms ms"
+    else
+        result FAIL "$kind" "$backend" "status-$side" "$fixture" "exit $rc in $ms ms: $(status_findings "$out")$( ((rc == 1)) || head -c 300 <<<"$out")"
+    fi
+}
+
 run_case() { # CASE_DIR BACKEND N
     local case_dir=$1 backend=$2 N=$3 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP REMOTE_HOST LOCAL_ADDRS REMOTE_ADDRS UNDERLAY_MTU
     local LOCAL_BRIDGE="" REMOTE_BRIDGE="" LOCAL_TUNNEL_ADDRS="" REMOTE_TUNNEL_ADDRS=""
     local LOCAL_ROUTES="" REMOTE_ROUTES="" LOCAL_ROUTES_ALSO="" REMOTE_ROUTES_ALSO="" LOCAL_NOROUTE="" REMOTE_NOROUTE=""
     source "$case_dir/case.env"
     local l=l$N x=x$N r=r$N bdir=$case_dir/$backend msg a fam out ok=1 t0=$SECONDS t1=$SECONDS t2=$SECONDS
-    local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log
+    local llog=$WORK/$N.local.log rlog=$WORK/$N.remote.log NETWORKD_DROP_IN=""
+    # A host that runs a BGP daemon next to networkd keeps networkd off the daemon's
+    # routes (docs/backends/bird.md), which `peergen status` checks for such a peer.
+    if grep -q '^\[bgp\]' "$case_dir/peer.toml"; then
+        NETWORKD_DROP_IN=$WORK/$N.networkd-bgp.conf
+        printf '[Network]\nManageForeignRoutes=no\n' >"$NETWORKD_DROP_IN"
+    fi
     # where each end's addresses live: its bridge if it joins one, else the tunnel
     local ldev=${LOCAL_BRIDGE:-$IFNAME}
 
@@ -417,6 +469,10 @@ run_case() { # CASE_DIR BACKEND N
         done
         routes_check "$KIND" "$backend" "$FIXTURE" "$l" "$r" "$IFNAME"
         mtu_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME" "$REMOTE_ADDRS"
+        # both ends at once: each run is a handful of `ip`/`wg` calls
+        status_check "$KIND" "$backend" "$FIXTURE" "$l" local "$case_dir/peer.toml" &
+        status_check "$KIND" "$backend" "$FIXTURE" "$r" remote "$case_dir/peer.toml"
+        wait $!
         teardown_check "$KIND" "$backend" "$FIXTURE" "$l" "$bdir/local" "$IFNAME"
     fi
     # Keep the evidence of failures on the console.
@@ -429,6 +485,12 @@ run_case() { # CASE_DIR BACKEND N
     # where the time went: underlay, bringing both ends up, the checks
     echo "guest: $FIXTURE/$backend took $((SECONDS - t0))s (underlay $((t1 - t0))s, up $((t2 - t1))s, checks $((SECONDS - t2))s)" >&2
 }
+
+# One-off: record host states for status's unit tests (E2E_CAPTURE=1, capture-states.sh).
+if [[ -f /e2e/capture-states.sh ]]; then
+    source /e2e/capture-states.sh
+    capture_states
+fi
 
 # Cases are independent (own namespaces, own networkd, own mount namespace), so a few run
 # at once: most of a case's time is waiting for handshakes, DAD and networkd.
@@ -463,7 +525,11 @@ for case_dir in "$CASES"/*/; do
 done
 wait
 
+# status's twins (own namespaces) alongside the tool twins, which run one after another
+source /e2e/status-negative.sh
+status_twins &
 [[ -x /e2e/negative.sh ]] && source /e2e/negative.sh
+wait
 
 FAILS=$(grep -c '^FAIL ' "$GUEST_LOG")
 echo "E2E-DONE cases=$N failures=$FAILS" | tee -a "$RESULTS" >&2

@@ -34,14 +34,20 @@ mkdir -p "$BUNDLE/e2e/keys"
 cp -a "$CASES" "$BUNDLE/e2e/cases"
 cp -a "$KEY_DIR/." "$BUNDLE/e2e/keys/" 2>/dev/null || true
 install -m 0755 "$E2E_DIR/tier2/guest.sh" "$BUNDLE/e2e/guest.sh"
-# peergen itself, for `peergen status` on both ends, with the shared libraries it links
-# (libgcc_s, for unwinding, is not in the base image; glibc's are, and the copies are the
-# same host files). The image is usr-merged (/lib -> usr/lib): each goes to its real path.
+# peergen itself, for `peergen status` on both ends, with its shared libraries (glibc's are
+# in the base image already; libgcc_s, for unwinding, is not), at their real paths: the
+# image is usr-merged, /lib is a symlink there
 install -D -m 0755 "$PEERGEN" "$BUNDLE/e2e/bin/peergen"
-for lib in $(ldd "$PEERGEN" | awk '/=> \// {print $3}'); do
-    lib=$(readlink -f "$lib")
-    install -D -m 0644 "$lib" "$BUNDLE$lib"
+ldd "$PEERGEN" | awk '/=> \// {print $3}' | while read -r lib; do
+    lib=$(realpath "$lib")
+    install -D -m 0644 "$lib" "$BUNDLE/usr${lib#/usr}"
 done
+install -m 0644 "$E2E_DIR/tier2/status-negative.sh" "$BUNDLE/e2e/status-negative.sh"
+# One-off: record host states for status's unit tests (fixtures/status/README.md)
+if [[ ${E2E_CAPTURE:-0} == 1 ]]; then
+    install -m 0644 "$E2E_DIR/tier2/capture-states.sh" "$BUNDLE/e2e/capture-states.sh"
+    install -m 0755 "$REPO_DIR/fixtures/status/capture.sh" "$BUNDLE/e2e/status-capture.sh"
+fi
 [[ -f $E2E_DIR/tier2/negative.sh ]] && install -m 0755 "$E2E_DIR/tier2/negative.sh" "$BUNDLE/e2e/negative.sh"
 install -m 0644 "$E2E_DIR/tier2/bgp.sh" "$BUNDLE/e2e/bgp.sh"
 install -m 0644 "$E2E_DIR/lib/bgp-daemons.sh" "$BUNDLE/e2e/bgp-daemons.sh"

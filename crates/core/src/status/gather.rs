@@ -14,7 +14,7 @@ use ipnet::IpNet;
 use super::host::{BgpSessionAnswers, DaemonAnswer, HostState, RouteGet, RpFilter};
 use super::parse::{self, ParseError};
 use super::parse_bgp;
-use crate::peer::Peer;
+use crate::peer::{Peer, Route};
 
 /// One thing to read from the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub enum Query {
     Wireguard(String),
     /// `ip -j route get ADDRESS`.
     RouteGet(IpAddr),
-    /// `ip -j route show table T exact PREFIX dev IF`: the routes for one destination
+    /// `ip -4|-6 -j route show table T exact PREFIX dev IF`: the routes for one destination
     /// (never a whole table, which may hold a full BGP feed); an empty list when the
     /// table does not exist.
     Route {
@@ -85,8 +85,11 @@ impl Query {
             Self::Addresses(dev) => words(&["ip", "-j", "addr", "show", "dev", dev]),
             Self::Wireguard(dev) => words(&["wg", "show", dev, "dump"]),
             Self::RouteGet(ip) => words(&["ip", "-j", "route", "get", &ip.to_string()]),
+            // The family: without it `ip route show` lists IPv4 only, even for an
+            // IPv6 `exact` prefix.
             Self::Route { table, to, dev } => words(&[
                 "ip",
+                if to.addr().is_ipv6() { "-6" } else { "-4" },
                 "-j",
                 "route",
                 "show",
@@ -190,6 +193,30 @@ where
         state.link = Some(parse::link(&text)?);
         if let Some(text) = ask(Query::Addresses(name.clone()))? {
             state.addresses = parse::addresses(&text)?;
+        }
+        // A point-to-point address present without its peer (netplan's form): the
+        // on-link route to the other end's address stands in for the peer.
+        for want in &peer.local.addresses {
+            let Some(other) = want.peer else { continue };
+            let plain = state.addresses.iter().any(|h| {
+                h.address.addr() == want.address.addr()
+                    && h.peer.is_none()
+                    && h.address.prefix_len() == h.address.max_prefix_len()
+            });
+            if !plain {
+                continue;
+            }
+            let table = Route::MAIN_TABLE;
+            let q = Query::Route {
+                table,
+                to: other,
+                dev: name.clone(),
+            };
+            if let Some(text) = ask(q)? {
+                state
+                    .routes
+                    .extend(parse::routes(&text, other.addr().is_ipv6(), table)?);
+            }
         }
         if peer.local.wireguard.is_some() {
             if let Some(text) = ask(Query::Wireguard(name.clone()))? {

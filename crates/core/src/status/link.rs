@@ -1,9 +1,11 @@
 //! The device itself: exists, kind, up, MTU, tunnel parameters, addresses, bridge.
 
-use super::host::{HostEncapLimit, HostTtl, Link};
+use ipnet::IpNet;
+
+use super::host::{HostEncapLimit, HostRoute, HostTtl, Link};
 use super::{Check, Ctx};
 use crate::kind::TunnelKind;
-use crate::peer::{EncapLimit, Ttl, Tunnel, TunnelAddress};
+use crate::peer::{EncapLimit, Route, Ttl, Tunnel, TunnelAddress};
 
 /// Runs the link checks; returns whether the device exists (the other checks need it).
 pub(super) fn check(ctx: &mut Ctx<'_>) -> bool {
@@ -149,12 +151,15 @@ fn tunnel(ctx: &mut Ctx<'_>, link: &Link) {
     }
     if let (Some(expected), Some(actual)) = (encap, info.encap_limit) {
         let want = match expected {
-            // The kernel's default limit.
+            // The option is sent: iproute2 sends limit 4; networkd (and so netplan) sends
+            // no limit attribute and the kernel keeps 0. Either is the default.
             EncapLimit::Default => HostEncapLimit::Limit(4),
             EncapLimit::None => HostEncapLimit::None,
             EncapLimit::Limit(n) => HostEncapLimit::Limit(n),
         };
-        if want != actual {
+        let networkd_default =
+            expected == EncapLimit::Default && actual == HostEncapLimit::Limit(0);
+        if want != actual && !networkd_default {
             let text = |e: HostEncapLimit| match e {
                 HostEncapLimit::None => "none".to_owned(),
                 HostEncapLimit::Limit(n) => n.to_string(),
@@ -163,7 +168,11 @@ fn tunnel(ctx: &mut Ctx<'_>, link: &Link) {
             ctx.push(
                 Check::EncapLimit,
                 ctx.at(&[table, "encap-limit"]),
-                text(want),
+                if expected == EncapLimit::Default {
+                    "4 (ip) or 0 (networkd): the option sent".to_owned()
+                } else {
+                    text(want)
+                },
                 text(actual),
                 Some(fix),
             );
@@ -228,8 +237,15 @@ fn addresses(ctx: &mut Ctx<'_>) {
             ),
             Some(have) => {
                 let same = match want.peer {
-                    // With a peer, the kernel keeps the peer's prefix only.
-                    Some(peer) => have.peer == Some(peer),
+                    // With a peer, the kernel keeps the peer's prefix only. netplan has
+                    // no peer form: the plain single-host address plus the on-link route
+                    // to the other end that the kernel adds for a peer is the same thing.
+                    Some(peer) => {
+                        have.peer == Some(peer)
+                            || (have.peer.is_none()
+                                && have.address.prefix_len() == have.address.max_prefix_len()
+                                && on_link_route(&ctx.host.routes, peer))
+                    }
                     None => {
                         have.peer.is_none()
                             && have.address.prefix_len() == want.address.prefix_len()
@@ -268,6 +284,15 @@ fn addresses(ctx: &mut Ctx<'_>) {
             Some(format!("ip address del {} dev {name}", have.address)),
         );
     }
+}
+
+/// A route in the main table to `peer` through the tunnel without a gateway: what the
+/// kernel installs for `ip address add A peer B` (`gather` asks for it only when an
+/// address lacks its peer).
+fn on_link_route(routes: &[HostRoute], peer: IpNet) -> bool {
+    routes
+        .iter()
+        .any(|r| r.table == Route::MAIN_TABLE && r.destination == peer && r.gateway.is_none())
 }
 
 /// The bridge a layer 2 end joins.

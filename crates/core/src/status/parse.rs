@@ -112,8 +112,10 @@ pub fn link(text: &str) -> Result<Link, ParseError> {
             .and_then(Value::as_str)
             .map(str::to_owned),
         tunnel: TunnelInfo {
-            local: ip_of(field("local")),
-            remote: ip_of(field("remote")),
+            // VXLAN over IPv6 names its endpoints `local6` and `remote6` (iproute2 6.1);
+            // the GRE family says `local` and `remote` for both families.
+            local: ip_of(field("local").or_else(|| field("local6"))),
+            remote: ip_of(field("remote").or_else(|| field("remote6"))),
             ttl,
             ikey: gre_key(field("ikey")),
             okey: gre_key(field("okey")),

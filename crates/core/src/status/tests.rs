@@ -85,6 +85,7 @@ fn healthy_states_have_no_finding() {
         ),
         ("fixtures/valid/sit-6in4.toml", "sit-healthy"),
         ("fixtures/valid/gretap-bridge.toml", "gretap-healthy"),
+        ("fixtures/valid/vxlan-ipv6.toml", "vxlan6-healthy"),
     ] {
         let r = report(file, case);
         assert_eq!(r.findings, [], "{case}");
@@ -246,6 +247,104 @@ fn gre_key_ttl_encap_limit_and_bridge() {
     assert_eq!(
         f.fix.as_deref(),
         Some("ip link set dev gretap-lab master br-lab")
+    );
+}
+
+/// netplan has no `peer` form: peergen renders a point-to-point address as the plain
+/// single-host address plus an on-link route to the other end's address
+/// (docs/backends/netplan.md). That host matches; without the route it does not.
+#[test]
+fn netplan_point_to_point_form_matches() {
+    use super::host::HostRoute;
+    let gre = "fixtures/valid/gre-key-p2p.toml";
+    let (peer, text) = peer(gre);
+    let mut host = state(&peer, "gre-healthy");
+    host.addresses[0].peer = None;
+    let mut with_route = host.clone();
+    with_route.routes.push(HostRoute {
+        destination: "172.31.21.2/32".parse().unwrap(),
+        gateway: None,
+        metric: 0,
+        table: 254,
+    });
+    let r = compare(&peer, &text, &with_route, &Options::default());
+    assert_eq!(r.findings, [], "{:#?}", r.findings);
+    // a route through a gateway, or in another table, is not the peer's on-link route
+    let mut via = with_route.clone();
+    via.routes[0].gateway = "172.31.21.9".parse().ok();
+    let mut other_table = with_route.clone();
+    other_table.routes[0].table = 100;
+    for h in [host, via, other_table] {
+        let r = compare(&peer, &text, &h, &Options::default());
+        only(&r, Check::Address, Verdict::Diff);
+    }
+}
+
+/// The same, read from a recorded host: status asks for the on-link route only when the
+/// address has no `peer`.
+#[test]
+fn netplan_point_to_point_form_is_gathered() {
+    let gre = "fixtures/valid/gre-key-p2p.toml";
+    let (p, _) = peer(gre);
+    assert_eq!(state(&p, "gre-netplan-p2p").addresses[0].peer, None);
+    let r = report(gre, "gre-netplan-p2p");
+    assert_eq!(r.findings, [], "{:#?}", r.findings);
+    assert_eq!(r.verdict, Verdict::Ok);
+}
+
+/// An ip6gre peer without `encap-limit`: the option is sent. iproute2 sends limit 4;
+/// networkd (and so netplan) sends no limit attribute and the kernel keeps 0. Both are
+/// the default; another number, or no option, is a finding.
+#[test]
+fn default_encap_limit_is_ip_s_4_or_networkd_s_0() {
+    use super::host::HostEncapLimit;
+    let file = "fixtures/valid/ip6gre-no-encap-limit.toml";
+    let text = std::fs::read_to_string(repo().join(file))
+        .unwrap()
+        .replace("encap-limit = \"none\"\n", "");
+    let source = SourceFile::new(file, text.clone());
+    let peer = validate(&source).unwrap().peer;
+    let mut host = state(&peer, "ip6gre-encap-limit");
+    // the option's 8 bytes: that capture kept the MTU of the `none` peer
+    host.link.as_mut().unwrap().mtu = peer.mtu.value;
+    for (limit, ok) in [
+        (HostEncapLimit::Limit(4), true),
+        (HostEncapLimit::Limit(0), true),
+        (HostEncapLimit::Limit(2), false),
+        (HostEncapLimit::None, false),
+    ] {
+        let mut h = host.clone();
+        h.link.as_mut().unwrap().tunnel.encap_limit = Some(limit);
+        let r = compare(&peer, &text, &h, &Options::default());
+        if ok {
+            assert_eq!(r.findings, [], "{limit:?}");
+        } else {
+            only(&r, Check::EncapLimit, Verdict::Diff);
+        }
+    }
+}
+
+/// `ip route show` lists IPv4 unless told otherwise, even for an IPv6 `exact` prefix
+/// (iproute2 6.1 prints `[]`): the route query names the family.
+#[test]
+fn route_queries_name_the_family() {
+    let q = |to: &str| {
+        Query::Route {
+            table: 254,
+            to: to.parse().unwrap(),
+            dev: "wg0".into(),
+        }
+        .command()
+        .unwrap()
+        .join(" ")
+    };
+    assert_eq!(
+        q("fd42:4242:2::1/128"),
+        "ip -6 -j route show table 254 exact fd42:4242:2::1/128 dev wg0"
+    );
+    assert_eq!(
+        q("192.0.2.0/24"),
+        "ip -4 -j route show table 254 exact 192.0.2.0/24 dev wg0"
     );
 }
 
