@@ -53,6 +53,9 @@ for bin in "${BINARIES[@]}"; do
     done
 done
 for s in "${SCRIPTS[@]}"; do copy_file "$s"; done
+# peergen comes with the case bundle (vm.sh) for `peergen status`; besides glibc it links
+# the GCC runtime (Rust's unwinder) and libm.
+for lib in libgcc_s.so.1 libm.so.6; do copy_file "/lib/x86_64-linux-gnu/$lib"; done
 
 # busybox supplies everything else (sh, sleep, cat, sed, sysctl ...) without shadowing the
 # real tools copied above.
