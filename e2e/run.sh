@@ -12,7 +12,9 @@
 #          every tunnel address family, plainly and with TTL 1 as eBGP sends, check the
 #          routes each end declares and that nothing else is routed; for peers with [bgp]
 #          run the rendered BIRD and FRR configs in both ends (bird-bird, frr-frr,
-#          bird-frr) until Established and compare the received prefixes (one boot, minutes)
+#          bird-frr) until Established and compare the received prefixes; and set one end
+#          up from nothing but a `peergen handoff` folder, as its README says (one boot,
+#          minutes)
 #
 # Both tiers also run negative twins: broken files the real tool must reject.
 # Output: one line per check on stdout, e2e/out/results.md (table), exit 1 on any failure.

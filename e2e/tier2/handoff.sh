@@ -6,21 +6,25 @@
 #   - their WireGuard key at the path the README names (we stand in the key they generated:
 #     the pre-generated test key whose public key our peer file holds as [remote] public-key)
 #   - the tunnel with the commands of the README's `### ip:` install section, run from the
-#     folder (the `ip` backend: no daemon to start, and the other backends are proven by
-#     the plain cases with the same bytes)
-#   - per daemon pair: the README's `### bird:` / `### frr:` install commands (/etc/bird,
-#     /etc/frr moved under the daemon's run folder, as every tier-2 daemon lives there),
-#     the password sent separately added where the README says (BIRD: `password "…";` in
-#     the protocol, FRR: `neighbor ADDRESS password …`), the file made 0640, and the
-#     daemon started in the frame docs/backends/{bird,frr}.md give (lib/prepare_bgp.py)
+#     folder, and for WireGuard again on a fresh underlay with its `### wg-quick:` section
+#     (`systemctl enable --now wg-quick@NAME` run as `wg-quick up NAME`: no systemd here);
+#     networkd and netplan need a daemon in the namespace, and the plain cases prove their
+#     files, which are the same bytes (lib/prepare_handoff.sh)
+#   - over the ip tunnel, per daemon pair: the README's `### bird:` / `### frr:` install
+#     commands (/etc/bird, /etc/frr moved under the daemon's run folder, as every tier-2
+#     daemon lives there), the password sent separately added where the README says
+#     (BIRD: `password "…";` in the protocol, FRR: `neighbor ADDRESS password …`), the
+#     file made 0640, and the daemon started in the frame docs/backends/{bird,frr}.md give
+#     (lib/prepare_bgp.py)
 # Our end is the case's usual `render --side local` files (ip scripts, daemon files).
-# Checks, as `handoff-ip` or `handoff-PAIR` (local-remote daemons):
-#   up        both ends' tunnels up with their addresses (the message: how long)
+# Checks, as `handoff-key`, `handoff-ip`, `handoff-wg-quick` or `handoff-PAIR` (daemons,
+# local-remote):
 #   key       the key at the README's path has the public key the README says we configured
+#   up        both ends' tunnels up with their addresses (the message: how long)
 #   ipv4|ipv6|ipv6-ll|ttl1-*   each `ping` of the README's Verify section, from their end;
 #             every tunnel address of ours must have a plain ping there
 #   wg-show   `wg show NAME` (Verify) reports a handshake (WireGuard)
-#   status    `peergen status --side local NAME.toml` (Verify) from the folder says ok
+#   status    `peergen status --side local NAME.toml` (Verify) from the folder exits 0
 #   bgp-up, bgp-routes   as in bgp.sh, with their daemon running the handoff's file
 
 HANDOFF_PAIRS=(bird-bird frr-frr) # local-remote: their BIRD file, their FRR file
@@ -126,8 +130,8 @@ handoff_bgp_pair() { # CASE_DIR PAIR N NS_LOCAL NS_REMOTE
 }
 
 # The README's Verify pings, from their end; every tunnel address of ours must be pinged.
-handoff_pings() { # NS README
-    local ns=$1 readme=$2 line dest a fam check out pinged=" "
+handoff_pings() { # BACKEND_LABEL NS README
+    local b=$1 ns=$2 readme=$3 line dest a fam check out pinged=" "
     while read -r line; do
         [[ $line == ping\ * ]] || continue
         dest=${line##* } dest=${dest%%\%*}
@@ -135,76 +139,56 @@ handoff_pings() { # NS README
         [[ " $line " == *" -t 1 "* ]] && check=ttl1-$fam || pinged+="$dest "
         # shellcheck disable=SC2086 # the README's command line, split as a shell would
         if out=$(timeout "$HANDOFF_PING_TIMEOUT" ip netns exec "$ns" $line 2>&1); then
-            result PASS "$KIND" handoff-ip "$check" "$FIXTURE" "$line: $(echo "$out" | grep -m1 'packet loss')"
+            result PASS "$KIND" "$b" "$check" "$FIXTURE" "$line: $(echo "$out" | grep -m1 'packet loss')"
         else
-            result FAIL "$KIND" handoff-ip "$check" "$FIXTURE" "$line: $(echo "$out" | grep -v '^PING' | head -n 3)"
+            result FAIL "$KIND" "$b" "$check" "$FIXTURE" "$line: $(echo "$out" | grep -v '^PING' | head -n 3)"
         fi
     done < <(readme_block "$readme" "## Verify")
     for a in $LOCAL_TUNNEL_ADDRS; do
         a=${a%/*}
         [[ $pinged == *" $a "* ]] ||
-            result FAIL "$KIND" handoff-ip "$(family_of "$a")" "$FIXTURE" "the README's Verify section has no ping of our $a"
+            result FAIL "$KIND" "$b" "$(family_of "$a")" "$FIXTURE" "the README's Verify section has no ping of our $a"
     done
 }
 
-run_handoff_case() { # CASE_DIR N
-    local case_dir=$1 N=$2 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP UNDERLAY_MTU LOCAL_ADDRS REMOTE_ADDRS
-    local LOCAL_TUNNEL_ADDRS="" REMOTE_TUNNEL_ADDRS="" REMOTE_HOST="" THEIR_KEY=""
-    source "$case_dir/case.env"
-    source "$case_dir/handoff/handoff.env"
-    local folder=$case_dir/handoff/folder l=h${N}l x=h${N}x r=h${N}r t0=$SECONDS
-    local readme=$case_dir/handoff/folder/README.md name cmds path want got out pair
-    local HANDOFF_PASSWORD=""
-    [[ -f $case_dir/handoff/sent-separately/password ]] && HANDOFF_PASSWORD=1
-    name=$(basename "$(ls "$folder"/*.toml | head -n 1)")
-    if ! underlay_up "$l" "$x" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/h$N.ul.log"; then
-        result FAIL "$KIND" handoff-ip up "$FIXTURE" "underlay: $(cat "$WORK/h$N.ul.log")"
+# One way of setting up their tunnel, BACKEND ip or wg-quick, on a fresh underlay: the
+# README's install commands in their namespace, our rendered ip script in ours, then the
+# README's Verify checks and, for ip, the BGP pairs. Uses run_handoff_case's variables.
+handoff_tunnel() { # BACKEND TAG
+    local backend=$1 l=h${N}$2l x=h${N}$2x r=h${N}$2r t0=$SECONDS cmds out pair
+    local b=handoff-$backend
+    if ! underlay_up "$l" "$x" "$r" "$LOCAL_EP" "$REMOTE_EP" "${UNDERLAY_MTU:-1500}" 2>"$WORK/h$N$2.ul.log"; then
+        result FAIL "$KIND" "$b" up "$FIXTURE" "underlay: $(cat "$WORK/h$N$2.ul.log")"
         underlay_down "$l" "$x" "$r"; return
     fi
-    # Their key: "Your files read your private key from `PATH`". They generated it and sent
-    # us its public key; here that is the pre-generated test key our peer file expects.
-    if [[ $KIND == wireguard ]]; then
-        path=$(sed -n 's/^Your files read your private key from `\([^`]*\)`.*/\1/p' "$readme")
-        want=$(grep -o 'in the table above (`[^`]*`)' "$readme" | sed 's/.*(`\(.*\)`)/\1/')
-        if [[ -z $path ]]; then
-            result FAIL "$KIND" handoff-ip key "$FIXTURE" "the README names no private key path"
-        else
-            mkdir -p "$(dirname "$path")"
-            (umask 077 && cp "$THEIR_KEY" "$path")
-            got=$(wg pubkey <"$path")
-            if [[ $got == "$want" ]]; then
-                result PASS "$KIND" handoff-ip key "$FIXTURE" "$path: public key $got, as the README says"
-            else
-                result FAIL "$KIND" handoff-ip key "$FIXTURE" "$path has public key $got, the README says ${want:-nothing}"
-            fi
-        fi
-    fi
-    cmds=$(readme_block "$readme" "### ip:")
+    # wg-quick's section ends in `systemctl enable --now wg-quick@NAME`; the guest has no
+    # systemd, so the unit's own command runs instead: `wg-quick up NAME`
+    cmds=$(readme_block "$readme" "### $backend:" | sed 's/^systemctl enable --now wg-quick@\(.*\)$/wg-quick up \1/')
     if [[ -z $cmds ]]; then
-        result FAIL "$KIND" handoff-ip up "$FIXTURE" "the README has no ip install commands"
-    elif ! out=$(ip netns exec "$r" sh -ec "cd \"\$1\"; $cmds" sh "$folder" 2>&1); then
-        result FAIL "$KIND" handoff-ip up "$FIXTURE" "their end, README's \"$cmds\": $out"
-    elif ! apply_side ip "$l" "$case_dir/ip/local" "$WORK/h$N.l.log" "" "" ""; then
-        result FAIL "$KIND" handoff-ip up "$FIXTURE" "our end: $(tail -n 3 "$WORK/h$N.l.log")"
+        result FAIL "$KIND" "$b" up "$FIXTURE" "the README has no $backend install commands"
+    elif ! out=$(ip netns exec "$r" env WG_ENDPOINT_RESOLUTION_RETRIES=3 sh -ec "cd \"\$1\"; $cmds" sh "$folder" 2>&1); then
+        result FAIL "$KIND" "$b" up "$FIXTURE" "their end, README's \"$cmds\": $out"
+    elif ! apply_side ip "$l" "$case_dir/ip/local" "$WORK/h$N$2.l.log" "" "" ""; then
+        result FAIL "$KIND" "$b" up "$FIXTURE" "our end: $(tail -n 3 "$WORK/h$N$2.l.log")"
     elif ! settle "$r" "$IFNAME" "$REMOTE_TUNNEL_ADDRS" || ! settle "$l" "$IFNAME" "$LOCAL_TUNNEL_ADDRS"; then
-        result FAIL "$KIND" handoff-ip up "$FIXTURE" "not up with the addresses after ${SETTLE_TIMEOUT}s: $(ip -n "$r" -o addr show dev "$IFNAME" 2>&1 | head -n 3)"
+        result FAIL "$KIND" "$b" up "$FIXTURE" "not up with the addresses after ${SETTLE_TIMEOUT}s: $(ip -n "$r" -o addr show dev "$IFNAME" 2>&1 | head -n 3)"
     else
-        result PASS "$KIND" handoff-ip up "$FIXTURE" "their end from the README's \"$cmds\" in $((SECONDS - t0))s"
-        handoff_pings "$r" "$readme"
+        result PASS "$KIND" "$b" up "$FIXTURE" "their end from the README's \"$(echo "$cmds" | tr '\n' ';' | sed 's/;$//; s/;/; /g')\" in $((SECONDS - t0))s"
+        handoff_pings "$b" "$r" "$readme"
         if [[ $KIND == wireguard ]]; then
             out=$(ip netns exec "$r" wg show "$IFNAME" 2>&1)
             if [[ $out == *"latest handshake"* ]]; then
-                result PASS "$KIND" handoff-ip wg-show "$FIXTURE" "$(echo "$out" | grep -m1 'latest handshake')"
+                result PASS "$KIND" "$b" wg-show "$FIXTURE" "$(echo "$out" | grep -m1 'latest handshake')"
             else
-                result FAIL "$KIND" handoff-ip wg-show "$FIXTURE" "no handshake: $(echo "$out" | tr '\n' ' ')"
+                result FAIL "$KIND" "$b" wg-show "$FIXTURE" "no handshake: $(echo "$out" | tr '\n' ' ')"
             fi
         fi
         if out=$(cd "$folder" && ip netns exec "$r" /e2e/bin/peergen status --side local "$name" 2>&1); then
-            result PASS "$KIND" handoff-ip status "$FIXTURE" "peergen status --side local $name: $(echo "$out" | head -n 1)"
+            result PASS "$KIND" "$b" status "$FIXTURE" "peergen status --side local $name: $(echo "$out" | head -n 1)"
         else
-            result FAIL "$KIND" handoff-ip status "$FIXTURE" "peergen status --side local $name: $(echo "$out" | head -n 6)"
+            result FAIL "$KIND" "$b" status "$FIXTURE" "peergen status --side local $name: $(echo "$out" | head -n 6)"
         fi
-        if [[ -d $case_dir/bgp/remote ]]; then
+        if [[ $backend == ip && -d $case_dir/bgp/remote ]]; then
             for pair in "${HANDOFF_PAIRS[@]}"; do
                 # FRR 8.4 on both ends never dials a link-local neighbour (expected-refusals.txt):
                 # their FRR then gets our BIRD, which dials
@@ -214,5 +198,38 @@ run_handoff_case() { # CASE_DIR N
         fi
     fi
     underlay_down "$l" "$x" "$r"
+}
+
+run_handoff_case() { # CASE_DIR N
+    local case_dir=$1 N=$2 FIXTURE KIND IFNAME LOCAL_EP REMOTE_EP UNDERLAY_MTU LOCAL_ADDRS REMOTE_ADDRS
+    local LOCAL_TUNNEL_ADDRS="" REMOTE_TUNNEL_ADDRS="" REMOTE_HOST="" THEIR_KEY=""
+    source "$case_dir/case.env"
+    source "$case_dir/handoff/handoff.env"
+    local folder=$case_dir/handoff/folder t0=$SECONDS
+    local readme=$case_dir/handoff/folder/README.md name path want got
+    local HANDOFF_PASSWORD=""
+    [[ -f $case_dir/handoff/sent-separately/password ]] && HANDOFF_PASSWORD=1
+    name=$(basename "$(ls "$folder"/*.toml | head -n 1)")
+    # Their key: "Your files read your private key from `PATH`". They generated it and sent
+    # us its public key; here that is the pre-generated test key our peer file expects.
+    if [[ $KIND == wireguard ]]; then
+        path=$(sed -n 's/^Your files read your private key from `\([^`]*\)`.*/\1/p' "$readme")
+        want=$(grep -o 'in the table above (`[^`]*`)' "$readme" | sed 's/.*(`\(.*\)`)/\1/')
+        if [[ -z $path ]]; then
+            result FAIL "$KIND" handoff-key key "$FIXTURE" "the README names no private key path"
+        else
+            mkdir -p "$(dirname "$path")"
+            (umask 077 && cp "$THEIR_KEY" "$path")
+            got=$(wg pubkey <"$path")
+            if [[ $got == "$want" ]]; then
+                result PASS "$KIND" handoff-key key "$FIXTURE" "$path: public key $got, as the README says"
+            else
+                result FAIL "$KIND" handoff-key key "$FIXTURE" "$path has public key $got, the README says ${want:-nothing}"
+            fi
+        fi
+    fi
+    handoff_tunnel ip i
+    # WireGuard also with wg-quick, the README's first choice for it
+    [[ $KIND == wireguard ]] && handoff_tunnel wg-quick w
     echo "guest: $FIXTURE/handoff took $((SECONDS - t0))s" >&2
 }
