@@ -166,7 +166,8 @@ handoff_tunnel() { # BACKEND TAG
     cmds=$(readme_block "$readme" "### $backend:" | sed 's/^systemctl enable --now wg-quick@\(.*\)$/wg-quick up \1/')
     if [[ -z $cmds ]]; then
         result FAIL "$KIND" "$b" up "$FIXTURE" "the README has no $backend install commands"
-    elif ! out=$(ip netns exec "$r" env WG_ENDPOINT_RESOLUTION_RETRIES=3 sh -ec "cd \"\$1\"; $cmds" sh "$folder" 2>&1); then
+    # (the variable set by bash, not busybox's env: busybox would run its own sh and ip)
+    elif ! out=$(WG_ENDPOINT_RESOLUTION_RETRIES=3 ip netns exec "$r" sh -ec "cd \"\$1\"; $cmds" sh "$folder" 2>&1); then
         result FAIL "$KIND" "$b" up "$FIXTURE" "their end, README's \"$cmds\": $out"
     elif ! apply_side ip "$l" "$case_dir/ip/local" "$WORK/h$N$2.l.log" "" "" ""; then
         result FAIL "$KIND" "$b" up "$FIXTURE" "our end: $(tail -n 3 "$WORK/h$N$2.l.log")"
