@@ -30,8 +30,8 @@ handoff_our_peer() { # PEER.toml OUT.toml
     awk '/^\[/ {section = $0} !(section == "[remote]" && $1 == "private-key-file") {print}' "$1" >"$2"
 }
 
-# The [bgp] password of a peer file, empty when it has none. Only inline passwords occur in
-# the fixtures; a password-file would be read the same way by the guest.
+# The [bgp] password of a peer file, empty when it has none (the handoff fixtures hold it
+# inline, as `password`).
 handoff_password() { # PEER.toml
     python3 -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb")).get("bgp", {}).get("password", ""))' "$1"
 }
