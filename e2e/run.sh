@@ -12,7 +12,9 @@
 #          every tunnel address family, plainly and with TTL 1 as eBGP sends, check the
 #          routes each end declares and that nothing else is routed; for peers with [bgp]
 #          run the rendered BIRD and FRR configs in both ends (bird-bird, frr-frr,
-#          bird-frr) until Established and compare the received prefixes (one boot, minutes)
+#          bird-frr) until Established and compare the received prefixes; and set one end
+#          up from nothing but a `peergen handoff` folder, as its README says (one boot,
+#          minutes)
 #
 # Both tiers also run negative twins: broken files the real tool must reject.
 # Output: one line per check on stdout, e2e/out/results.md (table), exit 1 on any failure.
@@ -23,6 +25,7 @@ source "$(dirname "$0")/lib/common.sh"
 source "$E2E_DIR/lib/deps.sh"
 source "$E2E_DIR/lib/results.sh"
 source "$E2E_DIR/lib/prepare.sh"
+source "$E2E_DIR/lib/prepare_handoff.sh"
 source "$E2E_DIR/lib/tier1.sh"
 source "$E2E_DIR/lib/negative-tier1.sh"
 source "$E2E_DIR/lib/tier1-bgp.sh"
@@ -46,6 +49,7 @@ apt_ensure "${E2E_APT_PACKAGES[@]}"
 build_peergen
 export PEERGEN   # tier 2 copies it into the VM for `peergen status`
 prepare_cases
+prepare_handoffs
 prepare_negative_renders
 log "prepared and rendered in $((SECONDS - start))s"
 
@@ -76,6 +80,11 @@ if [[ $what == tier2 || $what == all ]]; then
         # nor one where no BGP session came up
         grep -q '^PASS [a-z0-9]* [a-z]*-[a-z]* bgp-up' "$OUT_DIR/tier2-results.txt" ||
             result FAIL 2 tier2 vm bgp-up - "no BGP session was Established"
+        # nor one that skipped the handoffs prepared for it
+        if compgen -G "$OUT_DIR/cases/*/handoff/handoff.env" >/dev/null; then
+            grep -q '^PASS [a-z0-9]* handoff-ip ipv' "$OUT_DIR/tier2-results.txt" ||
+                result FAIL 2 tier2 vm handoff - "no tunnel set up from a handoff passed a ping"
+        fi
     fi
     t2="$((SECONDS - s))s"
     log "tier 2 took $t2"

@@ -14,10 +14,11 @@ trap 'rm -rf "$IMG"' EXIT
 
 # Real binaries (not busybox applets) wherever the behaviour under test depends on them,
 # and the BGP daemons of Debian 12 (BIRD 2, FRR 8: zebra, bgpd, staticd for the frame's
-# static routes, bfdd for BFD, vtysh).
+# static routes, bfdd for BFD, vtysh), and coreutils install for the install steps a handoff
+# README gives.
 BINARIES=(/usr/bin/bash /usr/bin/dash /usr/bin/ip /usr/bin/wg /usr/bin/ping /usr/bin/kmod
     /lib/systemd/systemd-networkd /usr/bin/unshare /usr/bin/mount /usr/bin/umount
-    /usr/bin/nsenter /usr/bin/stat /usr/bin/timeout
+    /usr/bin/nsenter /usr/bin/stat /usr/bin/timeout /usr/bin/install
     /usr/sbin/bird /usr/sbin/birdc
     /usr/lib/frr/zebra /usr/lib/frr/bgpd /usr/lib/frr/staticd /usr/lib/frr/bfdd /usr/bin/vtysh)
 SCRIPTS=(/usr/bin/wg-quick)
@@ -52,6 +53,9 @@ for bin in "${BINARIES[@]}"; do
     done
 done
 for s in "${SCRIPTS[@]}"; do copy_file "$s"; done
+# peergen comes with the case bundle (vm.sh) for `peergen status`; besides glibc it links
+# the GCC runtime (Rust's unwinder) and libm.
+for lib in libgcc_s.so.1 libm.so.6; do copy_file "/lib/x86_64-linux-gnu/$lib"; done
 
 # busybox supplies everything else (sh, sleep, cat, sed, sysctl ...) without shadowing the
 # real tools copied above.

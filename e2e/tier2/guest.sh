@@ -495,6 +495,13 @@ fi
 # Cases are independent (own namespaces, own networkd, own mount namespace), so a few run
 # at once: most of a case's time is waiting for handshakes, DAD and networkd.
 source /e2e/bgp.sh
+# the remote end from nothing but a handoff folder (handoff.sh), long like the BGP cases
+source /e2e/handoff.sh
+for case_dir in "$CASES"/*/; do
+    [[ -f ${case_dir}handoff/handoff.env ]] || continue
+    N=$((N + 1)); run_handoff_case "${case_dir%/}" "$N" &
+    while (($(jobs -rp | wc -l) >= JOBS)); do wait -n; done
+done
 # BGP first: its cases wait longest (daemon start-up under TCG, the Established bound), so
 # they overlap best with the many short tunnel cases behind them.
 for case_dir in "$CASES"/*/; do

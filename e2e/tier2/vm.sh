@@ -50,6 +50,7 @@ if [[ ${E2E_CAPTURE:-0} == 1 ]]; then
 fi
 [[ -f $E2E_DIR/tier2/negative.sh ]] && install -m 0755 "$E2E_DIR/tier2/negative.sh" "$BUNDLE/e2e/negative.sh"
 install -m 0644 "$E2E_DIR/tier2/bgp.sh" "$BUNDLE/e2e/bgp.sh"
+install -m 0644 "$E2E_DIR/tier2/handoff.sh" "$BUNDLE/e2e/handoff.sh"
 install -m 0644 "$E2E_DIR/lib/bgp-daemons.sh" "$BUNDLE/e2e/bgp-daemons.sh"
 install -m 0644 "$E2E_DIR/expected-refusals.txt" "$BUNDLE/e2e/expected-refusals.txt"
 [[ -d $E2E_DIR/negative ]] && cp -a "$E2E_DIR/negative" "$BUNDLE/e2e/negative"
