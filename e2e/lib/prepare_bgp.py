@@ -151,7 +151,11 @@ def write_side(peer, side, out):
         bird.append(f"protocol kernel e2e_kernel_v{fam} {{\n  ipv{fam} {{\n    import none;\n"
                     "    export where source = RTS_BGP;\n  };\n}")
     if bfd:
-        bird.append("protocol bfd {}")
+        # Emulation timers: under TCG with four cases at once a daemon can stall for most
+        # of a second, longer than BIRD's default detection time (5 x 100 ms) or FRR's
+        # (3 x 300 ms), and BFD then takes a healthy session down. BIRD asks for 1 s both
+        # ways (FRR follows the slower of the two), so detection takes 3 s to 10 s.
+        bird.append('protocol bfd {\n  interface "*" {\n    interval 1 s;\n    multiplier 10;\n  };\n}')
     for fam in (4, 6):
         if statics[fam]:
             bird.append(f"protocol static e2e_announce_v{fam} {{\n  ipv{fam};")
