@@ -195,7 +195,8 @@ handoff_tunnel() { # BACKEND TAG
                 result FAIL "$KIND" "$b" wg-show "$FIXTURE" "no handshake: $(echo "$out" | tr '\n' ' ')"
             fi
         fi
-        if out=$(cd "$folder" && ip netns exec "$r" /e2e/bin/peergen status --side local "$name" 2>&1); then
+        # the README's command, with its --no-bgp: the daemons start below
+        if out=$(cd "$folder" && ip netns exec "$r" /e2e/bin/peergen status --side local --no-bgp "$name" 2>&1); then
             result PASS "$KIND" "$b" status "$FIXTURE" "peergen status --side local $name: $(echo "$out" | head -n 1)"
         else
             result FAIL "$KIND" "$b" status "$FIXTURE" "peergen status --side local $name: $(echo "$out" | head -n 6)"

@@ -49,7 +49,8 @@ status_twin_up() { # CASE_DIR N
 status_twin_run() { # NS PEER [STATUS_ARGS...]
     local ns=$1 peer=$2 out rc=0
     shift 2
-    out=$(ip netns exec "$ns" "$PEERGEN" status --side local --json "$@" "$peer" 2>&1) || rc=$?
+    # --no-bgp: the twins break the tunnel with no BGP daemon running (bgp.sh has that twin)
+    out=$(ip netns exec "$ns" "$PEERGEN" status --side local --no-bgp --json "$@" "$peer" 2>&1) || rc=$?
     echo "$rc $(status_checks "$out")"
     status_findings "$out"
 }
