@@ -1,12 +1,17 @@
 //! `peergen render`: resolve the plan, validate everything, render everything, then print,
 //! write or check.
+//!
+//! Writing a folder first only declares every file (paths, modes, and every reason a
+//! peer cannot be rendered, [`Renderer::plan`]), so that nothing is written when anything
+//! fails; the files are then rendered again, this time with contents, and each written
+//! as soon as it is rendered, so memory does not grow with the number of files.
 
 use std::collections::HashMap;
 
 use camino::Utf8Path;
 use peergen_core::bgp::daemon_stem;
 use peergen_core::{Backend, Side};
-use peergen_render::Renderer;
+use peergen_render::{RenderedFile, Renderer};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
@@ -133,9 +138,22 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         jobs.append(&mut skipped_bgp);
     }
     check_daemon_names(&jobs)?;
-    // Render everything in memory first: one failure means nothing is written.
+    // Every file is known, and every failure found, before anything is written or
+    // printed: one failure means nothing is written. Printing and comparing hold the
+    // contents; writing renders them again later, one job at a time.
+    let writing = matches!(
+        output,
+        Output::Folder {
+            mode: FolderMode::Write { .. },
+            ..
+        }
+    );
     let results = crate::parallel::map(&jobs, |&(l, backend)| {
-        renderer.render(&l.peer, backend, side)
+        if writing {
+            renderer.plan(&l.peer, backend, side)
+        } else {
+            renderer.render(&l.peer, backend, side)
+        }
     });
     let mut produced: Vec<Produced<'_>> = Vec::with_capacity(results.len() * 2);
     let mut owners: HashMap<&str, &Utf8Path> = HashMap::with_capacity(results.len() * 2);
@@ -169,6 +187,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     if failed {
         return Err(Exit::DataError);
     }
+    drop(owners);
     if skipped > 0 {
         eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
     }
@@ -201,7 +220,49 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     Ok(match *mode {
         FolderMode::Check => output::check(&mut folder, &existing, &produced, side, &folder_plan),
         FolderMode::Write { prune, .. } => {
-            output::write(&mut folder, &existing, &produced, side, &folder_plan, prune)
+            let render = |i: usize| {
+                let (l, backend) = jobs[i];
+                let planned = results[i].as_deref().unwrap_or_default();
+                rendered_as_planned(renderer.render(&l.peer, backend, side), planned, l)
+            };
+            output::write(
+                &folder,
+                &existing,
+                &produced,
+                side,
+                &folder_plan,
+                prune,
+                jobs.len(),
+                &render,
+            )
         }
     })
+}
+
+/// The files of a job rendered for writing, which must be exactly the files its plan
+/// declared (rendering is deterministic; anything else is a bug, and stops the run
+/// before the file is written, with the manifest still listing every file written).
+fn rendered_as_planned(
+    rendered: Result<Vec<RenderedFile>, peergen_render::RenderError>,
+    planned: &[RenderedFile],
+    l: &load::Loaded,
+) -> Result<Vec<RenderedFile>, Exit> {
+    let files = rendered.map_err(|err| {
+        present::error(&format!("{}: {err}", l.source.path()));
+        Exit::DataError
+    })?;
+    let same = files.len() == planned.len()
+        && files
+            .iter()
+            .zip(planned)
+            .all(|(f, p)| f.path == p.path && f.mode == p.mode);
+    if same {
+        Ok(files)
+    } else {
+        present::error(&format!(
+            "{}: rendering gave other files than declared before writing; this is a bug in peergen, please report it",
+            l.source.path()
+        ));
+        Err(Exit::IoError)
+    }
 }
