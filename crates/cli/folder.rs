@@ -507,8 +507,9 @@ impl Folder {
                 Err(err) => return Err(errno_text(err)),
             }
         };
-        let result = fill(fd, contents, mode)
-            .and_then(|_| rustix::fs::renameat(&sub.fd, tmp.as_str(), &sub.fd, name).map_err(errno_text));
+        let result = fill(fd, contents, mode).and_then(|_| {
+            rustix::fs::renameat(&sub.fd, tmp.as_str(), &sub.fd, name).map_err(errno_text)
+        });
         if result.is_err() {
             let _ = rustix::fs::unlinkat(&sub.fd, tmp.as_str(), AtFlags::empty());
         }

@@ -124,13 +124,21 @@ impl Job<'_> {
         let mut listed = plan.carried.clone();
         listed.extend(plan.orphans.iter().cloned());
         let union = manifest::file(produced, side, &listed);
-        let on_disk = existing.current.as_ref().map(|(text, mode)| (text.as_str(), *mode));
+        let on_disk = existing
+            .current
+            .as_ref()
+            .map(|(text, mode)| (text.as_str(), *mode));
         write_manifest(folder, &union, on_disk)?;
         // The folder's manifest is now `union`; not kept: tens of thousands of lines.
         drop(union);
         let tallies = crate::parallel::try_each(jobs, Tally::default, |tally, i| {
             for file in render(i)? {
-                if folder.is_current_with(&file.path, &file.contents, file.mode, &mut tally.scratch)? {
+                if folder.is_current_with(
+                    &file.path,
+                    &file.contents,
+                    file.mode,
+                    &mut tally.scratch,
+                )? {
                     tally.unchanged += 1;
                 } else {
                     folder.write(&file.path, file.contents.as_bytes(), file.mode)?;

@@ -68,7 +68,13 @@ impl Renderer {
         backend: Backend,
         side: Side,
     ) -> Result<Vec<RenderedFile>, RenderError> {
-        backends::render(backend, &self.env, &seen_from(peer, side), &self.options, true)
+        backends::render(
+            backend,
+            &self.env,
+            &seen_from(peer, side),
+            &self.options,
+            true,
+        )
     }
 
     /// The files [`Renderer::render`] gives for the same arguments, with empty contents:
