@@ -63,7 +63,7 @@ pub fn try_each<S: Send, E: Send>(
         return work().map(|state| vec![state]);
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         let mut states = Vec::with_capacity(threads);
         let mut first_err = None;
         for handle in handles {
