@@ -54,9 +54,11 @@ fn stdout_failed(err: &std::io::Error) -> Exit {
 /// anything larger is shown as different without its contents.
 const READ_CAP: u64 = 4 << 20;
 
-/// Renders the files of one job (a peer and a backend), in any order of jobs. The files
-/// must be those [`write`] was given in `produced`, now with their contents.
-pub type Render<'a> = dyn Fn(usize) -> Result<Vec<RenderedFile>, Exit> + Sync + 'a;
+/// Renders the files of one job (a peer and a backend), in any order of jobs, or gives
+/// them as rendered before. The files must be those [`write`] was given in `produced`,
+/// now with their contents.
+pub type Render<'a> =
+    dyn Fn(usize) -> Result<std::borrow::Cow<'a, [RenderedFile]>, Exit> + Sync + 'a;
 
 /// Writes every file into `folder` (unchanged files are left alone); reports files of
 /// removed peers and deletes them with `prune`. `produced` lists every file (paths and
@@ -132,7 +134,7 @@ impl Job<'_> {
         // The folder's manifest is now `union`; not kept: tens of thousands of lines.
         drop(union);
         let tallies = crate::parallel::try_each(jobs, Tally::default, |tally, i| {
-            for file in render(i)? {
+            for file in render(i)?.iter() {
                 if folder.is_current_with(
                     &file.path,
                     &file.contents,
@@ -142,7 +144,7 @@ impl Job<'_> {
                     tally.unchanged += 1;
                 } else {
                     folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
-                    tally.written.push(file.path);
+                    tally.written.push(file.path.clone());
                 }
             }
             Ok(())
