@@ -63,8 +63,8 @@ pub type Render<'a> =
 /// Writes every file into `folder` (unchanged files are left alone); reports files of
 /// removed peers and deletes them with `prune`. `produced` lists every file (paths and
 /// modes; its contents are not used); `render` gives each of the `jobs` their contents,
-/// which are written as they come, on every core, and dropped: memory does not grow
-/// with the number of files.
+/// which are compared and written as they come, on every core, and dropped: memory does
+/// not grow with the number of files.
 ///
 /// The order keeps the manifest a superset of what peergen wrote at every instant, so a
 /// run killed anywhere is finished by the next one: first the manifest listing the old and
