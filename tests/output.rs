@@ -166,3 +166,68 @@ fn errors_are_never_summarised() {
     assert_eq!(count(&err, "error["), 20, "{err:#?}");
     assert!(!err.iter().any(|l| l.contains(" more ")), "{err:#?}");
 }
+
+/// Runs `peergen ARGS` in `dir` through `sh` with its data size (heap and thread stacks;
+/// `ulimit -d`) limited to `kib`.
+fn render_limited(dir: &Path, kib: u32, args: &[&str]) -> Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -d {kib} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_peergen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn writing_a_folder_does_not_hold_every_rendered_file() {
+    // 400 peers whose .network files are 77 KiB each (a template override pads them):
+    // 30 MiB of output, written within a 20 MiB data limit. Each file is written as soon
+    // as it is rendered, so memory does not grow with the size of the output.
+    let dir = temp_dir("output-bounded-memory");
+    generate(&dir, 400);
+    let padding = format!(
+        "{{% for i in range(1024) %}}# padding {}{{{{ i }}}}\n{{% endfor %}}",
+        "x".repeat(56)
+    );
+    let network =
+        std::fs::read_to_string(common::root().join("templates/networkd/tunnel.network.j2"))
+            .unwrap();
+    std::fs::create_dir_all(dir.join("templates/networkd")).unwrap();
+    std::fs::write(
+        dir.join("templates/networkd/tunnel.network.j2"),
+        format!("{network}{padding}"),
+    )
+    .unwrap();
+    let args = [
+        "render",
+        "--templates",
+        "templates",
+        "--out",
+        "big",
+        "peers",
+    ];
+    let out = render_limited(&dir, 20 << 10, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let network = std::fs::read(dir.join("big/systemd/network/10-gre-399.network")).unwrap();
+    assert!(network.len() > 64 << 10, "{} bytes", network.len());
+    // The same run again compares every file and writes none.
+    let out = render_limited(&dir, 20 << 10, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 written, 800 unchanged"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

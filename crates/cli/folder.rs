@@ -10,11 +10,16 @@
 //! compare), so two runs never interleave their manifest updates. Temporary files have
 //! unique names created exclusively; leftovers of a killed run are recognised by name and
 //! removed by the next run that writes the folder.
+//!
+//! A [`Folder`] is shared by the threads that write it: the handles and listings of its
+//! subfolders sit behind locks, every file operation works on its own handle.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read as _, Write as _};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd as _, OwnedFd};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rustix::fs::{AtFlags, FileType, FlockOperation, Mode, OFlags};
@@ -60,8 +65,23 @@ pub enum Found {
 /// One folder below the root: its handle and what it holds.
 struct Sub {
     fd: OwnedFd,
-    entries: HashMap<String, FileType>,
+    entries: Mutex<HashMap<String, FileType>>,
 }
+
+impl Sub {
+    fn entries(&self) -> MutexGuard<'_, HashMap<String, FileType>> {
+        // A panicking thread ends the run anyway; the listing itself stays valid.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What the listing says is at `name`.
+    fn kind(&self, name: &str) -> Option<FileType> {
+        self.entries().get(name).copied()
+    }
+}
+
+/// Folders below the root by relative path (`""` is the root); `None`: absent.
+type Subs = HashMap<String, Option<Arc<Sub>>>;
 
 /// An open, locked output folder.
 pub struct Folder {
@@ -69,13 +89,21 @@ pub struct Folder {
     access: Access,
     /// `None` when reading a folder that does not exist.
     root: Option<OwnedFd>,
-    /// Folders below the root by relative path (`""` is the root); `None`: absent.
-    subs: HashMap<String, Option<Sub>>,
+    subs: Mutex<Subs>,
     run_id: u64,
-    counter: u64,
-    /// Reused by [`Folder::is_current`] for the bytes of each existing file.
-    scratch: Vec<u8>,
+    counter: AtomicU64,
 }
+
+/// How new files are made to appear whole ([`Folder::write`]), found out on first use.
+static LINKING: AtomicU8 = AtomicU8::new(LINK_UNTRIED);
+const LINK_UNTRIED: u8 = 0;
+/// `linkat` of the open file itself (`AT_EMPTY_PATH`; needs `CAP_DAC_READ_SEARCH`).
+const LINK_EMPTY_PATH: u8 = 1;
+/// `linkat` through `/proc/self/fd`.
+const LINK_PROC: u8 = 2;
+/// No unnamed files here (file system, kernel or no `/proc`): a named temporary file,
+/// renamed into place.
+const LINK_NONE: u8 = 3;
 
 fn errno_text(err: Errno) -> std::io::Error {
     std::io::Error::from(err)
@@ -166,10 +194,9 @@ impl Folder {
             path: path.to_owned(),
             access,
             root,
-            subs: HashMap::new(),
+            subs: Mutex::new(HashMap::new()),
             run_id,
-            counter: 0,
-            scratch: Vec::new(),
+            counter: AtomicU64::new(0),
         })
     }
 
@@ -185,21 +212,26 @@ impl Folder {
 
     /// The folder `rel` (`""`: the root), opened and listed once; `None` when it does not
     /// exist and `create` is false.
-    fn sub(&mut self, rel: &str, create: bool) -> Result<Option<&Sub>, Exit> {
-        let known = self.subs.get(rel).map(Option::is_some);
+    fn sub(&self, rel: &str, create: bool) -> Result<Option<Arc<Sub>>, Exit> {
+        let mut subs = self.subs.lock().unwrap_or_else(PoisonError::into_inner);
+        self.sub_in(&mut subs, rel, create)
+    }
+
+    fn sub_in(&self, subs: &mut Subs, rel: &str, create: bool) -> Result<Option<Arc<Sub>>, Exit> {
+        let known = subs.get(rel).map(Option::is_some);
         let needs_open = match known {
             Some(true) => false,
             Some(false) => create,
             None => true,
         };
         if needs_open {
-            let opened = self.open_sub(rel, create)?;
-            self.subs.insert(rel.to_owned(), opened);
+            let opened = self.open_sub(subs, rel, create)?.map(Arc::new);
+            subs.insert(rel.to_owned(), opened);
         }
-        Ok(self.subs.get(rel).and_then(Option::as_ref))
+        Ok(subs.get(rel).cloned().flatten())
     }
 
-    fn open_sub(&mut self, rel: &str, create: bool) -> Result<Option<Sub>, Exit> {
+    fn open_sub(&self, subs: &mut Subs, rel: &str, create: bool) -> Result<Option<Sub>, Exit> {
         let fd = if rel.is_empty() {
             let Some(root) = &self.root else {
                 return Ok(None);
@@ -212,11 +244,11 @@ impl Folder {
             let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
             let shown = self.path.join(rel);
             let write = self.access == Access::Write;
-            let Some(parent_sub) = self.sub(parent, create)? else {
+            let Some(parent_sub) = self.sub_in(subs, parent, create)? else {
                 return Ok(None);
             };
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-            match parent_sub.entries.get(name) {
+            match parent_sub.kind(name).as_ref() {
                 None if !create => return Ok(None),
                 None => {
                     match rustix::fs::mkdirat(
@@ -246,7 +278,7 @@ impl Folder {
                 }
             }
         };
-        let entries = self.list(&fd, rel)?;
+        let entries = Mutex::new(self.list(&fd, rel)?);
         Ok(Some(Sub { fd, entries }))
     }
 
@@ -296,13 +328,13 @@ impl Folder {
     }
 
     /// What is at `file` (relative), reading at most `cap` bytes of a regular file.
-    pub fn read(&mut self, file: &Utf8Path, cap: u64) -> Result<Found, Exit> {
+    pub fn read(&self, file: &Utf8Path, cap: u64) -> Result<Found, Exit> {
         let shown = self.show(file);
         let (parent, name) = Self::split(file);
         let Some(sub) = self.sub(parent, false)? else {
             return Ok(Found::Absent);
         };
-        match sub.entries.get(name) {
+        match sub.kind(name).as_ref() {
             None => return Ok(Found::Absent),
             Some(FileType::RegularFile | FileType::Unknown) => {}
             Some(&other) => return Ok(Found::Other(type_name(other))),
@@ -366,12 +398,24 @@ impl Folder {
     /// listing answers for a missing file, `fstat` for a wrong size or mode (nothing is
     /// read then), and otherwise one `read` of exactly the expected size into a buffer
     /// kept across files is compared byte for byte.
-    pub fn is_current(&mut self, file: &Utf8Path, contents: &str, mode: u32) -> Result<bool, Exit> {
+    pub fn is_current(&self, file: &Utf8Path, contents: &str, mode: u32) -> Result<bool, Exit> {
+        self.is_current_with(file, contents, mode, &mut Vec::new())
+    }
+
+    /// [`Folder::is_current`], reading into `scratch` (one per thread, kept across
+    /// files).
+    pub fn is_current_with(
+        &self,
+        file: &Utf8Path,
+        contents: &str,
+        mode: u32,
+        scratch: &mut Vec<u8>,
+    ) -> Result<bool, Exit> {
         let (parent, name) = Self::split(file);
         let Some(sub) = self.sub(parent, false)? else {
             return Ok(false);
         };
-        match sub.entries.get(name) {
+        match sub.kind(name).as_ref() {
             None => return Ok(false),
             Some(FileType::RegularFile | FileType::Unknown) => {}
             Some(&other) => return Err(in_the_way(&self.show(file), type_name(other))),
@@ -394,7 +438,7 @@ impl Folder {
         {
             return Ok(false);
         }
-        let buf = &mut self.scratch;
+        let buf = scratch;
         buf.clear();
         buf.resize(expected.len(), 0);
         let mut filled = 0;
@@ -415,17 +459,18 @@ impl Folder {
         Exit::IoError
     }
 
-    /// Writes `file` (relative) atomically with `mode`, creating its folders.
-    pub fn write(&mut self, file: &Utf8Path, contents: &[u8], mode: u32) -> Result<(), Exit> {
+    /// Writes `file` (relative) atomically with `mode`, creating its folders. A file that
+    /// is not there yet is written unnamed (`O_TMPFILE`) and linked into place whole, one
+    /// directory update; one that is replaced goes through a named temporary file,
+    /// renamed over it.
+    pub fn write(&self, file: &Utf8Path, contents: &[u8], mode: u32) -> Result<(), Exit> {
         let shown = self.show(file);
         let (parent, name) = Self::split(file);
-        match self.sub(parent, false)?.and_then(|s| s.entries.get(name)) {
-            None | Some(FileType::RegularFile | FileType::Unknown) => {}
-            Some(&other) => return Err(in_the_way(&shown, type_name(other))),
-        }
-        let run_id = self.run_id;
-        let start = self.counter;
-        let mut counter = start;
+        let present = match self.sub(parent, false)?.and_then(|s| s.kind(name)) {
+            None => false,
+            Some(FileType::RegularFile | FileType::Unknown) => true,
+            Some(other) => return Err(in_the_way(&shown, type_name(other))),
+        };
         let Some(sub) = self.sub(parent, true)? else {
             present::error(&format!("cannot create the folder of {shown}"));
             return Err(Exit::CantCreate);
@@ -434,51 +479,67 @@ impl Folder {
             present::error(&format!("cannot write {shown}: {err}"));
             Exit::IoError
         };
+        let linked = if present {
+            false
+        } else {
+            create_unnamed(&sub, name, contents, mode).map_err(fail)?
+        };
+        if !linked {
+            self.replace(&sub, name, contents, mode).map_err(fail)?;
+        }
+        sub.entries().insert(name.to_owned(), FileType::RegularFile);
+        Ok(())
+    }
+
+    /// Writes a named temporary file next to `name` and renames it over `name`.
+    fn replace(&self, sub: &Sub, name: &str, contents: &[u8], mode: u32) -> std::io::Result<()> {
         let flags =
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let mut tries = 0;
         let (tmp, fd) = loop {
-            counter += 1;
+            let counter = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+            let run_id = self.run_id;
             let tmp = format!(".{name}{TEMP_MARK}{run_id:016x}-{counter:x}{TEMP_SUFFIX}");
             match rustix::fs::openat(&sub.fd, tmp.as_str(), flags, Mode::from_raw_mode(mode)) {
                 Ok(fd) => break (tmp, fd),
                 // Unique by construction; a clash means a stranger's file: take another.
-                Err(Errno::EXIST) if counter < start + 100 => {}
-                Err(err) => return Err(fail(errno_text(err))),
+                Err(Errno::EXIST) if tries < 100 => tries += 1,
+                Err(err) => return Err(errno_text(err)),
             }
         };
-        let result = (|| {
-            let mut handle = File::from(fd);
-            handle.write_all(contents)?;
-            if crate::write::umask_may_strip(mode) {
-                rustix::fs::fchmod(&handle, Mode::from_raw_mode(mode)).map_err(errno_text)?;
-            }
-            drop(handle);
+        let result = fill(fd, contents, mode).and_then(|_| {
             rustix::fs::renameat(&sub.fd, tmp.as_str(), &sub.fd, name).map_err(errno_text)
-        })();
-        if let Err(err) = result {
+        });
+        if result.is_err() {
             let _ = rustix::fs::unlinkat(&sub.fd, tmp.as_str(), AtFlags::empty());
-            return Err(fail(err));
         }
-        self.counter = counter;
-        if let Some(Some(sub)) = self.subs.get_mut(parent) {
-            sub.entries.insert(name.to_owned(), FileType::RegularFile);
-        }
-        Ok(())
+        result
     }
 
     /// Whether a regular file (or something of unknown type) is at `file`.
-    pub fn holds_file(&mut self, file: &Utf8Path) -> Result<bool, Exit> {
+    pub fn holds_file(&self, file: &Utf8Path) -> Result<bool, Exit> {
         let (parent, name) = Self::split(file);
         Ok(self.sub(parent, false)?.is_some_and(|s| {
             matches!(
-                s.entries.get(name),
+                s.kind(name),
                 Some(FileType::RegularFile | FileType::Unknown)
             )
         }))
     }
 
+    /// Fails, as [`Folder::write`] would, when something other than a regular file is at
+    /// `file` or at one of its folders; so that a run can refuse before it writes
+    /// anything.
+    pub fn check_place(&self, file: &Utf8Path) -> Result<(), Exit> {
+        let (parent, name) = Self::split(file);
+        match self.sub(parent, false)?.and_then(|s| s.kind(name)) {
+            None | Some(FileType::RegularFile | FileType::Unknown) => Ok(()),
+            Some(other) => Err(in_the_way(&self.show(file), type_name(other))),
+        }
+    }
+
     /// Removes `file`; a file that is already gone counts as removed.
-    pub fn remove(&mut self, file: &Utf8Path) -> Result<(), Exit> {
+    pub fn remove(&self, file: &Utf8Path) -> Result<(), Exit> {
         let shown = self.show(file);
         let (parent, name) = Self::split(file);
         let Some(sub) = self.sub(parent, false)? else {
@@ -491,10 +552,81 @@ impl Folder {
                 return Err(Exit::IoError);
             }
         }
-        if let Some(Some(sub)) = self.subs.get_mut(parent) {
-            sub.entries.remove(name);
-        }
+        sub.entries().remove(name);
         Ok(())
+    }
+}
+
+/// Writes `contents` to the new file `fd`, sets `mode` exactly, closes it.
+fn fill(fd: OwnedFd, contents: &[u8], mode: u32) -> std::io::Result<OwnedFd> {
+    let mut handle = File::from(fd);
+    handle.write_all(contents)?;
+    if crate::write::umask_may_strip(mode) {
+        rustix::fs::fchmod(&handle, Mode::from_raw_mode(mode)).map_err(errno_text)?;
+    }
+    Ok(OwnedFd::from(handle))
+}
+
+/// Creates `name` in `sub` with `contents` and `mode` as an unnamed file (`O_TMPFILE`)
+/// linked into place once whole: readers, and a run killed at any instant, see no file
+/// or the whole file, at one directory update (a named temporary file and a rename cost
+/// two, and were the larger part of writing a fresh folder). `Ok(false)` when this
+/// system cannot, or something appeared at `name`: the caller writes it the other way.
+fn create_unnamed(sub: &Sub, name: &str, contents: &[u8], mode: u32) -> std::io::Result<bool> {
+    let how = LINKING.load(Ordering::Relaxed);
+    if how == LINK_NONE {
+        return Ok(false);
+    }
+    let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+    let fd = match rustix::fs::openat(&sub.fd, ".", flags, Mode::from_raw_mode(mode)) {
+        Ok(fd) => fd,
+        // No O_TMPFILE on this file system or kernel.
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOENT) => {
+            LINKING.store(LINK_NONE, Ordering::Relaxed);
+            return Ok(false);
+        }
+        Err(err) => return Err(errno_text(err)),
+    };
+    let fd = fill(fd, contents, mode)?;
+    let by_handle = || rustix::fs::linkat(&fd, "", &sub.fd, name, AtFlags::EMPTY_PATH);
+    let by_proc = || {
+        let proc_path = format!("/proc/self/fd/{}", fd.as_raw_fd());
+        rustix::fs::linkat(
+            rustix::fs::CWD,
+            proc_path.as_str(),
+            &sub.fd,
+            name,
+            AtFlags::SYMLINK_FOLLOW,
+        )
+    };
+    let linked = match how {
+        LINK_EMPTY_PATH => by_handle(),
+        LINK_PROC => by_proc(),
+        _ => match by_handle() {
+            Ok(()) => {
+                LINKING.store(LINK_EMPTY_PATH, Ordering::Relaxed);
+                Ok(())
+            }
+            // Without CAP_DAC_READ_SEARCH the kernel answers ENOENT (or EPERM).
+            Err(Errno::NOENT | Errno::PERM) => match by_proc() {
+                Ok(()) => {
+                    LINKING.store(LINK_PROC, Ordering::Relaxed);
+                    Ok(())
+                }
+                Err(Errno::EXIST) => Err(Errno::EXIST),
+                Err(_) => {
+                    LINKING.store(LINK_NONE, Ordering::Relaxed);
+                    return Ok(false);
+                }
+            },
+            Err(err) => Err(err),
+        },
+    };
+    match linked {
+        Ok(()) => Ok(true),
+        // Something appeared at `name` since the folder was listed: replace it instead.
+        Err(Errno::EXIST) => Ok(false),
+        Err(err) => Err(errno_text(err)),
     }
 }
 

@@ -79,8 +79,21 @@ pub struct Plan {
     pub orphans: Vec<Entry>,
 }
 
+#[cfg(test)]
 fn escape(field: &str) -> String {
     let mut out = String::with_capacity(field.len());
+    escape_into(&mut out, field);
+    out
+}
+
+/// Appends `field` to `out`, escaped. Nearly every field is a plain path: those are
+/// copied as they are, without a pass per character.
+fn escape_into(out: &mut String, field: &str) {
+    let plain = |b: &u8| b.is_ascii() && !b.is_ascii_control() && *b != b'\\';
+    if field.as_bytes().iter().all(plain) {
+        out.push_str(field);
+        return;
+    }
     for c in field.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -95,7 +108,6 @@ fn escape(field: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 fn unescape(field: &str) -> Option<String> {
@@ -324,15 +336,11 @@ pub fn file(produced: &[Produced<'_>], side: Side, extra: &[Entry]) -> RenderedF
     );
     for (path, f) in lines {
         // Side and backend names are plain words: only the paths need escaping.
-        let _ = writeln!(
-            contents,
-            "{:04o}\t{}\t{}\t{}\t{}",
-            f.mode,
-            f.side,
-            f.backend,
-            escape(f.source),
-            escape(path)
-        );
+        let _ = write!(contents, "{:04o}\t{}\t{}\t", f.mode, f.side, f.backend);
+        escape_into(&mut contents, f.source);
+        contents.push('\t');
+        escape_into(&mut contents, path);
+        contents.push('\n');
     }
     RenderedFile {
         path: MANIFEST.into(),

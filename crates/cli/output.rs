@@ -54,94 +54,148 @@ fn stdout_failed(err: &std::io::Error) -> Exit {
 /// anything larger is shown as different without its contents.
 const READ_CAP: u64 = 4 << 20;
 
+/// Renders the files of one job (a peer and a backend), in any order of jobs, or gives
+/// them as rendered before. The files must be those [`write`] was given in `produced`,
+/// now with their contents.
+pub type Render<'a> =
+    dyn Fn(usize) -> Result<std::borrow::Cow<'a, [RenderedFile]>, Exit> + Sync + 'a;
+
 /// Writes every file into `folder` (unchanged files are left alone); reports files of
-/// removed peers and deletes them with `prune`.
+/// removed peers and deletes them with `prune`. `produced` lists every file (paths and
+/// modes; its contents are not used); `render` gives each of the `jobs` their contents,
+/// which are compared and written as they come, on every core, and dropped: memory does
+/// not grow with the number of files.
 ///
 /// The order keeps the manifest a superset of what peergen wrote at every instant, so a
 /// run killed anywhere is finished by the next one: first the manifest listing the old and
 /// the new files, then the files, then the removals (a file already gone counts as
-/// removed), and last the manifest listing only what remains.
+/// removed), and last the manifest listing only what remains. Anything in the way of a
+/// file (a symlink, a folder) is refused before the first write.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
-    folder: &mut Folder,
+    folder: &Folder,
     existing: &Existing,
     produced: &[Produced<'_>],
     side: Side,
     plan: &Plan,
     prune: bool,
+    jobs: usize,
+    render: &Render<'_>,
 ) -> Exit {
-    match try_write(folder, existing, produced, side, plan, prune) {
+    let job = Job {
+        folder,
+        produced,
+        side,
+        plan,
+        prune,
+    };
+    match job.run(existing, jobs, render) {
         Ok(exit) | Err(exit) => exit,
     }
 }
 
-fn try_write(
-    folder: &mut Folder,
-    existing: &Existing,
-    produced: &[Produced<'_>],
+/// What one writing thread did.
+#[derive(Default)]
+struct Tally {
+    /// Reused for the bytes of each existing file compared.
+    scratch: Vec<u8>,
+    written: Vec<camino::Utf8PathBuf>,
+    unchanged: usize,
+}
+
+struct Job<'a> {
+    folder: &'a Folder,
+    produced: &'a [Produced<'a>],
     side: Side,
-    plan: &Plan,
+    plan: &'a Plan,
     prune: bool,
-) -> Result<Exit, Exit> {
-    let mut stale = Vec::with_capacity(produced.len());
-    let mut unchanged = 0usize;
-    for p in produced {
-        if folder.is_current(&p.file.path, &p.file.contents, p.file.mode)? {
-            unchanged += 1;
-        } else {
-            stale.push(p.file);
+}
+
+impl Job<'_> {
+    fn run(&self, existing: &Existing, jobs: usize, render: &Render<'_>) -> Result<Exit, Exit> {
+        let Self {
+            folder,
+            produced,
+            side,
+            plan,
+            prune,
+        } = *self;
+        for p in produced {
+            folder.check_place(&p.file.path)?;
         }
-    }
-    let mut listed = plan.carried.clone();
-    listed.extend(plan.orphans.iter().cloned());
-    let union = manifest::file(produced, side, &listed);
-    let mut on_disk = existing.current.clone();
-    write_manifest(folder, &union, &mut on_disk)?;
-    // One writer: files mostly share a folder, and parallel writers only contend for its
-    // lock (measured: same wall time, more kernel time).
-    for file in &stale {
-        folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
-    }
-    report_written(folder, produced, &stale);
-    let mut removed = 0usize;
-    let mut left = verbosity::Capped::default();
-    for orphan in &plan.orphans {
-        let path = folder.show(&orphan.path);
-        if prune {
-            folder.remove(&orphan.path)?;
-            removed += 1;
-            crate::outln!("removed {path} (nothing renders it any more)");
-        } else {
-            left.warning(&format!("{path} was rendered for a peer file that is gone, or that no longer produces it; remove it, or run again with --prune"));
+        let mut listed = plan.carried.clone();
+        listed.extend(plan.orphans.iter().cloned());
+        let union = manifest::file(produced, side, &listed);
+        let on_disk = existing
+            .current
+            .as_ref()
+            .map(|(text, mode)| (text.as_str(), *mode));
+        write_manifest(folder, &union, on_disk)?;
+        // The folder's manifest is now `union`; not kept: tens of thousands of lines.
+        drop(union);
+        let tallies = crate::parallel::try_each(jobs, Tally::default, |tally, i| {
+            for file in render(i)?.iter() {
+                if folder.is_current_with(
+                    &file.path,
+                    &file.contents,
+                    file.mode,
+                    &mut tally.scratch,
+                )? {
+                    tally.unchanged += 1;
+                } else {
+                    folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
+                    tally.written.push(file.path.clone());
+                }
+            }
+            Ok(())
+        })?;
+        let unchanged: usize = tallies.iter().map(|t| t.unchanged).sum();
+        let mut written: Vec<camino::Utf8PathBuf> =
+            tallies.into_iter().flat_map(|t| t.written).collect();
+        written.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        report_written(folder, produced, &written);
+        let mut removed = 0usize;
+        let mut left = verbosity::Capped::default();
+        for orphan in &plan.orphans {
+            let path = folder.show(&orphan.path);
+            if prune {
+                folder.remove(&orphan.path)?;
+                removed += 1;
+                crate::outln!("removed {path} (nothing renders it any more)");
+            } else {
+                left.warning(&format!("{path} was rendered for a peer file that is gone, or that no longer produces it; remove it, or run again with --prune"));
+            }
         }
+        left.finish(|n| format!("{n} more files in {} were rendered for peer files that are gone, or that no longer produce them (not listed; -v lists each); run again with --prune to remove them", folder.path()));
+        // Without orphans the final manifest is the one written first.
+        if prune && !plan.orphans.is_empty() {
+            let last = manifest::file(produced, side, &plan.carried);
+            write_manifest(folder, &last, None)?;
+        }
+        crate::outln!(
+            "{} written, {unchanged} unchanged, {removed} removed in {}",
+            written.len(),
+            folder.path()
+        );
+        Ok(Exit::Ok)
     }
-    left.finish(|n| format!("{n} more files in {} were rendered for peer files that are gone, or that no longer produce them (not listed; -v lists each); run again with --prune to remove them", folder.path()));
-    if prune {
-        let last = manifest::file(produced, side, &plan.carried);
-        write_manifest(folder, &last, &mut on_disk)?;
-    }
-    crate::outln!(
-        "{} written, {unchanged} unchanged, {removed} removed in {}",
-        stale.len(),
-        folder.path()
-    );
-    Ok(Exit::Ok)
 }
 
 /// Prints `wrote PATH` for each file written, in path order; with `-v` also
 /// `unchanged PATH` for each file that was already right, so the log lists every file.
-fn report_written(folder: &Folder, produced: &[Produced<'_>], stale: &[&RenderedFile]) {
+fn report_written(folder: &Folder, produced: &[Produced<'_>], written: &[camino::Utf8PathBuf]) {
     let mut report = String::new();
     if verbosity::verbose() {
-        // `stale` is a subsequence of `produced`, both in path order.
-        let mut stale = stale.iter().peekable();
+        // `written` is a subsequence of `produced`, both in path order.
+        let mut written = written.iter().peekable();
         for p in produced {
-            let written = stale.next_if(|f| std::ptr::eq(**f, p.file)).is_some();
-            let what = if written { "wrote" } else { "unchanged" };
+            let was_written = written.next_if(|w| **w == p.file.path).is_some();
+            let what = if was_written { "wrote" } else { "unchanged" };
             report.push_str(&format!("{what} {}\n", folder.show(&p.file.path)));
         }
     } else {
-        for file in stale {
-            report.push_str(&format!("wrote {}\n", folder.show(&file.path)));
+        for file in written {
+            report.push_str(&format!("wrote {}\n", folder.show(file)));
         }
     }
     crate::out!("{report}");
@@ -149,19 +203,14 @@ fn report_written(folder: &Folder, produced: &[Produced<'_>], stale: &[&Rendered
 
 /// Writes the manifest unless `on_disk` already holds exactly it.
 fn write_manifest(
-    folder: &mut Folder,
+    folder: &Folder,
     manifest: &RenderedFile,
-    on_disk: &mut Option<(String, u32)>,
+    on_disk: Option<(&str, u32)>,
 ) -> Result<(), Exit> {
-    if on_disk
-        .as_ref()
-        .is_some_and(|(text, mode)| *text == manifest.contents && *mode == manifest.mode)
-    {
+    if on_disk.is_some_and(|(text, mode)| text == manifest.contents && mode == manifest.mode) {
         return Ok(());
     }
-    folder.write(&manifest.path, manifest.contents.as_bytes(), manifest.mode)?;
-    *on_disk = Some((manifest.contents.clone(), manifest.mode));
-    Ok(())
+    folder.write(&manifest.path, manifest.contents.as_bytes(), manifest.mode)
 }
 
 /// Compares each file (and the manifest) with what is in `folder`; prints a unified diff

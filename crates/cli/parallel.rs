@@ -25,3 +25,56 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
             .collect()
     })
 }
+
+/// Runs `f` for every index below `count` on every core (at most 8 threads), each thread
+/// with its own `state` (taken from `init`), claiming indices in small batches so a slow
+/// item does not leave a core idle. Stops at the first error, which it returns; otherwise
+/// returns the states. The order of the calls is not defined: `f` must not depend on it.
+pub fn try_each<S: Send, E: Send>(
+    count: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize) -> Result<(), E> + Sync,
+) -> Result<Vec<S>, E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const BATCH: usize = 16;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8)
+        .min(count.div_ceil(BATCH).max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let work = || {
+        let mut state = init();
+        while !stop.load(Ordering::Relaxed) {
+            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            if start >= count {
+                break;
+            }
+            for i in start..(start + BATCH).min(count) {
+                if let Err(err) = f(&mut state, i) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(err);
+                }
+            }
+        }
+        Ok(state)
+    };
+    if threads == 1 {
+        return work().map(|state| vec![state]);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let mut states = Vec::with_capacity(threads);
+        let mut first_err = None;
+        for handle in handles {
+            match handle.join() {
+                Ok(Ok(state)) => states.push(state),
+                Ok(Err(err)) => {
+                    first_err.get_or_insert(err);
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        first_err.map_or(Ok(states), Err)
+    })
+}

@@ -109,7 +109,7 @@ fn is_empty(dir: &Utf8Path) -> Result<bool, Exit> {
 /// handoff of this peer.
 fn write(dir: &Utf8Path, peer: &str, made: &Handoff) -> Result<(), Exit> {
     let empty = is_empty(dir)?;
-    let mut folder = Folder::open(dir, Access::Write)?;
+    let folder = Folder::open(dir, Access::Write)?;
     let earlier = match folder.read(Utf8Path::new(MARKER), MARKER_CAP)? {
         Found::Regular {
             text: Some(text), ..

@@ -1,12 +1,21 @@
 //! `peergen render`: resolve the plan, validate everything, render everything, then print,
 //! write or check.
+//!
+//! Writing a folder first renders every job, keeping the contents of the first few MiB
+//! ([`HELD_BYTES`]) and of the rest only the paths and modes ([`Renderer::plan`], which
+//! still finds every reason a peer cannot be rendered), so that nothing is written when
+//! anything fails. The jobs whose contents were not kept are rendered again when they
+//! are written, each file written as soon as it is rendered: memory does not grow with
+//! the number of files, and a run of usual size (or an up-to-date folder) renders once.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use camino::Utf8Path;
 use peergen_core::bgp::daemon_stem;
 use peergen_core::{Backend, Side};
-use peergen_render::Renderer;
+use peergen_render::{RenderedFile, Renderer};
 
 use crate::args::RenderArgs;
 use crate::exit::Exit;
@@ -133,14 +142,33 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         jobs.append(&mut skipped_bgp);
     }
     check_daemon_names(&jobs)?;
-    // Render everything in memory first: one failure means nothing is written.
+    // Every file is known, and every failure found, before anything is written or
+    // printed: one failure means nothing is written. Printing and comparing hold the
+    // contents; writing holds them up to HELD_BYTES, and renders the rest again later,
+    // one job at a time.
+    let writing = matches!(
+        output,
+        Output::Folder {
+            mode: FolderMode::Write { .. },
+            ..
+        }
+    );
+    let held = AtomicUsize::new(0);
     let results = crate::parallel::map(&jobs, |&(l, backend)| {
-        renderer.render(&l.peer, backend, side)
+        if writing && held.load(Ordering::Relaxed) >= HELD_BYTES {
+            return (false, renderer.plan(&l.peer, backend, side));
+        }
+        let result = renderer.render(&l.peer, backend, side);
+        if let Ok(files) = &result {
+            let bytes = files.iter().map(|f| f.contents.len()).sum();
+            held.fetch_add(bytes, Ordering::Relaxed);
+        }
+        (true, result)
     });
     let mut produced: Vec<Produced<'_>> = Vec::with_capacity(results.len() * 2);
     let mut owners: HashMap<&str, &Utf8Path> = HashMap::with_capacity(results.len() * 2);
     let mut failed = false;
-    for (&(l, backend), result) in jobs.iter().zip(&results) {
+    for (&(l, backend), (_, result)) in jobs.iter().zip(&results) {
         match result {
             Ok(rendered) => {
                 for file in rendered {
@@ -169,6 +197,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     if failed {
         return Err(Exit::DataError);
     }
+    drop(owners);
     if skipped > 0 {
         eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
     }
@@ -201,7 +230,59 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     Ok(match *mode {
         FolderMode::Check => output::check(&mut folder, &existing, &produced, side, &folder_plan),
         FolderMode::Write { prune, .. } => {
-            output::write(&mut folder, &existing, &produced, side, &folder_plan, prune)
+            let render = |i: usize| {
+                let (l, backend) = jobs[i];
+                let (kept, files) = &results[i];
+                let files = files.as_deref().unwrap_or_default();
+                if *kept {
+                    return Ok(Cow::Borrowed(files));
+                }
+                rendered_as_planned(renderer.render(&l.peer, backend, side), files, l)
+                    .map(Cow::Owned)
+            };
+            output::write(
+                &folder,
+                &existing,
+                &produced,
+                side,
+                &folder_plan,
+                prune,
+                jobs.len(),
+                &render,
+            )
         }
     })
+}
+
+/// How many bytes of rendered contents writing keeps from the first rendering, so as not
+/// to render them twice: all the files of most runs (2,000 peers' networkd files are
+/// 2.4 MB), a small part of the peak memory of the largest.
+const HELD_BYTES: usize = 8 << 20;
+
+/// The files of a job rendered for writing, which must be exactly the files its plan
+/// declared (rendering is deterministic; anything else is a bug, and stops the run
+/// before the file is written, with the manifest still listing every file written).
+fn rendered_as_planned(
+    rendered: Result<Vec<RenderedFile>, peergen_render::RenderError>,
+    planned: &[RenderedFile],
+    l: &load::Loaded,
+) -> Result<Vec<RenderedFile>, Exit> {
+    let files = rendered.map_err(|err| {
+        present::error(&format!("{}: {err}", l.source.path()));
+        Exit::DataError
+    })?;
+    let same = files.len() == planned.len()
+        && files
+            .iter()
+            .zip(planned)
+            .all(|(f, p)| f.path == p.path && f.mode == p.mode);
+    if same {
+        Ok(files)
+    } else {
+        present::error(&format!(
+            "{}: rendering gave other files than declared before writing; this is a bug in peergen, please report it",
+            l.source.path()
+        ));
+        Err(Exit::IoError)
+    }
 }

@@ -206,7 +206,7 @@ fn refuse_hash(format: Option<Format>, text: &str) -> Result<(), Error> {
 /// spaces and has no quoting, so anything else could add a word or hide the rest of the
 /// line. The same set as passwords ([`peergen_core::bgp::PASSWORD_FORBIDDEN`]).
 pub fn is_frr_word_char(c: char) -> bool {
-    c.is_ascii_graphic() && !"!#\"'\\".contains(c)
+    c.is_ascii_graphic() && !matches!(c, '!' | '#' | '"' | '\'' | '\\')
 }
 
 /// Refuses a value the daemon formats cannot hold: in BIRD a `"` or `\` (templates put
@@ -289,6 +289,13 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
             ErrorKind::UndefinedError,
             "a template printed an undefined or none value",
         ));
+    }
+    // A non-negative integer is its digits in every format, which every check accepts
+    // and no format quotes: written without a string in between.
+    if value.is_integer() {
+        if let Some(n) = value.as_i64().filter(|n| *n >= 0) {
+            return out.write_fmt(format_args!("{n}")).map_err(Error::from);
+        }
     }
     // Strings are borrowed, not copied: this runs for every value of every file.
     let owned;

@@ -16,6 +16,8 @@ pub mod format;
 pub mod template_id;
 pub mod templates;
 
+use std::borrow::Cow;
+
 use minijinja::Environment;
 use peergen_core::{Backend, Peer, Side};
 
@@ -44,6 +46,8 @@ impl Default for RenderOptions {
 pub struct Renderer {
     env: Environment<'static>,
     options: RenderOptions,
+    /// Whether templates come from the user (`--templates`): those can fail to render.
+    overridden: bool,
 }
 
 impl Renderer {
@@ -52,6 +56,7 @@ impl Renderer {
         Ok(Self {
             env: templates::environment(source)?,
             options,
+            overridden: source.override_dir.is_some(),
         })
     }
 
@@ -63,6 +68,45 @@ impl Renderer {
         backend: Backend,
         side: Side,
     ) -> Result<Vec<RenderedFile>, RenderError> {
-        backends::render(backend, &self.env, &peer.for_side(side), &self.options)
+        backends::render(
+            backend,
+            &self.env,
+            &seen_from(peer, side),
+            &self.options,
+            true,
+        )
+    }
+
+    /// The files [`Renderer::render`] gives for the same arguments, with empty contents:
+    /// their paths and modes, and every error rendering would report. Writers use it to
+    /// know every file (and that rendering will succeed) before they write the first, so
+    /// that they can then write each file as soon as it is rendered.
+    ///
+    /// The embedded templates always render, so only the backends' refusals are checked
+    /// and no template runs; user templates (`--templates`) are rendered and the
+    /// contents dropped, since those can fail.
+    pub fn plan(
+        &self,
+        peer: &Peer,
+        backend: Backend,
+        side: Side,
+    ) -> Result<Vec<RenderedFile>, RenderError> {
+        let peer = seen_from(peer, side);
+        let mut files =
+            backends::render(backend, &self.env, &peer, &self.options, self.overridden)?;
+        for file in &mut files {
+            file.contents = String::new();
+        }
+        Ok(files)
+    }
+}
+
+/// `peer` seen from `side`; copied only when that is the other side (a copy per file
+/// rendered was a measurable share of rendering many peers).
+fn seen_from(peer: &Peer, side: Side) -> Cow<'_, Peer> {
+    if peer.side == side {
+        Cow::Borrowed(peer)
+    } else {
+        Cow::Owned(peer.for_side(side))
     }
 }

@@ -36,15 +36,19 @@ pub(crate) fn templates(backend: Backend) -> &'static [Template] {
 }
 
 /// Renders the files of `backend` for `peer` (already seen from the side to render).
+/// With `contents` false, only declares them: paths and modes, and every refusal of the
+/// backend, with empty contents and no template run.
 pub(crate) fn render(
     backend: Backend,
     env: &Environment<'_>,
     peer: &Peer,
     options: &RenderOptions,
+    contents: bool,
 ) -> Result<Vec<RenderedFile>, RenderError> {
     let mut files = Files {
         env,
         peer,
+        contents,
         files: Vec::with_capacity(2),
     };
     match backend {
@@ -75,6 +79,8 @@ pub(crate) fn reference(backend: Backend) -> Vec<(TemplateId, schemars::Schema)>
 pub(crate) struct Files<'a> {
     env: &'a Environment<'a>,
     peer: &'a Peer,
+    /// Whether to run the templates ([`render`]).
+    contents: bool,
     files: Vec<RenderedFile>,
 }
 
@@ -87,6 +93,14 @@ impl Files<'_> {
         template: TemplateId,
         context: &impl Serialize,
     ) -> Result<(), RenderError> {
+        if !self.contents {
+            self.files.push(RenderedFile {
+                path: Utf8PathBuf::from(path),
+                mode,
+                contents: String::new(),
+            });
+            return Ok(());
+        }
         let error = |source| RenderError::Template {
             peer: self.peer.name.clone(),
             template: template.name.to_owned(),
@@ -97,7 +111,7 @@ impl Files<'_> {
             .get_template(template.name)
             .and_then(|t| t.render(context))
             .map_err(error)?;
-        // Thousands of files are held until all have rendered: keep only what they use.
+        // Printing holds every file until all have rendered: keep only what they use.
         contents.shrink_to_fit();
         self.files.push(RenderedFile {
             path: Utf8PathBuf::from(path),
