@@ -259,8 +259,8 @@ fn bgp_sessions_established_in_bird_are_listed_with_their_counts() {
     assert_eq!(
         stdout(&out),
         "ok   ip6gre-as645\n\
-         \x20 bgp peergen_ip6gre_as645_v4 to 172.31.26.1: Established in bird since 03:33:04.553; ipv4 imported 1, exported 1\n\
-         \x20 bgp peergen_ip6gre_as645_v6 to 2001:db8:ffff:26::1: Established in bird since 03:33:08.496; ipv6 imported 1, exported 1\n"
+         \x20 bgp peergen_ip6gre_as645_v4 to 172.31.26.1 is Established in bird since 03:33:04.553; ipv4 imported 1, exported 1\n\
+         \x20 bgp peergen_ip6gre_as645_v6 to 2001:db8:ffff:26::1 is Established in bird since 03:33:08.496; ipv6 imported 1, exported 1\n"
     );
 }
 
@@ -271,8 +271,8 @@ fn bgp_sessions_established_in_frr_are_listed_with_their_counts() {
     assert_eq!(
         stdout(&out),
         "ok   ip6gre-as645\n\
-         \x20 bgp peergen_ip6gre_as645_v4 to 172.31.26.0: Established in frr for 44 s; ipv4 imported 1, exported 1\n\
-         \x20 bgp peergen_ip6gre_as645_v6 to 2001:db8:ffff:26::: Established in frr for 40 s; ipv6 imported 1, exported 1\n"
+         \x20 bgp peergen_ip6gre_as645_v4 to 172.31.26.0 is Established in frr for 44 s; ipv4 imported 1, exported 1\n\
+         \x20 bgp peergen_ip6gre_as645_v6 to 2001:db8:ffff:26:: is Established in frr for 40 s; ipv6 imported 1, exported 1\n"
     );
 }
 
