@@ -62,6 +62,23 @@ pub enum Found {
     Other(&'static str),
 }
 
+/// What `lstat` says of a file ([`Folder::stat`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    /// Whether it is a regular file (not a symlink, folder, FIFO, …).
+    pub regular: bool,
+    /// Permission bits.
+    pub mode: u32,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, in nanoseconds since the epoch.
+    pub mtime_ns: i128,
+    /// Last status change (any write, chmod, rename or link), in nanoseconds.
+    pub ctime_ns: i128,
+    /// Inode number (a file replaced by another has another one).
+    pub inode: u64,
+}
+
 /// One folder below the root: its handle and what it holds.
 struct Sub {
     fd: OwnedFd,
@@ -325,6 +342,30 @@ impl Folder {
         file.as_str()
             .rsplit_once('/')
             .unwrap_or(("", file.as_str()))
+    }
+
+    /// What `lstat` says of `file` (relative): one `fstatat` without following a
+    /// symlink, relative to its folder's handle; `None` when it (or its folder) is absent.
+    pub fn stat(&self, file: &Utf8Path) -> Result<Option<Stat>, Exit> {
+        let (parent, name) = Self::split(file);
+        let Some(sub) = self.sub(parent, false)? else {
+            return Ok(None);
+        };
+        let st = match rustix::fs::statat(&sub.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => st,
+            Err(Errno::NOENT | Errno::NOTDIR) => return Ok(None),
+            Err(err) => return Err(self.read_failed(file, errno_text(err))),
+        };
+        let ns = |secs: i64, nsecs: i64| i128::from(secs) * 1_000_000_000 + i128::from(nsecs);
+        #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+        Ok(Some(Stat {
+            regular: FileType::from_raw_mode(st.st_mode) == FileType::RegularFile,
+            mode: st.st_mode & 0o7777,
+            size: u64::try_from(st.st_size).unwrap_or(u64::MAX),
+            mtime_ns: ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ctime_ns: ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+            inode: st.st_ino as u64,
+        }))
     }
 
     /// What is at `file` (relative), reading at most `cap` bytes of a regular file.

@@ -60,16 +60,54 @@ fn read_file(path: &Utf8Path) -> std::io::Result<(SourceFile, (u64, u64))> {
     Ok((SourceFile::new(path, text), (meta.dev(), meta.ino())))
 }
 
-/// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`).
-pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, Exit> {
+/// Loads the site file for `inputs` (`--config`, or the nearest `peergen.toml`), with its
+/// text (`None` without a site file).
+pub fn site(
+    config: Option<&Utf8Path>,
+    inputs: &[Utf8PathBuf],
+) -> Result<(Site, Option<SourceFile>), Exit> {
     let Some(path) = inputs::site_file(config, inputs)? else {
-        return Ok(Site::default());
+        return Ok((Site::default(), None));
     };
     let source = read(&path, "site file")?;
-    validate_site(&source).map_err(|invalid| {
+    let site = validate_site(&source).map_err(|invalid| {
         present::diagnostics(&invalid.diagnostics, &source);
         Exit::DataError
-    })
+    })?;
+    Ok((site, Some(source)))
+}
+
+/// The peer files of a run, read but not yet validated ([`read_peers`]).
+pub struct ReadPeers {
+    files: Vec<inputs::PeerPath>,
+    read: Vec<std::io::Result<(SourceFile, (u64, u64))>>,
+}
+
+impl ReadPeers {
+    /// Each peer file read, once (the same file given twice counts once), by the name it
+    /// goes by and its text, in input order; `None` when any could not be read.
+    pub fn texts(&self) -> Option<Vec<(&str, &str)>> {
+        let mut seen = std::collections::HashSet::with_capacity(self.read.len());
+        let mut out = Vec::with_capacity(self.read.len());
+        for r in &self.read {
+            let (source, id) = r.as_ref().ok()?;
+            if seen.insert(*id) {
+                out.push((source.name().as_str(), source.text()));
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Expands `paths` into peer files and reads them (on every core), naming each from the
+/// repo root ([`Repo::display_path`]).
+pub fn read_peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<ReadPeers, Exit> {
+    let files = inputs::peer_files(paths, site)?;
+    let read = crate::parallel::map(&files, |file| {
+        read_file(&file.path)
+            .map(|(source, id)| (source.named(repo.display_path(&file.path)), id))
+    });
+    Ok(ReadPeers { files, read })
 }
 
 /// Expands, reads and validates every peer file of `paths` with the site file's defaults,
@@ -77,15 +115,25 @@ pub fn site(config: Option<&Utf8Path>, inputs: &[Utf8PathBuf]) -> Result<Site, E
 /// ([`Repo::display_path`]) before it is validated, so the peer carries that name from the
 /// start. Returns the peers only when all of them are valid: one bad file stops everything.
 pub fn peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<Vec<Loaded>, Exit> {
-    let files = inputs::peer_files(paths, site)?;
-    // Reading and validating are independent per file: they run on every core. Every
-    // message and decision comes after, in input order, so output never depends on
-    // scheduling.
-    let checked = crate::parallel::map(&files, |file| {
-        read_file(&file.path).map(|(source, id)| {
-            let source = source.named(repo.display_path(&file.path));
-            let result = validate_with(&source, &site.defaults);
-            (source, id, result)
+    validate_peers(read_peers(paths, site, repo)?, site)
+}
+
+/// Validates the peer files of [`read_peers`], then checks them against each other;
+/// every diagnostic is printed. Returns the peers only when all of them are valid.
+pub fn validate_peers(read: ReadPeers, site: &Site) -> Result<Vec<Loaded>, Exit> {
+    let ReadPeers { files, read } = read;
+    // Validating is independent per file: it runs on every core. Every message and
+    // decision comes after, in input order, so output never depends on scheduling.
+    let results = crate::parallel::map(&read, |r| {
+        r.as_ref()
+            .ok()
+            .map(|(source, _)| validate_with(source, &site.defaults))
+    });
+    let checked = read.into_iter().zip(results).map(|(r, result)| {
+        r.and_then(|(source, id)| match result {
+            Some(result) => Ok((source, id, result)),
+            // Only a file that was read is validated.
+            None => Err(std::io::Error::other("not validated")),
         })
     });
     let mut loaded = Vec::with_capacity(files.len());

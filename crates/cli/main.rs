@@ -16,6 +16,7 @@ mod plan;
 mod present;
 mod repo;
 mod stdout;
+mod uptodate;
 mod verbosity;
 mod write;
 

@@ -19,7 +19,7 @@ use peergen_render::RenderedFile;
 use crate::exit::Exit;
 use crate::folder::{Folder, Found};
 use crate::manifest::{self, Existing, Plan, Produced, MANIFEST};
-use crate::{present, verbosity};
+use crate::{present, uptodate, verbosity};
 
 /// Prints each file after a `==> PATH (mode 0644) <==` line.
 pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
@@ -79,6 +79,7 @@ pub fn write(
     side: Side,
     plan: &Plan,
     prune: bool,
+    record: Option<&str>,
     jobs: usize,
     render: &Render<'_>,
 ) -> Exit {
@@ -88,6 +89,7 @@ pub fn write(
         side,
         plan,
         prune,
+        record,
     };
     match job.run(existing, jobs, render) {
         Ok(exit) | Err(exit) => exit,
@@ -101,6 +103,8 @@ struct Tally {
     scratch: Vec<u8>,
     written: Vec<camino::Utf8PathBuf>,
     unchanged: usize,
+    /// Each file's path and content hash, when the run is to be recorded.
+    hashes: Vec<(camino::Utf8PathBuf, uptodate::ContentHash)>,
 }
 
 struct Job<'a> {
@@ -109,6 +113,9 @@ struct Job<'a> {
     side: Side,
     plan: &'a Plan,
     prune: bool,
+    /// The digest of this run's inputs, recorded in the folder's cache if the run ends
+    /// with the folder holding exactly what it rendered, having said nothing on stderr.
+    record: Option<&'a str>,
 }
 
 impl Job<'_> {
@@ -119,10 +126,13 @@ impl Job<'_> {
             side,
             plan,
             prune,
+            record,
         } = *self;
         for p in produced {
             folder.check_place(&p.file.path)?;
         }
+        // The folder is about to change: a run killed from here on leaves no cache.
+        uptodate::forget(folder)?;
         let mut listed = plan.carried.clone();
         listed.extend(plan.orphans.iter().cloned());
         let union = manifest::file(produced, side, &listed);
@@ -135,6 +145,10 @@ impl Job<'_> {
         drop(union);
         let tallies = crate::parallel::try_each(jobs, Tally::default, |tally, i| {
             for file in render(i)?.iter() {
+                if record.is_some() {
+                    let hash = uptodate::content_hash(file.contents.as_bytes());
+                    tally.hashes.push((file.path.clone(), hash));
+                }
                 if folder.is_current_with(
                     &file.path,
                     &file.contents,
@@ -150,8 +164,12 @@ impl Job<'_> {
             Ok(())
         })?;
         let unchanged: usize = tallies.iter().map(|t| t.unchanged).sum();
-        let mut written: Vec<camino::Utf8PathBuf> =
-            tallies.into_iter().flat_map(|t| t.written).collect();
+        let mut hashes = Vec::new();
+        let mut written: Vec<camino::Utf8PathBuf> = Vec::new();
+        for t in tallies {
+            written.extend(t.written);
+            hashes.extend(t.hashes);
+        }
         written.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
         report_written(folder, produced, &written);
         let mut removed = 0usize;
@@ -172,6 +190,11 @@ impl Job<'_> {
             let last = manifest::file(produced, side, &plan.carried);
             write_manifest(folder, &last, None)?;
         }
+        // The folder now holds exactly this run's files (and its manifest).
+        let exact = plan.carried.is_empty() && (prune || plan.orphans.is_empty());
+        if let Some(inputs) = record.filter(|_| exact && !present::spoke()) {
+            uptodate::record(folder, inputs, hashes.into_iter())?;
+        }
         crate::outln!(
             "{} written, {unchanged} unchanged, {removed} removed in {}",
             written.len(),
@@ -179,6 +202,24 @@ impl Job<'_> {
         );
         Ok(Exit::Ok)
     }
+}
+
+/// Ends a run that found the folder up to date without rendering ([`uptodate`]): the
+/// same lines an up-to-date run prints, for `files` (in path order).
+pub fn up_to_date(folder: &Folder, files: &[camino::Utf8PathBuf]) -> Exit {
+    if verbosity::verbose() {
+        let mut report = String::new();
+        for file in files {
+            report.push_str(&format!("unchanged {}\n", folder.show(file)));
+        }
+        crate::out!("{report}");
+    }
+    crate::outln!(
+        "0 written, {} unchanged, 0 removed in {}",
+        files.len(),
+        folder.path()
+    );
+    Exit::Ok
 }
 
 /// Prints `wrote PATH` for each file written, in path order; with `-v` also

@@ -9,7 +9,7 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use peergen_core::site::Site;
-use peergen_core::{Backend, Side};
+use peergen_core::{Backend, Side, SourceFile};
 use peergen_render::{RenderOptions, TemplateSource};
 
 use crate::args::RenderArgs;
@@ -26,6 +26,8 @@ pub struct Plan {
     pub site: Site,
     /// Where peer files are named from.
     pub repo: Repo,
+    /// The site file as read (`None` without one).
+    pub site_source: Option<SourceFile>,
 }
 
 /// What `render` does with the files.
@@ -75,7 +77,7 @@ impl Plan {
     /// Finds and validates the site file for `peers` (`--config`, or the nearest
     /// `peergen.toml`) and places the repo root.
     pub fn resolve(config: Option<&Utf8Path>, peers: &[Utf8PathBuf]) -> Result<Plan, Exit> {
-        let site = load::site(config, peers)?;
+        let (site, site_source) = load::site(config, peers)?;
         let cwd = std::env::current_dir()
             .ok()
             .and_then(|d| Utf8PathBuf::from_path_buf(d).ok())
@@ -88,6 +90,7 @@ impl Plan {
             peers: peers.to_vec(),
             site,
             repo: Repo::new(site_dir, cwd),
+            site_source,
         })
     }
 

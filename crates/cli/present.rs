@@ -5,6 +5,7 @@
 //! `NO_COLOR` is set, so piped output and logs stay plain.
 
 use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Style};
 use peergen_core::diagnostic::Part;
@@ -44,8 +45,24 @@ pub fn diagnostics(list: &[Diagnostic], source: &SourceFile) {
     );
 }
 
+/// Whether this run printed a diagnostic, warning, error or note.
+static SPOKE: AtomicBool = AtomicBool::new(false);
+
+/// Notes that this run printed something to stderr beyond its results: such a run is
+/// never taken as the record of an up-to-date folder, since a run skipping it would not
+/// say the same.
+pub fn said() {
+    SPOKE.store(true, Ordering::Relaxed);
+}
+
+/// Whether anything was printed to stderr so far ([`said`]).
+pub fn spoke() -> bool {
+    SPOKE.load(Ordering::Relaxed)
+}
+
 /// Prints one diagnostic to stderr.
 pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
+    said();
     let accent = match d.severity {
         Severity::Error => AnsiColor::Red,
         Severity::Warning => AnsiColor::Yellow,
@@ -67,6 +84,7 @@ pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
 
 /// Prints a plain `error: …` line with the label coloured.
 pub fn error(message: &str) {
+    said();
     let strong = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
     let _ = writeln!(
         anstream::stderr().lock(),
@@ -76,6 +94,7 @@ pub fn error(message: &str) {
 
 /// Prints a plain `warning: …` line with the label coloured.
 pub fn warning(message: &str) {
+    said();
     let strong = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
     let _ = writeln!(
         anstream::stderr().lock(),

@@ -110,7 +110,28 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         templates,
         options,
     } = RenderPlan::resolve(args)?;
-    let loaded = plan.load_peers()?;
+    let read = load::read_peers(&plan.peers, &plan.site, &plan.repo)?;
+    // A folder written by a run that read exactly these inputs, and untouched since,
+    // already holds what this run would write: nothing is validated or rendered.
+    let mut opened = None;
+    if let Output::Folder {
+        dir,
+        mode: FolderMode::Write { .. },
+    } = &output
+    {
+        let overrides = peergen_render::templates::overrides(&templates).ok();
+        let digest = overrides.as_ref().and_then(|o| {
+            inputs_digest(&plan, side, &backends, &templates, o, read.texts()?.into_iter())
+        });
+        if let Some(digest) = digest.filter(|_| !present::spoke() && dir.is_dir()) {
+            let folder = Folder::open(dir, Access::Write)?;
+            if let Some(files) = crate::uptodate::unchanged(&folder, &digest)? {
+                return Ok(output::up_to_date(&folder, &files));
+            }
+            opened = Some(folder);
+        }
+    }
+    let loaded = load::validate_peers(read, &plan.site)?;
     let renderer = Renderer::new(&templates, options).map_err(|err| {
         present::error(&format!("--templates: {err}"));
         if err.kind() == std::io::ErrorKind::InvalidData {
@@ -199,11 +220,13 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     }
     drop(owners);
     if skipped > 0 {
+        present::said();
         eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
     }
     for backend in backends.iter().filter(|b| b.is_bgp()) {
         let count = skipped_bgp.iter().filter(|(_, b)| b == backend).count();
         if count > 0 {
+            present::said();
             eprintln!("note: {backend} skipped for {count} peer(s) without a [bgp] table");
         }
     }
@@ -216,7 +239,10 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         FolderMode::Check => Access::Read,
         FolderMode::Write { .. } => Access::Write,
     };
-    let mut folder = Folder::open(dir, access)?;
+    let mut folder = match opened {
+        Some(folder) => folder,
+        None => Folder::open(dir, access)?,
+    };
     let existing = manifest::read(&mut folder)?;
     check_side(dir, *mode, &existing, side)?;
     let folder_plan = manifest::plan(
@@ -240,6 +266,10 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                 rendered_as_planned(renderer.render(&l.peer, backend, side), files, l)
                     .map(Cow::Owned)
             };
+            // What the folder's cache records if this run ends quietly.
+            let peers = loaded.iter().map(|l| (l.source.name().as_str(), l.source.text()));
+            let digest =
+                inputs_digest(&plan, side, &backends, &templates, renderer.overrides(), peers);
             output::write(
                 &folder,
                 &existing,
@@ -247,11 +277,40 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                 side,
                 &folder_plan,
                 prune,
+                digest.as_deref(),
                 jobs.len(),
                 &render,
             )
         }
     })
+}
+
+/// The digest of everything that decides what a run writes ([`crate::uptodate::Inputs`]):
+/// peergen itself, side, backends, templates, the site file and the peer files (`peers`,
+/// by name and text, in the order read). `None` when peergen cannot identify itself.
+fn inputs_digest<'a>(
+    plan: &crate::plan::Plan,
+    side: Side,
+    backends: &[Backend],
+    templates: &peergen_render::TemplateSource,
+    overrides: &std::collections::BTreeMap<String, String>,
+    peers: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    let mut inputs = crate::uptodate::Inputs::new(
+        side,
+        backends,
+        templates.override_dir.as_deref(),
+        overrides,
+    )?;
+    match &plan.site_source {
+        Some(site) => inputs.file(site.path().as_str(), site.text()),
+        None => inputs.mark("no site file"),
+    }
+    inputs.mark("peer files");
+    for (name, text) in peers {
+        inputs.file(name, text);
+    }
+    Some(inputs.finish())
 }
 
 /// How many bytes of rendered contents writing keeps from the first rendering, so as not

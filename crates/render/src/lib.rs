@@ -48,16 +48,26 @@ pub struct Renderer {
     options: RenderOptions,
     /// Whether templates come from the user (`--templates`): those can fail to render.
     overridden: bool,
+    /// The texts of the templates read from `--templates`, by name.
+    overrides: std::collections::BTreeMap<String, String>,
 }
 
 impl Renderer {
     /// Loads the templates (embedded, with optional overrides).
     pub fn new(source: &TemplateSource, options: RenderOptions) -> std::io::Result<Self> {
+        let overrides = templates::overrides(source)?;
         Ok(Self {
-            env: templates::environment(source)?,
+            env: templates::environment(&overrides),
             options,
             overridden: source.override_dir.is_some(),
+            overrides,
         })
+    }
+
+    /// The texts of the templates read from the override directory, by template name
+    /// (what this renderer renders with, besides the embedded templates).
+    pub fn overrides(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.overrides
     }
 
     /// Renders `peer` seen from `side` for `backend`: the files its module declares

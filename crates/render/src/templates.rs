@@ -80,12 +80,10 @@ pub struct TemplateSource {
     pub override_dir: Option<Utf8PathBuf>,
 }
 
-/// Builds the environment. Overrides are read once, here, so a missing or unreadable
-/// override directory is reported before anything renders.
-pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std::io::Error> {
-    let mut templates: BTreeMap<String, String> = embedded()
-        .map(|t| (t.id.name.to_owned(), t.text.to_owned()))
-        .collect();
+/// The texts of the templates that `source` overrides, by template name; empty without
+/// an override directory. A missing or unreadable override directory is an error.
+pub fn overrides(source: &TemplateSource) -> Result<BTreeMap<String, String>, std::io::Error> {
+    let mut overrides = BTreeMap::new();
     if let Some(dir) = &source.override_dir {
         if !dir.is_dir() {
             return Err(std::io::Error::new(
@@ -98,13 +96,22 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
             let path = dir.join(Utf8Path::new(name));
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
-                    templates.insert(name.to_owned(), text);
+                    overrides.insert(name.to_owned(), text);
                 }
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
                 Err(err) => return Err(std::io::Error::new(err.kind(), format!("{path}: {err}"))),
             }
         }
     }
+    Ok(overrides)
+}
+
+/// Builds the environment from the embedded templates and `overrides` ([`overrides`]).
+pub fn environment(overrides: &BTreeMap<String, String>) -> Environment<'static> {
+    let mut templates: BTreeMap<String, String> = embedded()
+        .map(|t| (t.id.name.to_owned(), t.text.to_owned()))
+        .collect();
+    templates.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -117,7 +124,7 @@ pub fn environment(source: &TemplateSource) -> Result<Environment<'static>, std:
     env.add_filter("toml_key", escape::toml_key_filter);
     env.add_filter("code", escape::code_filter);
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
-    Ok(env)
+    env
 }
 
 /// Refuses a file in the override directory that is not a template name: a misspelt
@@ -170,7 +177,7 @@ mod tests {
 
     #[test]
     fn every_named_template_exists_and_compiles() {
-        let env = environment(&TemplateSource::default()).unwrap();
+        let env = environment(&BTreeMap::new());
         for name in embedded().map(|t| t.id.name) {
             env.get_template(name)
                 .unwrap_or_else(|e| panic!("{name}: {e:#}"));
@@ -187,7 +194,7 @@ mod tests {
         }
         // What the file is called does not matter: the id's format does.
         let shell = embedded().find(|t| t.id.format == Format::Sh).unwrap();
-        let mut env = environment(&TemplateSource::default()).unwrap();
+        let mut env = environment(&BTreeMap::new());
         env.add_template_owned(shell.id.name, "{{ v }}\n").unwrap();
         let text = env
             .get_template(shell.id.name)

@@ -17,7 +17,7 @@ use peergen_core::peer::default_private_key_path;
 use peergen_core::{Mtu, TunnelKind};
 use serde::Serialize;
 
-use crate::templates::{self, TemplateSource};
+use crate::templates;
 use crate::RenderError;
 
 /// Stand-in public keys of the file: canonical base64 of 32 bytes, so only the
@@ -265,13 +265,7 @@ impl InitContext {
             template: templates::INIT_PEER.name.to_owned(),
             source,
         };
-        // Only an override directory can make building the environment fail.
-        let env = templates::environment(&TemplateSource::default()).map_err(|e| {
-            error(minijinja::Error::new(
-                minijinja::ErrorKind::TemplateNotFound,
-                e.to_string(),
-            ))
-        })?;
+        let env = templates::environment(&std::collections::BTreeMap::new());
         env.get_template(templates::INIT_PEER.name)
             .and_then(|t| t.render(self))
             .map_err(error)
