@@ -156,7 +156,7 @@ fn files_are_what_render_side_remote_gives_and_the_peer_file_renders_them_again(
             let expected = tree(&remote);
             let expected: BTreeMap<String, (u32, Vec<u8>)> = expected
                 .into_iter()
-                .filter(|(p, _)| p != ".peergen-manifest")
+                .filter(|(p, _)| p != ".peergen-manifest" && p != ".peergen-cache")
                 .map(|(p, (mode, bytes))| {
                     // The password is sent separately: its lines, the header line that says
                     // the file holds it, and the secret file mode (0640, 0644 without it)
@@ -198,7 +198,7 @@ fn files_are_what_render_side_remote_gives_and_the_peer_file_renders_them_again(
             ]);
             let again: BTreeMap<String, (u32, String)> = tree(&again)
                 .into_iter()
-                .filter(|(p, _)| p != ".peergen-manifest")
+                .filter(|(p, _)| p != ".peergen-manifest" && p != ".peergen-cache")
                 .map(|(p, (m, b))| (format!("{prefix}{p}"), (m, without_source_line(&b))))
                 .collect();
             let handed_text: BTreeMap<String, (u32, String)> = got

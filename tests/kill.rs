@@ -130,8 +130,27 @@ fn verify(out: &Path, known: &Known, when: &str) {
         }
         None => HashSet::new(),
     };
+    // A cache of the folder's state exists only while the folder is exactly as the
+    // run that wrote it left it: every file it lists is the very file it recorded.
+    if let Some((_, _, bytes)) = found.iter().find(|(rel, _, _)| rel == ".peergen-cache") {
+        use std::os::unix::fs::MetadataExt as _;
+        let text = std::str::from_utf8(bytes).unwrap();
+        assert!(text.starts_with("# peergen cache 1:"), "{when}: cache header");
+        assert!(text.ends_with('\n'), "{when}: cache is whole");
+        for line in text.lines().skip(2) {
+            let (fields, rel) = line.split_once('\t').unwrap();
+            let fields: Vec<&str> = fields.split(' ').collect();
+            let meta = std::fs::symlink_metadata(out.join(rel))
+                .unwrap_or_else(|e| panic!("{when}: {rel} is in the cache but gone: {e}"));
+            assert_eq!(
+                (meta.len().to_string(), meta.ino().to_string()),
+                (fields[0].to_owned(), fields[3].to_owned()),
+                "{when}: {rel} is not the file the cache recorded"
+            );
+        }
+    }
     for (rel, mode, bytes) in &found {
-        if is_temp(rel) || rel == ".peergen-manifest" {
+        if is_temp(rel) || rel == ".peergen-manifest" || rel == ".peergen-cache" {
             continue;
         }
         let versions = known
