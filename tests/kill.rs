@@ -135,7 +135,10 @@ fn verify(out: &Path, known: &Known, when: &str) {
     if let Some((_, _, bytes)) = found.iter().find(|(rel, _, _)| rel == ".peergen-cache") {
         use std::os::unix::fs::MetadataExt as _;
         let text = std::str::from_utf8(bytes).unwrap();
-        assert!(text.starts_with("# peergen cache 1:"), "{when}: cache header");
+        assert!(
+            text.starts_with("# peergen cache 1:"),
+            "{when}: cache header"
+        );
         assert!(text.ends_with('\n'), "{when}: cache is whole");
         for line in text.lines().skip(2) {
             let (fields, rel) = line.split_once('\t').unwrap();

@@ -104,8 +104,7 @@ impl ReadPeers {
 pub fn read_peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<ReadPeers, Exit> {
     let files = inputs::peer_files(paths, site)?;
     let read = crate::parallel::map(&files, |file| {
-        read_file(&file.path)
-            .map(|(source, id)| (source.named(repo.display_path(&file.path)), id))
+        read_file(&file.path).map(|(source, id)| (source.named(repo.display_path(&file.path)), id))
     });
     Ok(ReadPeers { files, read })
 }

@@ -207,8 +207,8 @@ pub fn record(
     let mut recorded: Vec<(Utf8PathBuf, ContentHash)> = files.collect();
     recorded.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     let mut out = format!("{HEADER}\ninputs {inputs}\n");
-    for (path, hash) in std::iter::once((manifest.to_owned(), content_hash(text.as_bytes())))
-        .chain(recorded)
+    for (path, hash) in
+        std::iter::once((manifest.to_owned(), content_hash(text.as_bytes()))).chain(recorded)
     {
         if path.as_str().chars().any(char::is_control) {
             return Ok(());

@@ -121,7 +121,14 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     {
         let overrides = peergen_render::templates::overrides(&templates).ok();
         let digest = overrides.as_ref().and_then(|o| {
-            inputs_digest(&plan, side, &backends, &templates, o, read.texts()?.into_iter())
+            inputs_digest(
+                &plan,
+                side,
+                &backends,
+                &templates,
+                o,
+                read.texts()?.into_iter(),
+            )
         });
         if let Some(digest) = digest.filter(|_| !present::spoke() && dir.is_dir()) {
             let folder = Folder::open(dir, Access::Write)?;
@@ -267,9 +274,17 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                     .map(Cow::Owned)
             };
             // What the folder's cache records if this run ends quietly.
-            let peers = loaded.iter().map(|l| (l.source.name().as_str(), l.source.text()));
-            let digest =
-                inputs_digest(&plan, side, &backends, &templates, renderer.overrides(), peers);
+            let peers = loaded
+                .iter()
+                .map(|l| (l.source.name().as_str(), l.source.text()));
+            let digest = inputs_digest(
+                &plan,
+                side,
+                &backends,
+                &templates,
+                renderer.overrides(),
+                peers,
+            );
             output::write(
                 &folder,
                 &existing,
@@ -296,12 +311,8 @@ fn inputs_digest<'a>(
     overrides: &std::collections::BTreeMap<String, String>,
     peers: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Option<String> {
-    let mut inputs = crate::uptodate::Inputs::new(
-        side,
-        backends,
-        templates.override_dir.as_deref(),
-        overrides,
-    )?;
+    let mut inputs =
+        crate::uptodate::Inputs::new(side, backends, templates.override_dir.as_deref(), overrides)?;
     match &plan.site_source {
         Some(site) => inputs.file(site.path().as_str(), site.text()),
         None => inputs.mark("no site file"),

@@ -92,7 +92,10 @@ pub fn text(results: &[PeerResult<'_>]) {
 /// One session in a line, when a daemon has it: state, since when, counts per family.
 fn bgp_line(o: &BgpObservation) -> Option<String> {
     let (daemon, s) = (o.daemon?, o.state.as_ref()?);
-    let mut line = format!("bgp {} to {} is {} in {daemon}", o.name, o.neighbor, s.state);
+    let mut line = format!(
+        "bgp {} to {} is {} in {daemon}",
+        o.name, o.neighbor, s.state
+    );
     if let Some(since) = &s.since {
         line.push_str(&format!(" since {since}"));
     }
