@@ -103,8 +103,8 @@ struct Tally {
     scratch: Vec<u8>,
     written: Vec<camino::Utf8PathBuf>,
     unchanged: usize,
-    /// Each file's path and content hash, when the run is to be recorded.
-    hashes: Vec<(camino::Utf8PathBuf, uptodate::ContentHash)>,
+    /// Each file's path, content hash and `lstat`, when the run is to be recorded.
+    recorded: Vec<uptodate::Recorded>,
 }
 
 struct Job<'a> {
@@ -145,10 +145,6 @@ impl Job<'_> {
         drop(union);
         let tallies = crate::parallel::try_each(jobs, Tally::default, |tally, i| {
             for file in render(i)?.iter() {
-                if record.is_some() {
-                    let hash = uptodate::content_hash(file.contents.as_bytes());
-                    tally.hashes.push((file.path.clone(), hash));
-                }
                 if folder.is_current_with(
                     &file.path,
                     &file.contents,
@@ -160,15 +156,21 @@ impl Job<'_> {
                     folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
                     tally.written.push(file.path.clone());
                 }
+                // Taken here, on every core, once the file is final for this run.
+                if record.is_some() {
+                    let hash = uptodate::content_hash(file.contents.as_bytes());
+                    let stat = folder.stat(&file.path)?;
+                    tally.recorded.push((file.path.clone(), hash, stat));
+                }
             }
             Ok(())
         })?;
         let unchanged: usize = tallies.iter().map(|t| t.unchanged).sum();
-        let mut hashes = Vec::new();
+        let mut recorded = Vec::new();
         let mut written: Vec<camino::Utf8PathBuf> = Vec::new();
         for t in tallies {
             written.extend(t.written);
-            hashes.extend(t.hashes);
+            recorded.extend(t.recorded);
         }
         written.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
         report_written(folder, produced, &written);
@@ -193,7 +195,7 @@ impl Job<'_> {
         // The folder now holds exactly this run's files (and its manifest).
         let exact = plan.carried.is_empty() && (prune || plan.orphans.is_empty());
         if let Some(inputs) = record.filter(|_| exact && !present::spoke()) {
-            uptodate::record(folder, inputs, hashes.into_iter())?;
+            uptodate::record(folder, inputs, recorded)?;
         }
         crate::outln!(
             "{} written, {unchanged} unchanged, {removed} removed in {}",

@@ -133,14 +133,14 @@ impl Inputs {
     }
 }
 
-/// One recorded file.
-struct Recorded {
+/// One line of the cache.
+struct Entry {
     stat: Stat,
     hash: ContentHash,
     path: Utf8PathBuf,
 }
 
-fn line(r: &Recorded) -> String {
+fn line(r: &Entry) -> String {
     format!(
         "{} {} {} {} {:04o} {}\t{}\n",
         r.stat.size,
@@ -153,7 +153,7 @@ fn line(r: &Recorded) -> String {
     )
 }
 
-fn parse_line(line: &str) -> Option<Recorded> {
+fn parse_line(line: &str) -> Option<Entry> {
     let (fields, path) = line.split_once('\t')?;
     let f: Vec<&str> = fields.split(' ').collect();
     let [size, mtime, ctime, inode, mode, hash] = f.as_slice() else {
@@ -175,7 +175,7 @@ fn parse_line(line: &str) -> Option<Recorded> {
     if !plain || path.as_str().chars().any(char::is_control) {
         return None;
     }
-    Some(Recorded {
+    Some(Entry {
         stat: Stat {
             regular: true,
             size: size.parse().ok()?,
@@ -189,14 +189,14 @@ fn parse_line(line: &str) -> Option<Recorded> {
     })
 }
 
-/// Records the folder as this run left it: `inputs`, and each of `files` (path and the
-/// hash of what was written) and the manifest as `lstat` finds them now. A file that is
-/// not a regular file any more leaves no cache (the next run takes the ordinary path).
-pub fn record(
-    folder: &Folder,
-    inputs: &str,
-    files: impl Iterator<Item = (Utf8PathBuf, ContentHash)>,
-) -> Result<(), Exit> {
+/// A file as a run left it: its path, the hash of what was written and what `lstat`
+/// said of it right after (`None`: nothing there).
+pub type Recorded = (Utf8PathBuf, ContentHash, Option<Stat>);
+
+/// Records the folder as this run left it: `inputs`, each of `files`, and the manifest
+/// as `lstat` finds it now. When anything is not a regular file, no cache is written (the
+/// next run takes the ordinary path).
+pub fn record(folder: &Folder, inputs: &str, mut files: Vec<Recorded>) -> Result<(), Exit> {
     let manifest = Utf8Path::new(MANIFEST);
     let Found::Regular {
         text: Some(text), ..
@@ -204,17 +204,18 @@ pub fn record(
     else {
         return Ok(());
     };
-    let mut recorded: Vec<(Utf8PathBuf, ContentHash)> = files.collect();
-    recorded.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    files.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    let first = (
+        manifest.to_owned(),
+        content_hash(text.as_bytes()),
+        folder.stat(manifest)?,
+    );
     let mut out = format!("{HEADER}\ninputs {inputs}\n");
-    for (path, hash) in
-        std::iter::once((manifest.to_owned(), content_hash(text.as_bytes()))).chain(recorded)
-    {
-        if path.as_str().chars().any(char::is_control) {
-            return Ok(());
-        }
-        match folder.stat(&path)? {
-            Some(stat) if stat.regular => out.push_str(&line(&Recorded { stat, hash, path })),
+    for (path, hash, stat) in std::iter::once(first).chain(files) {
+        match stat {
+            Some(stat) if stat.regular && !path.as_str().chars().any(char::is_control) => {
+                out.push_str(&line(&Entry { stat, hash, path }));
+            }
             _ => return Ok(()),
         }
     }
@@ -297,7 +298,7 @@ mod tests {
 
     #[test]
     fn lines_round_trip() {
-        let r = Recorded {
+        let r = Entry {
             stat: Stat {
                 regular: true,
                 mode: 0o600,
