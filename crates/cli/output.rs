@@ -97,14 +97,27 @@ pub fn write(
 }
 
 /// What one writing thread did.
-#[derive(Default)]
 struct Tally {
     /// Reused for the bytes of each existing file compared.
     scratch: Vec<u8>,
     written: Vec<camino::Utf8PathBuf>,
     unchanged: usize,
-    /// Each file's path, content hash and `lstat`, when the run is to be recorded.
-    recorded: Vec<uptodate::Recorded>,
+    /// The cache lines of the files (when the run is to be recorded)…
+    cache: String,
+    /// …and whether every file could be recorded.
+    recordable: bool,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Self {
+            scratch: Vec::new(),
+            written: Vec::new(),
+            unchanged: 0,
+            cache: String::new(),
+            recordable: true,
+        }
+    }
 }
 
 struct Job<'a> {
@@ -143,7 +156,7 @@ impl Job<'_> {
         write_manifest(folder, &union, on_disk)?;
         // The folder's manifest is now `union`; not kept: tens of thousands of lines.
         drop(union);
-        let tallies = crate::parallel::try_each(jobs, Tally::default, |tally, i| {
+        let tallies = crate::parallel::try_each(jobs, Tally::new, |tally, i| {
             for file in render(i)?.iter() {
                 if folder.is_current_with(
                     &file.path,
@@ -160,17 +173,18 @@ impl Job<'_> {
                 if record.is_some() {
                     let hash = uptodate::content_hash(file.contents.as_bytes());
                     let stat = folder.stat(&file.path)?;
-                    tally.recorded.push((file.path.clone(), hash, stat));
+                    tally.recordable &= uptodate::push(&mut tally.cache, &file.path, hash, stat);
                 }
             }
             Ok(())
         })?;
         let unchanged: usize = tallies.iter().map(|t| t.unchanged).sum();
-        let mut recorded = Vec::new();
+        let recordable = tallies.iter().all(|t| t.recordable);
+        let mut cache = Vec::with_capacity(tallies.len());
         let mut written: Vec<camino::Utf8PathBuf> = Vec::new();
         for t in tallies {
             written.extend(t.written);
-            recorded.extend(t.recorded);
+            cache.push(t.cache);
         }
         written.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
         report_written(folder, produced, &written);
@@ -193,9 +207,9 @@ impl Job<'_> {
             write_manifest(folder, &last, None)?;
         }
         // The folder now holds exactly this run's files (and its manifest).
-        let exact = plan.carried.is_empty() && (prune || plan.orphans.is_empty());
+        let exact = recordable && plan.carried.is_empty() && (prune || plan.orphans.is_empty());
         if let Some(inputs) = record.filter(|_| exact && !present::spoke()) {
-            uptodate::record(folder, inputs, recorded)?;
+            uptodate::record(folder, inputs, &cache)?;
         }
         crate::outln!(
             "{} written, {unchanged} unchanged, {removed} removed in {}",

@@ -140,9 +140,11 @@ struct Entry {
     path: Utf8PathBuf,
 }
 
-fn line(r: &Entry) -> String {
-    format!(
-        "{} {} {} {} {:04o} {}\t{}\n",
+/// Appends the cache line of one file to `out`.
+fn push_line(out: &mut String, r: &Entry) {
+    let _ = writeln!(
+        out,
+        "{} {} {} {} {:04o} {}\t{}",
         r.stat.size,
         r.stat.mtime_ns,
         r.stat.ctime_ns,
@@ -150,7 +152,24 @@ fn line(r: &Entry) -> String {
         r.stat.mode,
         hex(&r.hash),
         r.path
-    )
+    );
+}
+
+/// Appends to `lines` the cache line of `path`, as written (`hash`) and as `stat` found
+/// it right after; `false` when it is not a regular file (then no cache is written).
+pub fn push(lines: &mut String, path: &Utf8Path, hash: ContentHash, stat: Option<Stat>) -> bool {
+    match stat {
+        Some(stat) if stat.regular && !path.as_str().chars().any(char::is_control) => {
+            let entry = Entry {
+                stat,
+                hash,
+                path: path.to_owned(),
+            };
+            push_line(lines, &entry);
+            true
+        }
+        _ => false,
+    }
 }
 
 fn parse_line(line: &str) -> Option<Entry> {
@@ -189,14 +208,11 @@ fn parse_line(line: &str) -> Option<Entry> {
     })
 }
 
-/// A file as a run left it: its path, the hash of what was written and what `lstat`
-/// said of it right after (`None`: nothing there).
-pub type Recorded = (Utf8PathBuf, ContentHash, Option<Stat>);
-
-/// Records the folder as this run left it: `inputs`, each of `files`, and the manifest
-/// as `lstat` finds it now. When anything is not a regular file, no cache is written (the
-/// next run takes the ordinary path).
-pub fn record(folder: &Folder, inputs: &str, mut files: Vec<Recorded>) -> Result<(), Exit> {
+/// Records the folder as this run left it: `inputs`, the manifest as `lstat` finds it
+/// now, and the lines of every file the run left ([`push`], in any order; gathered on
+/// several threads, they are written as they are rather than sorted into one more copy,
+/// so the cache of a run of tens of thousands of files adds little to its peak memory).
+pub fn record(folder: &Folder, inputs: &str, lines: &[String]) -> Result<(), Exit> {
     let manifest = Utf8Path::new(MANIFEST);
     let Found::Regular {
         text: Some(text), ..
@@ -204,20 +220,19 @@ pub fn record(folder: &Folder, inputs: &str, mut files: Vec<Recorded>) -> Result
     else {
         return Ok(());
     };
-    files.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-    let first = (
-        manifest.to_owned(),
+    let mut first = format!("{HEADER}\ninputs {inputs}\n");
+    if !push(
+        &mut first,
+        manifest,
         content_hash(text.as_bytes()),
         folder.stat(manifest)?,
-    );
-    let mut out = format!("{HEADER}\ninputs {inputs}\n");
-    for (path, hash, stat) in std::iter::once(first).chain(files) {
-        match stat {
-            Some(stat) if stat.regular && !path.as_str().chars().any(char::is_control) => {
-                out.push_str(&line(&Entry { stat, hash, path }));
-            }
-            _ => return Ok(()),
-        }
+    ) {
+        return Ok(());
+    }
+    let mut out = String::with_capacity(first.len() + lines.iter().map(String::len).sum::<usize>());
+    out.push_str(&first);
+    for part in lines {
+        out.push_str(part);
     }
     folder.write(Utf8Path::new(CACHE), out.as_bytes(), 0o644)
 }
@@ -232,7 +247,7 @@ pub fn forget(folder: &Folder) -> Result<(), Exit> {
 
 /// Whether `folder` holds exactly what the run recorded in its cache left there, that run
 /// read exactly `inputs`: then the files it lists (the manifest first, which is not
-/// returned) are returned, in path order. `None` on any difference.
+/// returned) are returned, sorted by path. `None` on any difference.
 pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Vec<Utf8PathBuf>>, Exit> {
     let cache = Utf8Path::new(CACHE);
     let Some(cache_stat) = folder.stat(cache)?.filter(|s| s.regular) else {
@@ -269,6 +284,7 @@ pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Vec<Utf8PathBuf
             files.push(r.path);
         }
     }
+    files.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     let mut newest_racy = None;
     for (newest, hash, path) in &racy {
         match folder.read(path, READ_CAP)? {
@@ -310,7 +326,8 @@ mod tests {
             hash: content_hash(b"x"),
             path: "systemd/network/20-gre.netdev".into(),
         };
-        let text = line(&r);
+        let mut text = String::new();
+        push_line(&mut text, &r);
         let back = parse_line(text.trim_end_matches('\n')).expect("parses");
         assert_eq!((back.stat, back.hash, back.path), (r.stat, r.hash, r.path));
     }

@@ -7,6 +7,11 @@
 //! anything fails. The jobs whose contents were not kept are rendered again when they
 //! are written, each file written as soon as it is rendered: memory does not grow with
 //! the number of files, and a run of usual size (or an up-to-date folder) renders once.
+//!
+//! Before any of that, a writing run reads its inputs and asks the folder's cache
+//! ([`crate::uptodate`]) whether the folder already holds what a run with exactly these
+//! inputs wrote; then it ends as an up-to-date run ends, with nothing validated or
+//! rendered.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -119,18 +124,16 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         mode: FolderMode::Write { .. },
     } = &output
     {
-        let overrides = peergen_render::templates::overrides(&templates).ok();
-        let digest = overrides.as_ref().and_then(|o| {
-            inputs_digest(
-                &plan,
-                side,
-                &backends,
-                &templates,
-                o,
-                read.texts()?.into_iter(),
-            )
-        });
-        if let Some(digest) = digest.filter(|_| !present::spoke() && dir.is_dir()) {
+        // Only a quiet run can match (the recorded run was quiet), and only a folder that
+        // exists (a fresh one is not created before the inputs are known to be valid).
+        let digest = (!present::spoke() && dir.is_dir())
+            .then(|| peergen_render::templates::overrides(&templates).ok())
+            .flatten()
+            .and_then(|o| {
+                let peers = read.texts()?.into_iter();
+                inputs_digest(&plan, side, &backends, &templates, &o, peers)
+            });
+        if let Some(digest) = digest {
             let folder = Folder::open(dir, Access::Write)?;
             if let Some(files) = crate::uptodate::unchanged(&folder, &digest)? {
                 return Ok(output::up_to_date(&folder, &files));
@@ -273,18 +276,23 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                 rendered_as_planned(renderer.render(&l.peer, backend, side), files, l)
                     .map(Cow::Owned)
             };
-            // What the folder's cache records if this run ends quietly.
+            // What the folder's cache records if this run ends quietly (a run that
+            // already printed a warning or note records nothing, and keeps nothing for it).
             let peers = loaded
                 .iter()
                 .map(|l| (l.source.name().as_str(), l.source.text()));
-            let digest = inputs_digest(
-                &plan,
-                side,
-                &backends,
-                &templates,
-                renderer.overrides(),
-                peers,
-            );
+            let digest = (!present::spoke())
+                .then(|| {
+                    inputs_digest(
+                        &plan,
+                        side,
+                        &backends,
+                        &templates,
+                        renderer.overrides(),
+                        peers,
+                    )
+                })
+                .flatten();
             output::write(
                 &folder,
                 &existing,
