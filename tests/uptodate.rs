@@ -335,3 +335,25 @@ fn warnings_of_the_previous_run_are_printed_again() {
 fn support_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+#[test]
+fn an_invalid_peer_file_is_reported_and_nothing_written() {
+    let dir = setup("uptodate-invalid");
+    settle(&dir);
+    let before = std::fs::read(dir.join("out").join(NETDEV)).unwrap();
+    let peer = dir.join("peers/p00001.toml");
+    let text = std::fs::read_to_string(&peer).unwrap();
+    std::fs::write(
+        &peer,
+        text.replace("kind = \"ip6gre\"", "kind = \"ip7gre\""),
+    )
+    .unwrap();
+    let out = render(&dir, &[]);
+    assert_eq!(out.status.code(), Some(65), "{}", support::show(&out));
+    assert!(
+        support::show(&out).contains("p00001.toml"),
+        "{}",
+        support::show(&out)
+    );
+    assert_eq!(std::fs::read(dir.join("out").join(NETDEV)).unwrap(), before);
+}

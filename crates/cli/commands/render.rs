@@ -124,9 +124,12 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         mode: FolderMode::Write { .. },
     } = &output
     {
-        // Only a quiet run can match (the recorded run was quiet), and only a folder that
-        // exists (a fresh one is not created before the inputs are known to be valid).
-        let digest = (!present::spoke() && dir.is_dir())
+        // Only a quiet run can match (the recorded run was quiet), and only a folder with
+        // a cache: any other folder is opened (and locked, or created) only once the
+        // inputs are known to be valid, as before.
+        let cached = std::fs::symlink_metadata(dir.join(crate::uptodate::CACHE))
+            .is_ok_and(|m| m.file_type().is_file());
+        let digest = (!present::spoke() && cached)
             .then(|| peergen_render::templates::overrides(&templates).ok())
             .flatten()
             .and_then(|o| {
