@@ -47,8 +47,8 @@ handoff_their_key() { # PEER.toml
 handoff_compare() { # RENDER_DIR HANDOFF_DIR PASSWORD
     local want=$1 got=$2 password=$3 f msg="" rmode hmode
     [[ -d $got ]] || { echo "no folder ${got##*/folder/} in the handoff"; return; }
-    # render's own marker (.peergen-manifest) is not one of the files
-    files() { (cd "$1" && find . -type f ! -name .peergen-manifest | sort); }
+    # render's own manifest and cache (.peergen-manifest, .peergen-cache) are not files
+    files() { (cd "$1" && find . -type f ! -name .peergen-manifest ! -name .peergen-cache | sort); }
     [[ $(files "$want") == "$(files "$got")" ]] ||
         msg+="file lists differ: render $(files "$want" | tr '\n' ' ')handoff $(files "$got" | tr '\n' ' ');"
     while read -r f; do
