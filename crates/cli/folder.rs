@@ -505,6 +505,13 @@ impl Folder {
     /// directory update; one that is replaced goes through a named temporary file,
     /// renamed over it.
     pub fn write(&self, file: &Utf8Path, contents: &[u8], mode: u32) -> Result<(), Exit> {
+        self.write_parts(file, &[contents], mode)
+    }
+
+    /// [`Folder::write`] of the concatenation of `parts`, without making it: a large file
+    /// assembled from pieces (the cache of a run of tens of thousands of files) costs no
+    /// second copy in memory.
+    pub fn write_parts(&self, file: &Utf8Path, parts: &[&[u8]], mode: u32) -> Result<(), Exit> {
         let shown = self.show(file);
         let (parent, name) = Self::split(file);
         let present = match self.sub(parent, false)?.and_then(|s| s.kind(name)) {
@@ -523,17 +530,17 @@ impl Folder {
         let linked = if present {
             false
         } else {
-            create_unnamed(&sub, name, contents, mode).map_err(fail)?
+            create_unnamed(&sub, name, parts, mode).map_err(fail)?
         };
         if !linked {
-            self.replace(&sub, name, contents, mode).map_err(fail)?;
+            self.replace(&sub, name, parts, mode).map_err(fail)?;
         }
         sub.entries().insert(name.to_owned(), FileType::RegularFile);
         Ok(())
     }
 
     /// Writes a named temporary file next to `name` and renames it over `name`.
-    fn replace(&self, sub: &Sub, name: &str, contents: &[u8], mode: u32) -> std::io::Result<()> {
+    fn replace(&self, sub: &Sub, name: &str, parts: &[&[u8]], mode: u32) -> std::io::Result<()> {
         let flags =
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let mut tries = 0;
@@ -548,7 +555,7 @@ impl Folder {
                 Err(err) => return Err(errno_text(err)),
             }
         };
-        let result = fill(fd, contents, mode).and_then(|_| {
+        let result = fill(fd, parts, mode).and_then(|_| {
             rustix::fs::renameat(&sub.fd, tmp.as_str(), &sub.fd, name).map_err(errno_text)
         });
         if result.is_err() {
@@ -599,9 +606,11 @@ impl Folder {
 }
 
 /// Writes `contents` to the new file `fd`, sets `mode` exactly, closes it.
-fn fill(fd: OwnedFd, contents: &[u8], mode: u32) -> std::io::Result<OwnedFd> {
+fn fill(fd: OwnedFd, parts: &[&[u8]], mode: u32) -> std::io::Result<OwnedFd> {
     let mut handle = File::from(fd);
-    handle.write_all(contents)?;
+    for part in parts {
+        handle.write_all(part)?;
+    }
     if crate::write::umask_may_strip(mode) {
         rustix::fs::fchmod(&handle, Mode::from_raw_mode(mode)).map_err(errno_text)?;
     }
@@ -613,7 +622,7 @@ fn fill(fd: OwnedFd, contents: &[u8], mode: u32) -> std::io::Result<OwnedFd> {
 /// or the whole file, at one directory update (a named temporary file and a rename cost
 /// two, and were the larger part of writing a fresh folder). `Ok(false)` when this
 /// system cannot, or something appeared at `name`: the caller writes it the other way.
-fn create_unnamed(sub: &Sub, name: &str, contents: &[u8], mode: u32) -> std::io::Result<bool> {
+fn create_unnamed(sub: &Sub, name: &str, parts: &[&[u8]], mode: u32) -> std::io::Result<bool> {
     let how = LINKING.load(Ordering::Relaxed);
     if how == LINK_NONE {
         return Ok(false);
@@ -628,7 +637,7 @@ fn create_unnamed(sub: &Sub, name: &str, contents: &[u8], mode: u32) -> std::io:
         }
         Err(err) => return Err(errno_text(err)),
     };
-    let fd = fill(fd, contents, mode)?;
+    let fd = fill(fd, parts, mode)?;
     let by_handle = || rustix::fs::linkat(&fd, "", &sub.fd, name, AtFlags::EMPTY_PATH);
     let by_proc = || {
         let proc_path = format!("/proc/self/fd/{}", fd.as_raw_fd());

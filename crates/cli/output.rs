@@ -96,14 +96,20 @@ pub fn write(
     }
 }
 
+/// The size of the pieces the cache's lines are gathered in.
+const CACHE_CHUNK: usize = 64 * 1024;
+
 /// What one writing thread did.
 struct Tally {
     /// Reused for the bytes of each existing file compared.
     scratch: Vec<u8>,
-    written: Vec<camino::Utf8PathBuf>,
+    /// The files written, as indices into `produced` (which is in path order): a path
+    /// each would hold tens of thousands of copies until the end.
+    written: Vec<usize>,
     unchanged: usize,
-    /// The cache lines of the files (when the run is to be recorded)…
-    cache: String,
+    /// The cache lines of the files (when the run is to be recorded), in chunks of about
+    /// [`CACHE_CHUNK`] bytes: one growing string would hold up to twice its length…
+    cache: Vec<String>,
     /// …and whether every file could be recorded.
     recordable: bool,
 }
@@ -114,7 +120,7 @@ impl Tally {
             scratch: Vec::new(),
             written: Vec::new(),
             unchanged: 0,
-            cache: String::new(),
+            cache: Vec::new(),
             recordable: true,
         }
     }
@@ -167,13 +173,25 @@ impl Job<'_> {
                     tally.unchanged += 1;
                 } else {
                     folder.write(&file.path, file.contents.as_bytes(), file.mode)?;
-                    tally.written.push(file.path.clone());
+                    // Every file rendered is one `produced` declares (checked when it
+                    // was rendered), so the search finds it.
+                    if let Ok(i) =
+                        produced.binary_search_by(|p| p.file.path.as_str().cmp(file.path.as_str()))
+                    {
+                        tally.written.push(i);
+                    }
                 }
                 // Taken here, on every core, once the file is final for this run.
                 if record.is_some() {
                     let hash = uptodate::content_hash(file.contents.as_bytes());
                     let stat = folder.stat(&file.path)?;
-                    tally.recordable &= uptodate::push(&mut tally.cache, &file.path, hash, stat);
+                    let full = tally.cache.last().map(|c| c.len() + 512 > CACHE_CHUNK);
+                    if full != Some(false) {
+                        tally.cache.push(String::with_capacity(CACHE_CHUNK));
+                    }
+                    if let Some(chunk) = tally.cache.last_mut() {
+                        tally.recordable &= uptodate::push(chunk, &file.path, hash, stat);
+                    }
                 }
             }
             Ok(())
@@ -181,12 +199,12 @@ impl Job<'_> {
         let unchanged: usize = tallies.iter().map(|t| t.unchanged).sum();
         let recordable = tallies.iter().all(|t| t.recordable);
         let mut cache = Vec::with_capacity(tallies.len());
-        let mut written: Vec<camino::Utf8PathBuf> = Vec::new();
+        let mut written: Vec<usize> = Vec::new();
         for t in tallies {
             written.extend(t.written);
-            cache.push(t.cache);
+            cache.extend(t.cache);
         }
-        written.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        written.sort_unstable();
         report_written(folder, produced, &written);
         let mut removed = 0usize;
         let mut left = verbosity::Capped::default();
@@ -208,8 +226,8 @@ impl Job<'_> {
         }
         // The folder now holds exactly this run's files (and its manifest).
         let exact = recordable && plan.carried.is_empty() && (prune || plan.orphans.is_empty());
-        if let Some(inputs) = record.filter(|_| exact && !present::spoke()) {
-            uptodate::record(folder, inputs, &cache)?;
+        if let Some(inputs) = record.filter(|_| exact) {
+            uptodate::record(folder, inputs, &present::said_text(), &cache)?;
         }
         crate::outln!(
             "{} written, {unchanged} unchanged, {removed} removed in {}",
@@ -240,19 +258,27 @@ pub fn up_to_date(folder: &Folder, files: &[camino::Utf8PathBuf]) -> Exit {
 
 /// Prints `wrote PATH` for each file written, in path order; with `-v` also
 /// `unchanged PATH` for each file that was already right, so the log lists every file.
-fn report_written(folder: &Folder, produced: &[Produced<'_>], written: &[camino::Utf8PathBuf]) {
+fn report_written(folder: &Folder, produced: &[Produced<'_>], written: &[usize]) {
+    // Printed in pieces: the lines of a run of tens of thousands of files would be one
+    // more copy of every path.
     let mut report = String::new();
+    let mut line = |what: &str, p: &Produced<'_>| {
+        report.push_str(&format!("{what} {}\n", folder.show(&p.file.path)));
+        if report.len() > 64 * 1024 {
+            crate::out!("{report}");
+            report.clear();
+        }
+    };
     if verbosity::verbose() {
-        // `written` is a subsequence of `produced`, both in path order.
+        // `written` is an ascending subsequence of the indices of `produced`.
         let mut written = written.iter().peekable();
-        for p in produced {
-            let was_written = written.next_if(|w| **w == p.file.path).is_some();
-            let what = if was_written { "wrote" } else { "unchanged" };
-            report.push_str(&format!("{what} {}\n", folder.show(&p.file.path)));
+        for (i, p) in produced.iter().enumerate() {
+            let was_written = written.next_if(|w| **w == i).is_some();
+            line(if was_written { "wrote" } else { "unchanged" }, p);
         }
     } else {
-        for file in written {
-            report.push_str(&format!("wrote {}\n", folder.show(file)));
+        for p in written.iter().filter_map(|&i| produced.get(i)) {
+            line("wrote", p);
         }
     }
     crate::out!("{report}");

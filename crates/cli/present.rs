@@ -5,7 +5,7 @@
 //! `NO_COLOR` is set, so piped output and logs stay plain.
 
 use std::io::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use anstyle::{AnsiColor, Style};
 use peergen_core::diagnostic::Part;
@@ -37,32 +37,48 @@ pub fn diagnostics(list: &[Diagnostic], source: &SourceFile) {
         .into_iter()
         .flatten()
         .collect();
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "… and {} in {} (not shown; fix the ones above and check again)",
+    emit(&format!(
+        "… and {} in {} (not shown; fix the ones above and check again)\n",
         counted.join(" and "),
         source.path()
-    );
+    ));
 }
 
-/// Whether this run printed a diagnostic, warning, error or note.
-static SPOKE: AtomicBool = AtomicBool::new(false);
+/// Everything this run printed to stderr through this module, colour codes included: a
+/// run that finds its folder up to date from the cache says it again ([`replay`]), so
+/// that it says exactly what the run that wrote the folder said.
+static SAID: Mutex<String> = Mutex::new(String::new());
 
-/// Notes that this run printed something to stderr beyond its results: such a run is
-/// never taken as the record of an up-to-date folder, since a run skipping it would not
-/// say the same.
-pub fn said() {
-    SPOKE.store(true, Ordering::Relaxed);
+/// Everything printed to stderr so far, with its colour codes.
+pub fn said_text() -> String {
+    SAID.lock().map(|t| t.clone()).unwrap_or_default()
 }
 
-/// Whether anything was printed to stderr so far ([`said`]).
-pub fn spoke() -> bool {
-    SPOKE.load(Ordering::Relaxed)
+/// Prints `text` (with colour codes, which anstream drops where colour is off) to stderr
+/// and keeps it for [`said_text`]. One write: messages of parallel work never interleave.
+fn emit(text: &str) {
+    // Kept and printed under one lock, so the kept text is in the order printed.
+    let mut all = SAID.lock();
+    if let Ok(all) = all.as_mut() {
+        all.push_str(text);
+    }
+    let _ = write!(anstream::stderr().lock(), "{text}");
+}
+
+/// Says again what a recorded run said, past what this run has said already.
+pub fn replay(text: &str) {
+    if !text.is_empty() {
+        emit(text);
+    }
+}
+
+/// Prints a `note: …` line.
+pub fn note(message: &str) {
+    emit(&format!("note: {message}\n"));
 }
 
 /// Prints one diagnostic to stderr.
 pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
-    said();
     let accent = match d.severity {
         Severity::Error => AnsiColor::Red,
         Severity::Warning => AnsiColor::Yellow,
@@ -78,26 +94,17 @@ pub fn diagnostic(d: &Diagnostic, source: &SourceFile) {
         };
         text.push_str(&format!("{style}{}{style:#}", segment.text));
     }
-    // One write per diagnostic: diagnostics of parallel work never interleave.
-    let _ = write!(anstream::stderr().lock(), "{text}");
+    emit(&text);
 }
 
 /// Prints a plain `error: …` line with the label coloured.
 pub fn error(message: &str) {
-    said();
     let strong = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "{strong}error{strong:#}: {message}"
-    );
+    emit(&format!("{strong}error{strong:#}: {message}\n"));
 }
 
 /// Prints a plain `warning: …` line with the label coloured.
 pub fn warning(message: &str) {
-    said();
     let strong = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "{strong}warning{strong:#}: {message}"
-    );
+    emit(&format!("{strong}warning{strong:#}: {message}\n"));
 }

@@ -1,9 +1,10 @@
 //! `.peergen-cache`: recognising an up-to-date output folder without validating or
 //! rendering anything, the way git's index recognises an unchanged work tree.
 //!
-//! A writing run that ends quietly (no warning or note) with a folder holding exactly what
-//! it rendered records, next to the manifest, a digest of every input that decides the
-//! output and, per file it left (the manifest included), the size, mtime, ctime, inode and
+//! A writing run that ends with a folder holding exactly what it rendered records, next
+//! to the manifest, a digest of every input that decides the output, what it printed on
+//! stderr (the warnings and notes those inputs draw, said again by a run that takes the
+//! folder as up to date) and, per file it left (the manifest included), the size, mtime, ctime, inode and
 //! mode that `lstat` gives right after the run, and a hash of the contents. The next run
 //! reads its inputs; when their digest is the recorded one and every file still `lstat`s
 //! to exactly what was recorded, the folder holds what this run would write, and the run
@@ -40,7 +41,7 @@ use crate::manifest::MANIFEST;
 pub const CACHE: &str = ".peergen-cache";
 
 /// The first line of the cache; any other first line is a cache that never matches.
-const HEADER: &str = "# peergen cache 1: inputs digest, then size, mtime ns, ctime ns, inode, mode, content hash and path per file; machine-local, do not commit.";
+const HEADER: &str = "# peergen cache 2: inputs digest, what the run said, then size, mtime ns, ctime ns, inode, mode, content hash and path per file; machine-local, do not commit.";
 
 /// How recent an entry may be, relative to the cache file, before its timestamps are not
 /// trusted (file system timestamps can be as coarse as a second).
@@ -97,6 +98,8 @@ impl Inputs {
         inputs.field(&exe.mtime().to_le_bytes());
         inputs.field(&exe.mtime_nsec().to_le_bytes());
         inputs.field(side.to_string().as_bytes());
+        // -v changes what a run says (every warning instead of a count)
+        inputs.field(&[u8::from(crate::verbosity::verbose())]);
         inputs.field(&backends.len().to_le_bytes());
         for b in backends {
             inputs.field(b.to_string().as_bytes());
@@ -212,7 +215,7 @@ fn parse_line(line: &str) -> Option<Entry> {
 /// now, and the lines of every file the run left ([`push`], in any order; gathered on
 /// several threads, they are written as they are rather than sorted into one more copy,
 /// so the cache of a run of tens of thousands of files adds little to its peak memory).
-pub fn record(folder: &Folder, inputs: &str, lines: &[String]) -> Result<(), Exit> {
+pub fn record(folder: &Folder, inputs: &str, said: &str, lines: &[String]) -> Result<(), Exit> {
     let manifest = Utf8Path::new(MANIFEST);
     let Found::Regular {
         text: Some(text), ..
@@ -220,7 +223,7 @@ pub fn record(folder: &Folder, inputs: &str, lines: &[String]) -> Result<(), Exi
     else {
         return Ok(());
     };
-    let mut first = format!("{HEADER}\ninputs {inputs}\n");
+    let mut first = format!("{HEADER}\ninputs {inputs}\nsaid {}\n", escape(said));
     if !push(
         &mut first,
         manifest,
@@ -229,12 +232,10 @@ pub fn record(folder: &Folder, inputs: &str, lines: &[String]) -> Result<(), Exi
     ) {
         return Ok(());
     }
-    let mut out = String::with_capacity(first.len() + lines.iter().map(String::len).sum::<usize>());
-    out.push_str(&first);
-    for part in lines {
-        out.push_str(part);
-    }
-    folder.write(Utf8Path::new(CACHE), out.as_bytes(), 0o644)
+    let mut parts = Vec::with_capacity(lines.len() + 1);
+    parts.push(first.as_bytes());
+    parts.extend(lines.iter().map(String::as_bytes));
+    folder.write_parts(Utf8Path::new(CACHE), &parts, 0o644)
 }
 
 /// Forgets the recorded state (before a run that may change the folder).
@@ -248,7 +249,7 @@ pub fn forget(folder: &Folder) -> Result<(), Exit> {
 /// Whether `folder` holds exactly what the run recorded in its cache left there, that run
 /// read exactly `inputs`: then the files it lists (the manifest first, which is not
 /// returned) are returned, sorted by path. `None` on any difference.
-pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Vec<Utf8PathBuf>>, Exit> {
+pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Unchanged>, Exit> {
     let cache = Utf8Path::new(CACHE);
     let Some(cache_stat) = folder.stat(cache)?.filter(|s| s.regular) else {
         return Ok(None);
@@ -263,6 +264,13 @@ pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Vec<Utf8PathBuf
     if lines.next() != Some(HEADER) || lines.next() != Some(&format!("inputs {inputs}")) {
         return Ok(None);
     }
+    let Some(said) = lines
+        .next()
+        .and_then(|l| l.strip_prefix("said "))
+        .and_then(unescape)
+    else {
+        return Ok(None);
+    };
     let mut files = Vec::new();
     let mut racy = Vec::new();
     for (i, l) in lines.enumerate() {
@@ -305,12 +313,63 @@ pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Vec<Utf8PathBuf
             folder.write(cache, text.as_bytes(), 0o644)?;
         }
     }
-    Ok(Some(files))
+    Ok(Some(Unchanged { files, said }))
+}
+
+/// An up-to-date folder, as its cache records it.
+pub struct Unchanged {
+    /// The files the recorded run left (the manifest not included), sorted by path.
+    pub files: Vec<Utf8PathBuf>,
+    /// What that run printed on stderr, colour codes included.
+    pub said: String,
+}
+
+/// `text` on one line: `\` and line breaks escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text [`escape`] made; `None` for anything it cannot have made.
+fn unescape(line: &str) -> Option<String> {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '\\' => out.push('\\'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn said_round_trips() {
+        let text = "\u{1b}[1;33mwarning\u{1b}[0m: a \\ b\r\nnote: c\n\\n";
+        let line = escape(text);
+        assert!(!line.contains('\n') && !line.contains('\r'));
+        assert_eq!(unescape(&line).as_deref(), Some(text));
+        assert_eq!(unescape("a\\x"), None);
+        assert_eq!(unescape("a\\"), None);
+    }
 
     #[test]
     fn lines_round_trip() {

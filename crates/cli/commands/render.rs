@@ -124,12 +124,11 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         mode: FolderMode::Write { .. },
     } = &output
     {
-        // Only a quiet run can match (the recorded run was quiet), and only a folder with
-        // a cache: any other folder is opened (and locked, or created) only once the
-        // inputs are known to be valid, as before.
+        // Only a folder with a cache can match: any other folder is opened (and locked,
+        // or created) only once the inputs are known to be valid, as before.
         let cached = std::fs::symlink_metadata(dir.join(crate::uptodate::CACHE))
             .is_ok_and(|m| m.file_type().is_file());
-        let digest = (!present::spoke() && cached)
+        let digest = cached
             .then(|| peergen_render::templates::overrides(&templates).ok())
             .flatten()
             .and_then(|o| {
@@ -138,8 +137,15 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
             });
         if let Some(digest) = digest {
             let folder = Folder::open(dir, Access::Write)?;
-            if let Some(files) = crate::uptodate::unchanged(&folder, &digest)? {
-                return Ok(output::up_to_date(&folder, &files));
+            if let Some(found) = crate::uptodate::unchanged(&folder, &digest)? {
+                // The inputs are those of the recorded run, so this run would say what it
+                // said (warnings, notes); whatever reading them has said already is its
+                // beginning.
+                let so_far = present::said_text();
+                if let Some(rest) = found.said.strip_prefix(so_far.as_str()) {
+                    present::replay(rest);
+                    return Ok(output::up_to_date(&folder, &found.files));
+                }
             }
             opened = Some(folder);
         }
@@ -233,14 +239,16 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     }
     drop(owners);
     if skipped > 0 {
-        present::said();
-        eprintln!("note: wg-quick skipped for {skipped} peer(s) that are not WireGuard");
+        present::note(&format!(
+            "wg-quick skipped for {skipped} peer(s) that are not WireGuard"
+        ));
     }
     for backend in backends.iter().filter(|b| b.is_bgp()) {
         let count = skipped_bgp.iter().filter(|(_, b)| b == backend).count();
         if count > 0 {
-            present::said();
-            eprintln!("note: {backend} skipped for {count} peer(s) without a [bgp] table");
+            present::note(&format!(
+                "{backend} skipped for {count} peer(s) without a [bgp] table"
+            ));
         }
     }
     // Output order is the order of install paths, whatever order the peers came in.
@@ -279,23 +287,19 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
                 rendered_as_planned(renderer.render(&l.peer, backend, side), files, l)
                     .map(Cow::Owned)
             };
-            // What the folder's cache records if this run ends quietly (a run that
-            // already printed a warning or note records nothing, and keeps nothing for it).
+            // What the folder's cache records if this run leaves the folder holding
+            // exactly what it rendered.
             let peers = loaded
                 .iter()
                 .map(|l| (l.source.name().as_str(), l.source.text()));
-            let digest = (!present::spoke())
-                .then(|| {
-                    inputs_digest(
-                        &plan,
-                        side,
-                        &backends,
-                        &templates,
-                        renderer.overrides(),
-                        peers,
-                    )
-                })
-                .flatten();
+            let digest = inputs_digest(
+                &plan,
+                side,
+                &backends,
+                &templates,
+                renderer.overrides(),
+                peers,
+            );
             output::write(
                 &folder,
                 &existing,
