@@ -323,12 +323,30 @@ fn warnings_of_the_previous_run_are_printed_again() {
         "{}",
         support::show(&first)
     );
+    // The run recorded what it said: the next one takes the fast path (the cache is
+    // left as it is) and says the same.
+    settle(&dir);
+    let before = cache_inode(&dir);
+    assert!(before.is_some(), "no cache after a run with warnings");
     let again = render(&dir, &[]);
+    assert_eq!(
+        cache_inode(&dir),
+        before,
+        "the cache was rewritten: no fast path"
+    );
     assert_eq!(first.stderr, again.stderr);
     assert!(
         stdout(&again).contains("0 written, 2 unchanged"),
         "{}",
         support::show(&again)
+    );
+    // -v says more (every warning, not a count): not the recorded run's inputs.
+    let verbose = render(&dir, &["-v"]);
+    assert_ne!(cache_inode(&dir), before, "-v took the fast path");
+    assert!(
+        String::from_utf8_lossy(&verbose.stderr).contains("warning"),
+        "{}",
+        support::show(&verbose)
     );
 }
 
