@@ -37,6 +37,11 @@ fn render(dir: &Path, extra: &[&str]) -> Output {
     support::run(dir, &args)
 }
 
+/// Asserts the run's stdout holds `summary` (its "N written, M unchanged" line).
+fn assert_says(out: &Output, summary: &str) {
+    assert!(stdout(out).contains(summary), "{}", support::show(out));
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -70,11 +75,7 @@ fn assert_fast(dir: &Path, out: &Output, before: Option<(u64, i64, i64)>) {
         "the cache was rewritten: no fast path"
     );
     assert_eq!(out.status.code(), Some(0), "{}", support::show(out));
-    assert!(
-        stdout(out).contains("0 written, 6 unchanged"),
-        "{}",
-        support::show(out)
-    );
+    assert_says(out, "0 written, 6 unchanged");
 }
 
 #[test]
@@ -142,11 +143,7 @@ fn recent_files_are_compared_by_contents_and_the_cache_kept() {
     std::fs::write(&cache, &forged).unwrap();
     let forged_inode = cache_inode(&dir);
     let out = render(&dir, &[]);
-    assert!(
-        stdout(&out).contains("0 written, 6 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "0 written, 6 unchanged");
     assert_ne!(
         cache_inode(&dir),
         forged_inode,
@@ -166,22 +163,14 @@ fn a_changed_peer_file_is_rendered() {
     settle(&dir);
     support::write_peers(&dir.join("peers"), 1..2, 2);
     let out = render(&dir, &[]);
-    assert!(
-        stdout(&out).contains("2 written, 4 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "2 written, 4 unchanged");
     let text = std::fs::read_to_string(dir.join("out").join(NETDEV)).unwrap();
     assert!(text.contains("version 2"), "{text}");
     // A new peer file is an input too.
     settle(&dir);
     support::write_peers(&dir.join("peers"), 3..4, 1);
     let out = render(&dir, &[]);
-    assert!(
-        stdout(&out).contains("2 written, 6 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "2 written, 6 unchanged");
 }
 
 #[test]
@@ -206,11 +195,7 @@ fn an_output_edited_in_place_with_its_size_and_mtime_kept_is_rewritten() {
         (meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec())
     );
     let out = render(&dir, &[]);
-    assert!(
-        stdout(&out).contains("1 written, 5 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "1 written, 5 unchanged");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
@@ -231,11 +216,7 @@ fn an_output_replaced_by_another_file_is_rewritten() {
         .unwrap();
     std::fs::rename(&other, &path).unwrap();
     let out = render(&dir, &[]);
-    assert!(
-        stdout(&out).contains("1 written, 5 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "1 written, 5 unchanged");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
@@ -271,11 +252,7 @@ fn other_templates_are_rendered() {
             .unwrap();
     std::fs::write(templates.join("tunnel.netdev.j2"), &original).unwrap();
     let out = render(&dir, &["--templates", "templates"]);
-    assert!(
-        stdout(&out).contains("0 written, 6 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "0 written, 6 unchanged");
     settle(&dir);
     let recorded = cache_inode(&dir);
     let out = render(&dir, &["--templates", "templates"]);
@@ -286,11 +263,7 @@ fn other_templates_are_rendered() {
     )
     .unwrap();
     let out = render(&dir, &["--templates", "templates"]);
-    assert!(
-        stdout(&out).contains("3 written, 3 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "3 written, 3 unchanged");
 }
 
 #[test]
@@ -299,11 +272,7 @@ fn other_backends_are_rendered() {
     settle(&dir);
     // networkd and ip: the ip files are new.
     let out = render(&dir, &["--backend", "ip"]);
-    assert!(
-        stdout(&out).contains("6 written, 6 unchanged"),
-        "{}",
-        support::show(&out)
-    );
+    assert_says(&out, "6 written, 6 unchanged");
 }
 
 #[test]
@@ -335,11 +304,7 @@ fn warnings_of_the_previous_run_are_printed_again() {
         "the cache was rewritten: no fast path"
     );
     assert_eq!(first.stderr, again.stderr);
-    assert!(
-        stdout(&again).contains("0 written, 2 unchanged"),
-        "{}",
-        support::show(&again)
-    );
+    assert_says(&again, "0 written, 2 unchanged");
     // -v says more (every warning, not a count): not the recorded run's inputs.
     let verbose = render(&dir, &["-v"]);
     assert_ne!(cache_inode(&dir), before, "-v took the fast path");
