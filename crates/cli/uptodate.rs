@@ -268,6 +268,7 @@ pub fn unchanged(folder: &Folder, inputs: &str) -> Result<Option<Unchanged>, Exi
         .next()
         .and_then(|l| l.strip_prefix("said "))
         .and_then(unescape)
+        .filter(|t| plain_or_styled(t))
     else {
         return Ok(None);
     };
@@ -357,9 +358,46 @@ fn unescape(line: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether `text` is what peergen prints: printable text, line feeds, tabs and colour codes
+/// (`ESC [ digits and ; m`). The cache sits in a folder someone else may write, and its
+/// text goes to a terminal: any other control sequence (a title, a cursor move, a
+/// hyperlink) makes the cache one that does not match.
+fn plain_or_styled(text: &str) -> bool {
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() != Some('[') {
+                return false;
+            }
+            loop {
+                match chars.next() {
+                    Some('m') => break,
+                    Some(d) if d.is_ascii_digit() || d == ';' => {}
+                    _ => return false,
+                }
+            }
+        } else if c != '\n' && c != '\t' && peergen_core::text::is_unprintable(c) {
+            return false;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_colour_codes_are_replayed() {
+        assert!(plain_or_styled(
+            "\u{1b}[1;33mwarning\u{1b}[0m: x\nnote: y\n"
+        ));
+        assert!(!plain_or_styled("\u{1b}]0;title\u{7}"));
+        assert!(!plain_or_styled("\u{1b}[2J"));
+        assert!(!plain_or_styled("a\rb"));
+        assert!(!plain_or_styled("a\u{202e}b"));
+        assert!(!plain_or_styled("\u{1b}[1;33"));
+    }
 
     #[test]
     fn said_round_trips() {
