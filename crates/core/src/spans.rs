@@ -68,14 +68,14 @@ pub struct Located {
 /// Finds keys of one peer file by their dotted path (`["local", "mtu"]`,
 /// `["local", "addresses", "1"]` for an array item). Parses the text once.
 pub struct KeyLocator {
-    doc: Option<toml_edit::ImDocument<String>>,
+    doc: Option<toml_edit::Document<String>>,
 }
 
 impl KeyLocator {
     /// Parses `text`; a text that does not parse locates everything at its start.
     pub fn new(text: &str) -> Self {
         Self {
-            doc: toml_edit::ImDocument::parse(text.to_owned()).ok(),
+            doc: toml_edit::Document::parse(text.to_owned()).ok(),
         }
     }
 

@@ -15,7 +15,7 @@
 
 use std::ops::Range;
 
-use toml_edit::{ImDocument, Item, Table, Value};
+use toml_edit::{Document, Item, Table, Value};
 
 use super::Checker;
 use crate::diagnostic::DiagnosticKind;
@@ -28,7 +28,7 @@ pub(crate) fn check(ck: &mut Checker, text: &str) {
     if !text.contains(MARKER) {
         return;
     }
-    let Ok(doc) = ImDocument::parse(text) else {
+    let Ok(doc) = Document::parse(text) else {
         return;
     };
     table(ck, text, doc.as_table(), "");

@@ -35,18 +35,18 @@ pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     file: &FileShape,
 ) -> Result<T, Vec<Diagnostic>> {
-    let doc = match toml_edit::ImDocument::parse(text) {
+    let doc = match toml::de::DeTable::parse(text) {
         Ok(doc) => doc,
         Err(err) => {
             let span = err.span().unwrap_or(0..text.len().min(1));
             return Err(vec![syntax::syntax(text, err.message(), span)]);
         }
     };
-    let mut problems = walk::check(text, doc.as_table(), file);
+    let mut problems = walk::check(text, doc.get_ref(), file);
     if problems.is_empty() {
         // From the document just walked, not from the text again: parsing was the
         // largest part of validating a peer, and the document keeps every span.
-        match T::deserialize(toml_edit::de::Deserializer::from(doc)) {
+        match T::deserialize(toml::de::Deserializer::from(doc)) {
             Ok(value) => return Ok(value),
             Err(err) => problems.push(unexpected(text, &err, file)),
         }
@@ -57,7 +57,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
 
 /// A problem serde found that the walk did not: the two disagree only if the shape misses
 /// something the structs check, so say what serde said, located.
-fn unexpected(text: &str, err: &toml_edit::de::Error, file: &FileShape) -> Diagnostic {
+fn unexpected(text: &str, err: &toml::de::Error, file: &FileShape) -> Diagnostic {
     let span = err.span().unwrap_or(0..text.len().min(1));
     let field = syntax::line_key(text, span.start).unwrap_or_else(|| "(value)".to_owned());
     let message = err.message().trim().replace('\n', ": ");

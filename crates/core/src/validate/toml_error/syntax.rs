@@ -22,6 +22,17 @@ pub(crate) fn syntax(text: &str, message: &str, span: Range<usize>) -> Diagnosti
         "fix the TOML syntax here: one key = value per line, strings in double quotes, tables as [name] (see https://toml.io)".to_owned()
     };
     let field = line_key(text, span.start).unwrap_or_else(|| "(syntax)".to_owned());
+    let message = if message == "duplicate key" && !at.is_empty() && !at.contains('\n') {
+        // The parser points at the key and names neither it nor its table.
+        match field.rsplit_once('.') {
+            Some((table, _)) => format!("duplicate key {at} in table [{table}]"),
+            None => format!("duplicate key {at}"),
+        }
+    } else if let Some((_, value)) = unquoted_value(text, span.start) {
+        format!("{value} is not a TOML value: {message}")
+    } else {
+        message
+    };
     let message = format!("this is not valid TOML: {message}");
     Diagnostic::error(DiagnosticKind::TomlSyntax, field, span, message).with_help(help)
 }

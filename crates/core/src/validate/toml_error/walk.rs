@@ -2,12 +2,13 @@
 //! shape at once: unknown keys, values of the wrong type, missing required keys.
 //!
 //! serde stops at the first such problem, so the document is checked here first, with
-//! the spans toml_edit keeps for every key and value; the raw structs are deserialized
+//! the spans the parser keeps for every key and value; the raw structs are deserialized
 //! only when the shape is right.
 
 use std::ops::Range;
 
-use toml_edit::{Array, Item, TableLike, Value};
+use toml::de::{DeArray, DeTable, DeValue};
+use toml::Spanned;
 
 use super::keys::{self, join};
 use super::shape::{FileShape, ScalarType, Shape, Table};
@@ -16,7 +17,7 @@ use super::types::{self, Found, Wrong};
 use crate::diagnostic::Diagnostic;
 
 /// Every problem of shape in `root`, the top-level table of `text`.
-pub(crate) fn check(text: &str, root: &toml_edit::Table, file: &FileShape) -> Vec<Diagnostic> {
+pub(crate) fn check(text: &str, root: &DeTable<'_>, file: &FileShape) -> Vec<Diagnostic> {
     let mut walk = Walk {
         text,
         file,
@@ -33,37 +34,33 @@ struct Walk<'a> {
     out: Vec<Diagnostic>,
 }
 
-/// A value in the document, whether it sits in a table (an [`Item`]) or in an array (a
-/// [`Value`]).
-enum Node<'a> {
-    Table(&'a dyn TableLike),
-    Array(&'a Array),
+/// A value in the document, as far as its shape goes.
+enum Node<'a, 'i> {
+    Table(&'a DeTable<'i>),
+    Array(&'a DeArray<'i>),
     ArrayOfTables,
     Scalar(Found),
 }
 
-fn item_node(item: &Item) -> Option<Node<'_>> {
-    match item {
-        Item::None => None,
-        Item::Value(v) => Some(value_node(v)),
-        Item::Table(t) => Some(Node::Table(t)),
-        Item::ArrayOfTables(_) => Some(Node::ArrayOfTables),
+/// The node of `value`, written under a key at `key_span` (`None` for an array item).
+/// An array of tables (`[[x]]`) is spanned by its first header, which holds its key;
+/// any other value comes after its key.
+fn node<'a, 'i>(value: &'a Spanned<DeValue<'i>>, key_span: Option<&Range<usize>>) -> Node<'a, 'i> {
+    match value.get_ref() {
+        DeValue::String(_) => Node::Scalar(Found::String),
+        DeValue::Integer(_) => Node::Scalar(Found::Integer),
+        DeValue::Float(_) => Node::Scalar(Found::Float),
+        DeValue::Boolean(_) => Node::Scalar(Found::Boolean),
+        DeValue::Datetime(_) => Node::Scalar(Found::DateTime),
+        DeValue::Array(_) if key_span.is_some_and(|k| value.span().start <= k.start) => {
+            Node::ArrayOfTables
+        }
+        DeValue::Array(a) => Node::Array(a),
+        DeValue::Table(t) => Node::Table(t),
     }
 }
 
-fn value_node(value: &Value) -> Node<'_> {
-    match value {
-        Value::String(_) => Node::Scalar(Found::String),
-        Value::Integer(_) => Node::Scalar(Found::Integer),
-        Value::Float(_) => Node::Scalar(Found::Float),
-        Value::Boolean(_) => Node::Scalar(Found::Boolean),
-        Value::Datetime(_) => Node::Scalar(Found::DateTime),
-        Value::Array(a) => Node::Array(a),
-        Value::InlineTable(t) => Node::Table(t),
-    }
-}
-
-impl Node<'_> {
+impl Node<'_, '_> {
     fn found(&self) -> Found {
         match self {
             Node::Table(_) => Found::Table,
@@ -95,28 +92,29 @@ impl Node<'_> {
 impl Walk<'_> {
     /// Checks the keys of a table at the dotted `path`; `at` locates the table itself (its
     /// header), for keys it lacks.
-    fn table(&mut self, table: &dyn TableLike, shape: &Table, path: &str, at: Range<usize>) {
-        for (key, item) in table.iter() {
-            let key_span = table
-                .get_key_value(key)
-                .and_then(|(k, _)| k.span())
-                .unwrap_or_else(|| at.clone());
+    fn table(&mut self, table: &DeTable<'_>, shape: &Table, path: &str, at: Range<usize>) {
+        // The document keeps keys sorted; the diagnostics are put in file order after.
+        for (key, value) in table {
+            let key_span = key.span();
+            let key = key.get_ref().as_ref();
             match shape.field(key) {
                 None => self
                     .out
                     .push(keys::unknown(self.file, shape, path, key, key_span)),
                 Some(field) => {
-                    // A table without a header of its own (`[a.b]` makes `a` implicitly,
-                    // dotted keys) has no span: its key locates it.
-                    let span = item.span().unwrap_or(key_span);
-                    if let Some(node) = item_node(item) {
-                        self.node(&node, &field.shape, &join(path, key), key, span);
-                    }
+                    let node = node(value, Some(&key_span));
+                    // A table made by a longer header or dotted keys (`[a.b]` makes `a`)
+                    // is located by its key.
+                    let span = match node {
+                        Node::Table(_) if value.span().is_empty() => key_span,
+                        _ => value.span(),
+                    };
+                    self.node(&node, &field.shape, &join(path, key), key, span);
                 }
             }
         }
         for field in shape.required() {
-            if !table.contains_key(&field.key) {
+            if !table.contains_key(field.key.as_str()) {
                 self.out.push(keys::missing(path, field, at.clone()));
             }
         }
@@ -124,29 +122,32 @@ impl Walk<'_> {
 
     /// Checks one value against `shape`; `field` is its dotted path, `key` the key it
     /// belongs to, `span` where it is written.
-    fn node(&mut self, node: &Node<'_>, shape: &Shape, field: &str, key: &str, span: Range<usize>) {
+    fn node(
+        &mut self,
+        node: &Node<'_, '_>,
+        shape: &Shape,
+        field: &str,
+        key: &str,
+        span: Range<usize>,
+    ) {
         let shape = match shape {
             Shape::Either(all) => all.iter().find(|s| node.fits(s)).unwrap_or(shape),
             other => other,
         };
         match (shape, node) {
             (Shape::Any, _) => {}
-            (Shape::Table(t), Node::Table(inner)) => self.table(*inner, t, field, span),
+            (Shape::Table(t), Node::Table(inner)) => self.table(inner, t, field, span),
             (Shape::Array(items), Node::Array(array)) => {
                 for (i, value) in array.iter().enumerate() {
-                    let span = value.span().unwrap_or_else(|| span.clone());
                     let path = format!("{field}[{i}]");
-                    self.node(&value_node(value), items, &path, key, span);
+                    self.node(&self::node(value, None), items, &path, key, value.span());
                 }
             }
             (Shape::Scalar(_) | Shape::Array(_), Node::Table(inner)) if !inner.is_empty() => {
                 // `endpoint.x = 1`: the key below is what cannot be there.
-                if let Some((first, _)) = inner.iter().next() {
-                    let at = inner
-                        .get_key_value(first)
-                        .and_then(|(k, _)| k.span())
-                        .unwrap_or(span);
-                    self.out.push(types::not_a_table(field, first, at));
+                if let Some((first, _)) = inner.iter().min_by_key(|(k, _)| k.span().start) {
+                    self.out
+                        .push(types::not_a_table(field, first.get_ref(), first.span()));
                 }
             }
             _ if node.fits(shape) => {}
