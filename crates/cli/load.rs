@@ -15,8 +15,9 @@ use crate::repo::Repo;
 
 /// A peer file that validated.
 pub struct Loaded {
-    /// The validated peer (local side).
-    pub peer: Peer,
+    /// The validated peer (local side), boxed: a run moves thousands of these between
+    /// threads and vectors, and a peer is about a kilobyte.
+    pub peer: Box<Peer>,
     /// Its file.
     pub source: SourceFile,
     /// Field locations, for cross-peer messages.
@@ -124,9 +125,9 @@ pub fn validate_peers(read: ReadPeers, site: &Site) -> Result<Vec<Loaded>, Exit>
     // Validating is independent per file: it runs on every core. Every message and
     // decision comes after, in input order, so output never depends on scheduling.
     let results = crate::parallel::map(&read, |r| {
-        r.as_ref()
-            .ok()
-            .map(|(source, _)| validate_with(source, &site.defaults))
+        r.as_ref().ok().map(|(source, _)| {
+            validate_with(source, &site.defaults).map(|v| (Box::new(v.peer), v.warnings, v.spans))
+        })
     });
     let checked = read.into_iter().zip(results).map(|(r, result)| {
         r.and_then(|(source, id)| match result {
@@ -153,12 +154,12 @@ pub fn validate_peers(read: ReadPeers, site: &Site) -> Result<Vec<Loaded>, Exit>
             }
         };
         match result {
-            Ok(valid) => {
-                warnings.show(&valid.warnings, &source);
+            Ok((peer, warned, spans)) => {
+                warnings.show(&warned, &source);
                 loaded.push(Loaded {
-                    peer: valid.peer,
+                    peer,
                     source,
-                    spans: valid.spans,
+                    spans,
                 });
             }
             Err(invalid) => {
