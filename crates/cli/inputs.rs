@@ -45,10 +45,21 @@ pub struct Found {
     pub relative: Option<String>,
 }
 
-/// Expands directories into the peer files below them (as chosen by the site file's
-/// `[peers]` patterns); files are kept as given. A folder without peer files is valid
-/// (its peers were all removed): it renders nothing.
-pub fn peer_files(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<PeerPath>, Exit> {
+/// Which of `paths` are folders: looked up once per path, and shared by finding the site
+/// file and expanding the folders (a run names thousands of peer files, and each look-up
+/// is a system call).
+pub fn folders(paths: &[Utf8PathBuf]) -> Vec<bool> {
+    paths.iter().map(|p| p.is_dir()).collect()
+}
+
+/// Expands directories (`folders`, from [`folders`]) into the peer files below them (as
+/// chosen by the site file's `[peers]` patterns); files are kept as given. A folder
+/// without peer files is valid (its peers were all removed): it renders nothing.
+pub fn peer_files(
+    paths: &[Utf8PathBuf],
+    folders: &[bool],
+    site: &Site,
+) -> Result<Vec<PeerPath>, Exit> {
     let cwd = current_dir();
     let root = site
         .path
@@ -56,9 +67,9 @@ pub fn peer_files(paths: &[Utf8PathBuf], site: &Site) -> Result<Vec<PeerPath>, E
         .and_then(Utf8Path::parent)
         .map(|dir| absolute(dir, &cwd));
     let mut files = Vec::new();
-    for path in paths {
+    for (path, &folder) in paths.iter().zip(folders) {
         plain_path(path, "peer file")?;
-        if path.is_dir() {
+        if folder {
             let before = files.len();
             let mut walk = Walk {
                 selection: &site.peers,
@@ -278,10 +289,12 @@ fn relative_to_cwd(path: &Utf8Path) -> Utf8PathBuf {
         .unwrap_or_else(|| path.to_owned())
 }
 
-/// The site file for these inputs: `--config`, else the one found by walking up.
+/// The site file for these inputs (`folders`: which of them are folders, [`folders`]):
+/// `--config`, else the one found by walking up.
 pub fn site_file(
     config: Option<&Utf8Path>,
     inputs: &[Utf8PathBuf],
+    folders: &[bool],
 ) -> Result<Option<Utf8PathBuf>, Exit> {
     if let Some(config) = config {
         plain_path(config, "site file")?;
@@ -289,8 +302,8 @@ pub fn site_file(
     }
     let mut first: Option<(&Utf8PathBuf, Option<Utf8PathBuf>)> = None;
     let mut searched: Vec<(Utf8PathBuf, Option<Utf8PathBuf>)> = Vec::new();
-    for input in inputs {
-        let start = if input.is_dir() {
+    for (input, &folder) in inputs.iter().zip(folders) {
+        let start = if folder {
             input.as_path()
         } else {
             input.parent().unwrap_or(Utf8Path::new("."))

@@ -66,8 +66,9 @@ fn read_file(path: &Utf8Path) -> std::io::Result<(SourceFile, (u64, u64))> {
 pub fn site(
     config: Option<&Utf8Path>,
     inputs: &[Utf8PathBuf],
+    folders: &[bool],
 ) -> Result<(Site, Option<SourceFile>), Exit> {
-    let Some(path) = inputs::site_file(config, inputs)? else {
+    let Some(path) = inputs::site_file(config, inputs, folders)? else {
         return Ok((Site::default(), None));
     };
     let source = read(&path, "site file")?;
@@ -100,10 +101,16 @@ impl ReadPeers {
     }
 }
 
-/// Expands `paths` into peer files and reads them (on every core), naming each from the
-/// repo root ([`Repo::display_path`]).
-pub fn read_peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<ReadPeers, Exit> {
-    let files = inputs::peer_files(paths, site)?;
+/// Expands `paths` (of which `folders` are folders, [`inputs::folders`]) into peer files
+/// and reads them (on every core), naming each from the repo root
+/// ([`Repo::display_path`]).
+pub fn read_peers(
+    paths: &[Utf8PathBuf],
+    folders: &[bool],
+    site: &Site,
+    repo: &Repo,
+) -> Result<ReadPeers, Exit> {
+    let files = inputs::peer_files(paths, folders, site)?;
     let read = crate::parallel::map(&files, |file| {
         read_file(&file.path).map(|(source, id)| (source.named(repo.display_path(&file.path)), id))
     });
@@ -114,8 +121,13 @@ pub fn read_peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<Rea
 /// then checks them against each other. Each file is named from the repo root
 /// ([`Repo::display_path`]) before it is validated, so the peer carries that name from the
 /// start. Returns the peers only when all of them are valid: one bad file stops everything.
-pub fn peers(paths: &[Utf8PathBuf], site: &Site, repo: &Repo) -> Result<Vec<Loaded>, Exit> {
-    validate_peers(read_peers(paths, site, repo)?, site)
+pub fn peers(
+    paths: &[Utf8PathBuf],
+    folders: &[bool],
+    site: &Site,
+    repo: &Repo,
+) -> Result<Vec<Loaded>, Exit> {
+    validate_peers(read_peers(paths, folders, site, repo)?, site)
 }
 
 /// Validates the peer files of [`read_peers`], then checks them against each other;

@@ -22,6 +22,8 @@ use crate::{inputs, present};
 pub struct Plan {
     /// Peer files or folders, as given.
     pub peers: Vec<Utf8PathBuf>,
+    /// Which of `peers` are folders ([`inputs::folders`]).
+    pub folders: Vec<bool>,
     /// The validated site file (built-in defaults when there is none).
     pub site: Site,
     /// Where peer files are named from.
@@ -77,7 +79,8 @@ impl Plan {
     /// Finds and validates the site file for `peers` (`--config`, or the nearest
     /// `peergen.toml`) and places the repo root.
     pub fn resolve(config: Option<&Utf8Path>, peers: &[Utf8PathBuf]) -> Result<Plan, Exit> {
-        let (site, site_source) = load::site(config, peers)?;
+        let folders = inputs::folders(peers);
+        let (site, site_source) = load::site(config, peers, &folders)?;
         let cwd = std::env::current_dir()
             .ok()
             .and_then(|d| Utf8PathBuf::from_path_buf(d).ok())
@@ -88,6 +91,7 @@ impl Plan {
             .map(|p| p.parent().unwrap_or(Utf8Path::new("")).to_owned());
         Ok(Plan {
             peers: peers.to_vec(),
+            folders,
             site,
             repo: Repo::new(site_dir, cwd),
             site_source,
@@ -96,7 +100,7 @@ impl Plan {
 
     /// Reads, validates and cross-checks the peer files ([`load::peers`]).
     pub fn load_peers(&self) -> Result<Vec<Loaded>, Exit> {
-        load::peers(&self.peers, &self.site, &self.repo)
+        load::peers(&self.peers, &self.folders, &self.site, &self.repo)
     }
 }
 

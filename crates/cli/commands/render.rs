@@ -115,7 +115,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         templates,
         options,
     } = RenderPlan::resolve(args)?;
-    let read = load::read_peers(&plan.peers, &plan.site, &plan.repo)?;
+    let read = load::read_peers(&plan.peers, &plan.folders, &plan.site, &plan.repo)?;
     // A folder written by a run that read exactly these inputs, and untouched since,
     // already holds what this run would write: nothing is validated or rendered.
     let mut opened = None;
@@ -254,7 +254,13 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
     // Output order is the order of install paths, whatever order the peers came in.
     produced.sort_unstable_by(|a, b| a.file.path.as_str().cmp(b.file.path.as_str()));
     let Output::Folder { dir, mode } = &output else {
-        return Ok(output::print(produced.iter().map(|p| p.file)));
+        let exit = output::print(produced.iter().map(|p| p.file));
+        // The process ends with this command: freeing every peer and file one by one
+        // would take a few percent of the run, for memory the kernel takes back at once.
+        drop(produced);
+        std::mem::forget(results);
+        std::mem::forget(loaded);
+        return Ok(exit);
     };
     let access = match mode {
         FolderMode::Check => Access::Read,
