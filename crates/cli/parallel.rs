@@ -1,6 +1,23 @@
 //! Running independent work on every core while keeping results in input order, so
 //! output never depends on scheduling.
 
+/// Makes the calling thread's heap large enough, once, for the work of one thread.
+///
+/// glibc gives each thread a heap of its own and enables its pages as allocations first
+/// reach them, one `mprotect` call per new page: a thread that renders a thousand peers
+/// made about a thousand of them, a tenth of its time. Pages once enabled stay enabled
+/// when freed, so allocating a few megabytes in blocks (each below the size that glibc
+/// would map separately) and freeing them enables them in a few dozen calls. Nothing is
+/// written to the blocks, so they take no memory; other allocators just allocate and free.
+fn reserve_heap() {
+    const BLOCK: usize = 96 << 10;
+    const BLOCKS: usize = 64;
+    let blocks: Vec<Vec<u8>> = (0..BLOCKS)
+        .map(|_| std::hint::black_box(Vec::with_capacity(BLOCK)))
+        .collect();
+    drop(std::hint::black_box(blocks));
+}
+
 /// Maps `f` over `items` on every core (at most 8 threads), keeping the order of `items`:
 /// rendering is independent per peer, and the output must not depend on scheduling.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -14,7 +31,12 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .map(|part| {
+                scope.spawn(|| {
+                    reserve_heap();
+                    part.iter().map(&f).collect::<Vec<R>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -44,6 +66,7 @@ pub fn try_each<S: Send, E: Send>(
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let work = || {
+        reserve_heap();
         let mut state = init();
         while !stop.load(Ordering::Relaxed) {
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
