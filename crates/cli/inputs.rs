@@ -151,7 +151,14 @@ impl Walk<'_> {
                 "" => name.to_owned(),
                 _ => format!("{rel}/{name}"),
             });
-            if path.is_dir() {
+            // The entry's type comes with the folder listing; only a symlink (or a file
+            // system that does not give types) costs a look-up of its own.
+            let is_dir = match entry.file_type() {
+                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) => t.is_dir(),
+                Err(_) => path.is_dir(),
+            };
+            if is_dir {
                 // A walk that starts above the site file's folder enters it further down.
                 let child = child.or_else(|| self.relative(&path));
                 if child

@@ -19,7 +19,8 @@ use std::ops::Range;
 use ipnet::IpNet;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::peer::{Peer, Tunnel};
+use crate::kind::TunnelKind;
+use crate::peer::{Endpoint, Peer, Tunnel};
 use crate::source::SourceFile;
 use crate::spans::PeerSpans;
 
@@ -77,7 +78,7 @@ fn push(
 }
 
 fn duplicate_names(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         if let Some(&first) = seen.get(input.peer.name.as_str()) {
             push(
@@ -99,7 +100,7 @@ fn duplicate_names(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) 
 }
 
 fn duplicate_ports(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<u16, usize> = HashMap::new();
+    let mut seen: HashMap<u16, usize> = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let Some(port) = input.peer.local.wireguard.as_ref().and_then(|w| w.port) else {
             continue;
@@ -277,34 +278,48 @@ fn duplicate_routes(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>)
 }
 
 /// What the kernel uses to tell two tunnels of one kind between the same endpoints apart.
-fn discriminator(peer: &Peer) -> String {
+#[derive(PartialEq, Eq, Hash)]
+enum Discriminator {
+    /// The GRE key.
+    Key(Option<u32>),
+    /// Nothing (sit).
+    None,
+    /// VNI and destination port.
+    Vxlan(u32, u16),
+    /// The other end's WireGuard port.
+    Port(Option<u16>),
+}
+
+fn discriminator(peer: &Peer) -> Discriminator {
     match &peer.tunnel {
-        Tunnel::Gre(o) | Tunnel::Gretap(o) => format!("key {:?}", o.key),
-        Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => format!("key {:?}", o.key),
-        Tunnel::Sit(_) => String::new(),
-        Tunnel::Vxlan(o) => format!("vni {} port {}", o.vni, o.port),
-        Tunnel::Wireguard(_) => format!(
-            "port {:?}",
-            peer.remote.wireguard.as_ref().and_then(|w| w.port)
-        ),
+        Tunnel::Gre(o) | Tunnel::Gretap(o) => Discriminator::Key(o.key),
+        Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => Discriminator::Key(o.key),
+        Tunnel::Sit(_) => Discriminator::None,
+        Tunnel::Vxlan(o) => Discriminator::Vxlan(o.vni, o.port),
+        Tunnel::Wireguard(_) => {
+            Discriminator::Port(peer.remote.wireguard.as_ref().and_then(|w| w.port))
+        }
     }
 }
 
 fn same_endpoints(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
+    // Typed keys: formatting four strings per peer was most of the cross-checks' time.
+    type Key<'a> = (
+        TunnelKind,
+        Option<&'a Endpoint>,
+        &'a Endpoint,
+        Discriminator,
+    );
+    let mut seen: HashMap<Key<'_>, usize> = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let peer = input.peer;
         let Some(remote) = &peer.remote.endpoint else {
             continue;
         };
         let key = (
-            peer.kind().to_string(),
-            peer.local
-                .endpoint
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            remote.to_string(),
+            peer.kind(),
+            peer.local.endpoint.as_ref(),
+            remote,
             discriminator(peer),
         );
         if let Some(&first) = seen.get(&key) {

@@ -100,7 +100,7 @@ impl Route {
 }
 
 /// An underlay endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     /// A literal IPv4 or IPv6 address.
     Ip(IpAddr),
