@@ -45,14 +45,7 @@ pub struct Found {
     pub relative: Option<String>,
 }
 
-/// Which of `paths` are folders: looked up once per path, and shared by finding the site
-/// file and expanding the folders (a run names thousands of peer files, and each look-up
-/// is a system call).
-pub fn folders(paths: &[Utf8PathBuf]) -> Vec<bool> {
-    paths.iter().map(|p| p.is_dir()).collect()
-}
-
-/// Expands directories (`folders`, from [`folders`]) into the peer files below them (as
+/// Expands directories (`folders`: which of `paths` are folders, [`crate::load::probe`]) into the peer files below them (as
 /// chosen by the site file's `[peers]` patterns); files are kept as given. A folder
 /// without peer files is valid (its peers were all removed): it renders nothing.
 pub fn peer_files(
@@ -296,7 +289,8 @@ fn relative_to_cwd(path: &Utf8Path) -> Utf8PathBuf {
         .unwrap_or_else(|| path.to_owned())
 }
 
-/// The site file for these inputs (`folders`: which of them are folders, [`folders`]):
+/// The site file for these inputs (`folders`: which of them are folders,
+/// [`crate::load::probe`]):
 /// `--config`, else the one found by walking up.
 pub fn site_file(
     config: Option<&Utf8Path>,

@@ -41,17 +41,59 @@ fn read_failed(path: &Utf8Path, what: &str, err: &std::io::Error) -> Exit {
     Exit::NoInput
 }
 
+/// A peer file read: its text and its identity (device, inode), or why it could not be
+/// read.
+type ReadFile = std::io::Result<(SourceFile, (u64, u64))>;
+
+/// A path named on the command line, looked at once.
+pub enum Probe {
+    /// A folder: its peer files are found by walking it.
+    Folder,
+    /// Anything else, read as a peer file.
+    File(ReadFile),
+}
+
+impl Probe {
+    fn is_folder(&self) -> bool {
+        matches!(self, Probe::Folder)
+    }
+}
+
+/// Looks at each path named on the command line (on every core): a folder, or a peer file
+/// read whole. The `fstat` that reading needs anyway tells a folder from a file, so a
+/// peer file named on the command line costs no look-up of its own.
+pub fn probe(paths: &[Utf8PathBuf]) -> Vec<Probe> {
+    crate::parallel::map(paths, |path| match std::fs::File::open(path) {
+        Ok(file) => match file.metadata() {
+            Ok(meta) if meta.is_dir() => Probe::Folder,
+            Ok(meta) => Probe::File(read_open(path, &file, &meta)),
+            Err(err) => Probe::File(Err(err)),
+        },
+        Err(err) => Probe::File(Err(err)),
+    })
+}
+
+/// Which of the probed paths are folders.
+pub fn folders(probes: &[Probe]) -> Vec<bool> {
+    probes.iter().map(Probe::is_folder).collect()
+}
+
 /// The text of `path` and its identity (device, inode), without a message: peer files
 /// are read on several threads, and reported in input order afterwards.
-fn read_file(path: &Utf8Path) -> std::io::Result<(SourceFile, (u64, u64))> {
-    use std::io::Read as _;
-    use std::os::unix::fs::MetadataExt as _;
+fn read_file(path: &Utf8Path) -> ReadFile {
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
+    read_open(path, &file, &meta)
+}
+
+/// Reads the open `file` at `path`, whose metadata is `meta`.
+fn read_open(path: &Utf8Path, file: &std::fs::File, meta: &std::fs::Metadata) -> ReadFile {
+    use std::io::Read as _;
+    use std::os::unix::fs::MetadataExt as _;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // Through `take`: reading a `File` directly asks the kernel for its size and position
     // again (statx, lseek) to size the buffer, which `metadata` already did.
-    (&file).take(u64::MAX).read_to_end(&mut bytes)?;
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     let text = String::from_utf8(bytes).map_err(|_| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -101,19 +143,42 @@ impl ReadPeers {
     }
 }
 
-/// Expands `paths` (of which `folders` are folders, [`inputs::folders`]) into peer files
-/// and reads them (on every core), naming each from the repo root
-/// ([`Repo::display_path`]).
+/// Expands `paths` into peer files and reads them (on every core), naming each from the
+/// repo root ([`Repo::display_path`]). `probes` are the paths as [`probe`] found them
+/// (the files named on the command line already read); without them (empty), the paths
+/// are probed now.
 pub fn read_peers(
     paths: &[Utf8PathBuf],
-    folders: &[bool],
+    probes: Vec<Probe>,
     site: &Site,
     repo: &Repo,
 ) -> Result<ReadPeers, Exit> {
-    let files = inputs::peer_files(paths, folders, site)?;
-    let read = crate::parallel::map(&files, |file| {
-        read_file(&file.path).map(|(source, id)| (source.named(repo.display_path(&file.path)), id))
+    let probes = if probes.len() == paths.len() {
+        probes
+    } else {
+        probe(paths)
+    };
+    let files = inputs::peer_files(paths, &folders(&probes), site)?;
+    // The files named on the command line come in `files` in the order given, between the
+    // files found in folders; each takes the next of the files already read.
+    let mut named = probes.into_iter().filter_map(|p| match p {
+        Probe::Folder => None,
+        Probe::File(read) => Some(read),
     });
+    // The files found in folders are read now, on every core.
+    let found: Vec<&inputs::PeerPath> = files.iter().filter(|f| f.found.is_some()).collect();
+    let mut found = crate::parallel::map(&found, |file| read_file(&file.path)).into_iter();
+    let read = files
+        .iter()
+        .map(|file| {
+            let read = match file.found {
+                None => named.next(),
+                Some(_) => found.next(),
+            };
+            read.unwrap_or_else(|| Err(std::io::Error::other("not read")))
+                .map(|(source, id)| (source.named(repo.display_path(&file.path)), id))
+        })
+        .collect();
     Ok(ReadPeers { files, read })
 }
 
@@ -123,11 +188,11 @@ pub fn read_peers(
 /// start. Returns the peers only when all of them are valid: one bad file stops everything.
 pub fn peers(
     paths: &[Utf8PathBuf],
-    folders: &[bool],
+    probes: Vec<Probe>,
     site: &Site,
     repo: &Repo,
 ) -> Result<Vec<Loaded>, Exit> {
-    validate_peers(read_peers(paths, folders, site, repo)?, site)
+    validate_peers(read_peers(paths, probes, site, repo)?, site)
 }
 
 /// Validates the peer files of [`read_peers`], then checks them against each other;

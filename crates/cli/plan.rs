@@ -22,8 +22,9 @@ use crate::{inputs, present};
 pub struct Plan {
     /// Peer files or folders, as given.
     pub peers: Vec<Utf8PathBuf>,
-    /// Which of `peers` are folders ([`inputs::folders`]).
-    pub folders: Vec<bool>,
+    /// `peers` as first looked at: folders, and the files named read already
+    /// ([`load::probe`]). Taken by the first load of the peers; a later one reads again.
+    pub probes: std::cell::RefCell<Vec<load::Probe>>,
     /// The validated site file (built-in defaults when there is none).
     pub site: Site,
     /// Where peer files are named from.
@@ -79,8 +80,8 @@ impl Plan {
     /// Finds and validates the site file for `peers` (`--config`, or the nearest
     /// `peergen.toml`) and places the repo root.
     pub fn resolve(config: Option<&Utf8Path>, peers: &[Utf8PathBuf]) -> Result<Plan, Exit> {
-        let folders = inputs::folders(peers);
-        let (site, site_source) = load::site(config, peers, &folders)?;
+        let probes = load::probe(peers);
+        let (site, site_source) = load::site(config, peers, &load::folders(&probes))?;
         let cwd = std::env::current_dir()
             .ok()
             .and_then(|d| Utf8PathBuf::from_path_buf(d).ok())
@@ -91,7 +92,7 @@ impl Plan {
             .map(|p| p.parent().unwrap_or(Utf8Path::new("")).to_owned());
         Ok(Plan {
             peers: peers.to_vec(),
-            folders,
+            probes: std::cell::RefCell::new(probes),
             site,
             repo: Repo::new(site_dir, cwd),
             site_source,
@@ -100,13 +101,18 @@ impl Plan {
 
     /// Reads, validates and cross-checks the peer files ([`load::peers`]).
     pub fn load_peers(&self) -> Result<Vec<Loaded>, Exit> {
-        load::peers(&self.peers, &self.folders, &self.site, &self.repo)
+        load::peers(&self.peers, self.take_probes(), &self.site, &self.repo)
+    }
+
+    /// The probes of the peer paths ([`Plan::probes`]), taken: empty when taken before.
+    pub fn take_probes(&self) -> Vec<load::Probe> {
+        self.probes.take()
     }
 }
 
 impl RenderPlan {
     /// Resolves `render`'s flags over the site file. Usage errors (no backend, a folder
-    /// flag without a folder) are reported here, before any peer file is read.
+    /// flag without a folder) are reported here, before any peer file is validated.
     pub fn resolve(args: &RenderArgs) -> Result<RenderPlan, Exit> {
         let plan = Plan::resolve(args.config.as_deref(), &args.peers)?;
         let render = &plan.site.render;

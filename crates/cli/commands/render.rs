@@ -115,7 +115,7 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         templates,
         options,
     } = RenderPlan::resolve(args)?;
-    let read = load::read_peers(&plan.peers, &plan.folders, &plan.site, &plan.repo)?;
+    let read = load::read_peers(&plan.peers, plan.take_probes(), &plan.site, &plan.repo)?;
     // A folder written by a run that read exactly these inputs, and untouched since,
     // already holds what this run would write: nothing is validated or rendered.
     let mut opened = None;
