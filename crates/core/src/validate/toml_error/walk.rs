@@ -10,7 +10,7 @@ use std::ops::Range;
 use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
-use super::keys::{self, join};
+use super::keys;
 use super::shape::{FileShape, ScalarType, Shape, Table};
 use super::syntax::first_content_offset;
 use super::types::{self, Found, Wrong};
@@ -24,7 +24,7 @@ pub(crate) fn check(text: &str, root: &DeTable<'_>, file: &FileShape) -> Vec<Dia
         out: Vec::new(),
     };
     let start = first_content_offset(text);
-    walk.table(root, file.top(), "", start..start);
+    walk.table(root, file.top(), &mut String::new(), start..start);
     walk.out
 }
 
@@ -91,8 +91,9 @@ impl Node<'_, '_> {
 
 impl Walk<'_> {
     /// Checks the keys of a table at the dotted `path`; `at` locates the table itself (its
-    /// header), for keys it lacks.
-    fn table(&mut self, table: &DeTable<'_>, shape: &Table, path: &str, at: Range<usize>) {
+    /// header), for keys it lacks. Each key's path is `path` extended in place and cut
+    /// back after: a valid file is walked without building a string per key.
+    fn table(&mut self, table: &DeTable<'_>, shape: &Table, path: &mut String, at: Range<usize>) {
         // The document keeps keys sorted; the diagnostics are put in file order after.
         for (key, value) in table {
             let key_span = key.span();
@@ -109,7 +110,13 @@ impl Walk<'_> {
                         Node::Table(_) if value.span().is_empty() => key_span,
                         _ => value.span(),
                     };
-                    self.node(&node, &field.shape, &join(path, key), key, span);
+                    let len = path.len();
+                    if len > 0 {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    self.node(&node, &field.shape, path, key, span);
+                    path.truncate(len);
                 }
             }
         }
@@ -126,7 +133,7 @@ impl Walk<'_> {
         &mut self,
         node: &Node<'_, '_>,
         shape: &Shape,
-        field: &str,
+        field: &mut String,
         key: &str,
         span: Range<usize>,
     ) {
@@ -138,9 +145,12 @@ impl Walk<'_> {
             (Shape::Any, _) => {}
             (Shape::Table(t), Node::Table(inner)) => self.table(inner, t, field, span),
             (Shape::Array(items), Node::Array(array)) => {
+                use std::fmt::Write as _;
+                let len = field.len();
                 for (i, value) in array.iter().enumerate() {
-                    let path = format!("{field}[{i}]");
-                    self.node(&self::node(value, None), items, &path, key, value.span());
+                    let _ = write!(field, "[{i}]");
+                    self.node(&self::node(value, None), items, field, key, value.span());
+                    field.truncate(len);
                 }
             }
             (Shape::Scalar(_) | Shape::Array(_), Node::Table(inner)) if !inner.is_empty() => {
