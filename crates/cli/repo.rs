@@ -34,6 +34,12 @@ impl Repo {
     /// bytes do not depend on where peergen was run from or how the path was typed; as
     /// given when it lies outside the root.
     pub fn display_path(&self, path: &Utf8Path) -> Utf8PathBuf {
+        // The usual case, a plain relative path with the repo root the working folder, is
+        // already that: no need to build and cut an absolute path per peer file.
+        let plain = |p: &str| p.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
+        if self.root == self.cwd && plain(path.as_str()) {
+            return path.to_owned();
+        }
         absolute(path, &self.cwd)
             .strip_prefix(&self.root)
             .map_or_else(|_| path.to_owned(), Utf8Path::to_owned)
@@ -89,6 +95,24 @@ mod tests {
         }
         assert_eq!(repo.display_path("/srv/b.toml".into()), "/srv/b.toml");
         assert!(!repo.peer_exists("peers/a.toml".into()));
+    }
+
+    #[test]
+    fn paths_below_the_working_folder_are_cleaned_like_any_other() {
+        // The root is the working folder: plain paths are kept, the others cleaned.
+        for site_dir in [None, Some("")] {
+            let repo = repo(site_dir, "/w");
+            for (typed, shown) in [
+                ("peers/a.toml", "peers/a.toml"),
+                ("a.toml", "a.toml"),
+                ("./peers/a.toml", "peers/a.toml"),
+                ("peers//a.toml", "peers/a.toml"),
+                ("peers/../a.toml", "a.toml"),
+                ("/w/peers/a.toml", "peers/a.toml"),
+            ] {
+                assert_eq!(repo.display_path(typed.into()), shown, "{typed}");
+            }
+        }
     }
 
     #[test]
