@@ -3,22 +3,33 @@
 //!
 //! The core never reads files itself: callers hand it a [`SourceFile`], and every
 //! diagnostic can then be located as `path:line:column` with an excerpt of the line.
-//! The start of every line is found once, when the file is wrapped, so locating a
-//! diagnostic is a binary search rather than a scan from the top of the file: a file with
-//! tens of thousands of problems is located in linear time.
+//! The start of every line is found once, when the first diagnostic is located (most
+//! files have none), so locating a diagnostic is a binary search rather than a scan from
+//! the top of the file: a file with tens of thousands of problems is located in linear
+//! time.
 
 use camino::{Utf8Path, Utf8PathBuf};
 
 /// The text of one input file and the path it came from (as the user named it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     path: Utf8PathBuf,
     /// The name rendered files and manifests give the file; `None`: [`Self::path`].
     name: Option<Utf8PathBuf>,
     text: String,
-    /// Byte offset of the start of every line; the first is 0.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of every line; the first is 0. Found when first needed.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
+
+/// Two files are the same when their paths, names and texts are: the line starts are
+/// derived from the text.
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
 
 /// A 1-based line and column (columns count characters, as editors do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,16 +43,21 @@ pub struct LineCol {
 impl SourceFile {
     /// Wraps the text read from `path`.
     pub fn new(path: impl Into<Utf8PathBuf>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Self {
             path: path.into(),
             name: None,
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Byte offset of the start of every line.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The same file, named `name` in what is rendered from it (e.g. its path relative to
@@ -71,7 +87,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let index = self.line_index(offset);
-        let line_start = self.line_starts[index];
+        let line_start = self.line_starts()[index];
         let before = &self.text[line_start..offset];
         // ASCII (the usual case) needs no counting, which keeps very long lines cheap.
         let column = if before.is_ascii() {
@@ -88,11 +104,11 @@ impl SourceFile {
     /// The byte range of the 1-based line `line`, without its line break; empty past the
     /// end of the text.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len()..self.text.len();
         };
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.text.len(), |next| next - 1);
         let end = if self.text[start..end].ends_with('\r') {
@@ -110,7 +126,7 @@ impl SourceFile {
 
     /// The 0-based index of the line holding `offset`.
     fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }

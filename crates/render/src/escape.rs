@@ -157,7 +157,7 @@ fn toml_value(value: &Value) -> Result<String, Error> {
 
 /// The `toml_key` filter: a table or key name in a TOML file (`[{{ side | toml_key }}]`).
 pub fn toml_key_filter(value: &Value) -> Result<Value, Error> {
-    let text = value.to_string();
+    let text = text_of(value);
     refuse_unprintable("a TOML key", &text)?;
     Ok(Value::from_safe_string(toml_key(&text)))
 }
@@ -277,7 +277,7 @@ pub fn markdown_code(s: &str) -> String {
 
 /// The `code` filter: a value as a Markdown code span (see [`markdown_code`]).
 pub fn code_filter(value: &Value) -> Result<Value, Error> {
-    let text = value.to_string();
+    let text = text_of(value);
     refuse_unprintable("a code span", &text)?;
     Ok(Value::from_safe_string(markdown_code(&text)))
 }
@@ -331,17 +331,26 @@ pub fn format(out: &mut Output, state: &State, value: &Value) -> Result<(), Erro
 /// A character that is not printable text (a line break could turn the rest into
 /// configuration) or a trailing backslash is an error.
 pub fn comment_filter(value: &Value) -> Result<Value, Error> {
-    let text = value.to_string();
+    let text = text_of(value);
     refuse_unprintable("a comment", &text)?;
     refuse_trailing_backslash("a comment", &text)?;
-    Ok(Value::from_safe_string(text))
+    Ok(Value::from_safe_string(text.into_owned()))
+}
+
+/// A value's text: borrowed from a string, formatted otherwise (filters run for every
+/// comment line of every file, and most of them are given strings).
+fn text_of(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value.as_str() {
+        Some(text) => std::borrow::Cow::Borrowed(text),
+        None => std::borrow::Cow::Owned(value.to_string()),
+    }
 }
 
 /// The `sh` filter: shell-quotes a value inside a non-shell file (wg-quick's `PostUp`).
 /// Quoting does not protect a `#` in wg-quick's `PostUp`: wg-quick cuts the line before the
 /// shell sees it.
 pub fn sh_filter(state: &State, value: &Value) -> Result<Value, Error> {
-    let text = value.to_string();
+    let text = text_of(value);
     refuse_unprintable("a shell word", &text)?;
     refuse_hash(Format::of(state.auto_escape()), &text)?;
     Ok(Value::from_safe_string(shell_quote(&text)))

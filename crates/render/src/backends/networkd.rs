@@ -1,8 +1,9 @@
 //! systemd-networkd: a `.netdev` and a `.network` per peer, under `systemd/network/`.
 
-use peergen_core::Peer;
+use peergen_core::{Backend, Peer};
 
 use super::{Files, PUBLIC};
+use crate::context::common::header;
 use crate::context::networkd::{NetdevContext, NetworkContext};
 use crate::format::Format;
 use crate::template_id::{Template, TemplateId};
@@ -39,7 +40,9 @@ pub(crate) fn files(
 ) -> Result<(), RenderError> {
     let name = &peer.name;
     let prefix = &options.file_prefix;
-    let netdev = NetdevContext::new(peer);
+    // One header for both files: it is formatted from the peer, and the same.
+    let header = header(peer, Backend::Networkd);
+    let netdev = NetdevContext::new(peer, &header);
     // A private key inline: readable by systemd-networkd's group, not by everyone.
     let mode = match &netdev.wireguard {
         Some(wg) if wg.holds_secret() => 0o640,
@@ -55,14 +58,14 @@ pub(crate) fn files(
         format!("systemd/network/{prefix}{name}.network"),
         PUBLIC,
         NETWORK,
-        &NetworkContext::new(peer),
+        &NetworkContext::new(peer, &header),
     )
 }
 
 #[cfg(test)]
 pub(crate) fn reference() -> Vec<(TemplateId, schemars::Schema)> {
     vec![
-        (NETDEV, schemars::schema_for!(NetdevContext)),
-        (NETWORK, schemars::schema_for!(NetworkContext)),
+        (NETDEV, schemars::schema_for!(NetdevContext<'static>)),
+        (NETWORK, schemars::schema_for!(NetworkContext<'static>)),
     ]
 }

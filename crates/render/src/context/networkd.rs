@@ -4,18 +4,19 @@ use peergen_core::peer::EncapLimit;
 use peergen_core::{Peer, Ttl, Tunnel};
 use serde::Serialize;
 
+#[cfg(doc)]
+use super::common::header;
 use super::common::{
-    endpoint_text, header, routes, routes_comment, split_addresses, ttl_number, ttl_word,
-    wireguard, PointToPoint, Route, WireguardInterface,
+    endpoint_text, routes, routes_comment, split_addresses, ttl_number, ttl_word, wireguard,
+    PointToPoint, Route, WireguardInterface,
 };
-use peergen_core::Backend;
 
 /// The `.netdev`: creates the device.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
-pub struct NetdevContext {
+pub struct NetdevContext<'a> {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: &'a [String],
     /// `Name=`.
     pub name: String,
     /// `Kind=`.
@@ -68,9 +69,9 @@ pub struct VxlanSection {
 /// The `.network`: addresses on the device.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
-pub struct NetworkContext {
+pub struct NetworkContext<'a> {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: &'a [String],
     /// `[Match] Name=`.
     pub name: String,
     /// `[Network] Address=` entries.
@@ -86,9 +87,10 @@ pub struct NetworkContext {
     pub routes_comment: &'static str,
 }
 
-impl NetdevContext {
-    /// Builds the `.netdev` context; networkd expresses every kind.
-    pub fn new(peer: &Peer) -> Self {
+impl<'a> NetdevContext<'a> {
+    /// Builds the `.netdev` context with the `header` lines ([`header`], built once for
+    /// both files); networkd expresses every kind.
+    pub fn new(peer: &Peer, header: &'a [String]) -> Self {
         let local = endpoint_text(peer.local.endpoint.as_ref());
         let remote = endpoint_text(peer.remote.endpoint.as_ref());
         let tunnel_section = |ttl: Ttl, key, encap: Option<EncapLimit>| TunnelSection {
@@ -122,7 +124,7 @@ impl NetdevContext {
             Tunnel::Wireguard(_) => (None, None),
         };
         Self {
-            header: header(peer, Backend::Networkd),
+            header,
             name: peer.name.clone(),
             kind: peer.kind().as_str(),
             description: peer.description.clone(),
@@ -134,12 +136,12 @@ impl NetdevContext {
     }
 }
 
-impl NetworkContext {
-    /// Builds the `.network` context.
-    pub fn new(peer: &Peer) -> Self {
+impl<'a> NetworkContext<'a> {
+    /// Builds the `.network` context with the `header` lines ([`header`]).
+    pub fn new(peer: &Peer, header: &'a [String]) -> Self {
         let (addresses, point_to_point) = split_addresses(&peer.local.addresses);
         Self {
-            header: header(peer, Backend::Networkd),
+            header,
             name: peer.name.clone(),
             addresses,
             point_to_point,
