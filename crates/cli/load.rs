@@ -90,10 +90,23 @@ fn read_file(path: &Utf8Path) -> ReadFile {
 fn read_open(path: &Utf8Path, file: &std::fs::File, meta: &std::fs::Metadata) -> ReadFile {
     use std::io::Read as _;
     use std::os::unix::fs::MetadataExt as _;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    // Through `take`: reading a `File` directly asks the kernel for its size and position
-    // again (statx, lseek) to size the buffer, which `metadata` already did.
-    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    let size = usize::try_from(meta.len()).unwrap_or(0);
+    let mut bytes = vec![0; size.saturating_add(1)];
+    // One `read` for the size `fstat` gave: when it brings exactly that many bytes, the
+    // file is read, without a second `read` to see the end (a system call per peer
+    // file). Anything else (a file that grew, a short read) reads on to the end.
+    let first = loop {
+        match (&mut &*file).read(&mut bytes) {
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => break other?,
+        }
+    };
+    bytes.truncate(first);
+    if first != size || size == 0 {
+        // Through `take`: reading a `File` directly asks the kernel for its size and
+        // position again (statx, lseek) to size the buffer, which `metadata` already did.
+        file.take(u64::MAX).read_to_end(&mut bytes)?;
+    }
     let text = String::from_utf8(bytes).map_err(|_| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
