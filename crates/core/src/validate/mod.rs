@@ -60,7 +60,7 @@ pub fn validate(source: &SourceFile) -> Result<Validated, Invalid> {
 /// Parses and validates one peer file; values it leaves out come from `defaults` (the
 /// site file).
 pub fn validate_with(source: &SourceFile, defaults: &Defaults) -> Result<Validated, Invalid> {
-    let raw: RawPeer = toml_error::parse(source.text(), toml_error::FileShape::peer())
+    let raw: RawPeer = toml_error::parse(source.text(), toml_error::FileShape::peer)
         .map_err(|diagnostics| Invalid { diagnostics })?;
     validate_raw(source, &raw, defaults)
 }

@@ -39,7 +39,7 @@ fn endpoint(ck: &mut Checker, text: &Text, ipv4: bool) -> Option<IpAddr> {
 
 /// Parses and validates a site file.
 pub fn validate_site(source: &SourceFile) -> Result<Site, Invalid> {
-    let raw: RawSite = toml_error::parse(source.text(), toml_error::FileShape::site())
+    let raw: RawSite = toml_error::parse(source.text(), toml_error::FileShape::site)
         .map_err(|diagnostics| Invalid { diagnostics })?;
     let mut ck = Checker::default();
     let mut defaults = Defaults {

@@ -29,11 +29,12 @@ pub(crate) use shape::FileShape;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 
-/// Parses `text` as a file of the shape `file` into `T` (whose types the shape was read
-/// from), or returns every problem found, in file order.
+/// Parses `text` as a file of the shape `file` gives into `T` (whose types the shape was
+/// read from), or returns every problem found, in file order. The shape is built (from
+/// the JSON Schema of `T`, once per run) only when a file is walked.
 pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
-    file: &FileShape,
+    file: fn() -> &'static FileShape,
 ) -> Result<T, Vec<Diagnostic>> {
     let parse = || {
         toml::de::DeTable::parse(text).map_err(|err| {
@@ -52,6 +53,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
             Err(_) => doc = parse()?,
         }
     }
+    let file = file();
     let mut problems = walk::check(text, doc.get_ref(), file);
     if problems.is_empty() {
         match T::deserialize(toml::de::Deserializer::from(doc)) {
