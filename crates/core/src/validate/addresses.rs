@@ -23,7 +23,22 @@ use toml::Spanned;
 struct Parsed {
     net: IpNet,
     span: Range<usize>,
-    field: String,
+    /// `local` or `remote`.
+    side: &'static str,
+    /// The index in that end's `addresses`.
+    index: usize,
+}
+
+impl Parsed {
+    /// The dotted field, for a message: formatted only when there is one to give.
+    fn field(&self) -> String {
+        field(self.side, self.index)
+    }
+}
+
+/// `local.addresses[2]`.
+fn field(side: &str, index: usize) -> String {
+    format!("{side}.addresses[{index}]")
 }
 
 /// Validates `local.addresses` and `remote.addresses` together.
@@ -54,7 +69,12 @@ fn is_host(net: &IpNet) -> bool {
     net.prefix_len() == net.max_prefix_len()
 }
 
-fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKind) -> Vec<Parsed> {
+fn parse_end(
+    ck: &mut Checker,
+    side: &'static str,
+    end: &Spanned<RawEnd>,
+    kind: TunnelKind,
+) -> Vec<Parsed> {
     let Some(list) = end.get_ref().addresses.as_ref() else {
         if !kind.is_layer2() {
             ck.error(
@@ -78,9 +98,9 @@ fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKi
     }
     let mut out = Vec::new();
     for (i, item) in list.get_ref().iter().enumerate() {
-        let field = format!("{side}.addresses[{i}]");
         let text = item.get_ref();
-        if !ck.printable(&field, item) {
+        if crate::text::first_unprintable(text).is_some() {
+            ck.printable(&field(side, i), item);
             continue;
         }
         let net = match text.parse::<IpNet>() {
@@ -97,7 +117,7 @@ fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKi
                 };
                 ck.error(
                     DiagnosticKind::InvalidAddress,
-                    field,
+                    field(side, i),
                     item.span(),
                     format!("{text:?} is not an address with a prefix length"),
                     help,
@@ -109,7 +129,7 @@ fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKi
         if addr.is_unspecified() || addr.is_multicast() || addr.is_loopback() {
             ck.error(
                 DiagnosticKind::InvalidAddress,
-                field,
+                field(side, i),
                 item.span(),
                 format!("{addr} cannot be a tunnel interface address"),
                 "use a unicast address, e.g. from 172.31.0.0/16, fd00::/8 or fe80::/64",
@@ -119,7 +139,7 @@ fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKi
         if kind == TunnelKind::Sit && addr.is_ipv4() {
             ck.error(
                 DiagnosticKind::InnerFamily,
-                field,
+                field(side, i),
                 item.span(),
                 format!("a sit (6in4) tunnel carries IPv6 only, but {net} is IPv4"),
                 "remove the IPv4 address, or use kind = \"gre\" to carry IPv4 and IPv6",
@@ -129,7 +149,8 @@ fn parse_end(ck: &mut Checker, side: &str, end: &Spanned<RawEnd>, kind: TunnelKi
         out.push(Parsed {
             net,
             span: item.span(),
-            field,
+            side,
+            index: i,
         });
     }
     out
@@ -142,9 +163,9 @@ fn duplicates(ck: &mut Checker, local: &[Parsed], remote: &[Parsed]) {
         if let Some(first) = all[..i].iter().find(|b| b.net.addr() == a.net.addr()) {
             ck.error(
                 DiagnosticKind::DuplicateAddress,
-                a.field.clone(),
+                a.field(),
                 a.span.clone(),
-                format!("{} is already used by {}", a.net.addr(), first.field),
+                format!("{} is already used by {}", a.net.addr(), first.field()),
                 "every tunnel address must be unique across both ends",
             );
         }
@@ -178,7 +199,7 @@ fn pair(
                 }),
                 None => ck.error(
                     DiagnosticKind::AddressNotOnLink,
-                    a.field.clone(),
+                    a.field(),
                     a.span.clone(),
                     format!(
                         "{} is a single-host address, so it is point-to-point and needs a matching /{} address on the {other_side} end",
@@ -240,7 +261,7 @@ fn pair(
             };
             ck.error(
                 DiagnosticKind::AddressNotOnLink,
-                a.field.clone(),
+                a.field(),
                 a.span.clone(),
                 message,
                 help,

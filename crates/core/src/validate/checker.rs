@@ -7,6 +7,36 @@ use crate::limits;
 use crate::raw::{Int, Text};
 use crate::text;
 
+/// The dotted field `table.key` (`local.endpoint`): the fields that validation names on
+/// the way through every peer file are constants, so that a valid file is checked
+/// without formatting a name it never reports; any other is formatted.
+pub(crate) fn field(table: &str, key: &str) -> std::borrow::Cow<'static, str> {
+    let known: Option<&'static str> = match (table, key) {
+        ("local", "endpoint") => Some("local.endpoint"),
+        ("remote", "endpoint") => Some("remote.endpoint"),
+        ("local", "port") => Some("local.port"),
+        ("remote", "port") => Some("remote.port"),
+        ("local", "allowed-ips") => Some("local.allowed-ips"),
+        ("remote", "allowed-ips") => Some("remote.allowed-ips"),
+        ("local", "private-key-file") => Some("local.private-key-file"),
+        ("remote", "private-key-file") => Some("remote.private-key-file"),
+        ("gre", "key") => Some("gre.key"),
+        ("gre", "ttl") => Some("gre.ttl"),
+        ("gretap", "key") => Some("gretap.key"),
+        ("gretap", "ttl") => Some("gretap.ttl"),
+        ("ip6gre", "key") => Some("ip6gre.key"),
+        ("ip6gre", "ttl") => Some("ip6gre.ttl"),
+        ("ip6gretap", "key") => Some("ip6gretap.key"),
+        ("ip6gretap", "ttl") => Some("ip6gretap.ttl"),
+        ("sit", "ttl") => Some("sit.ttl"),
+        _ => None,
+    };
+    match known {
+        Some(name) => std::borrow::Cow::Borrowed(name),
+        None => std::borrow::Cow::Owned(format!("{table}.{key}")),
+    }
+}
+
 /// Accumulates diagnostics; validation never stops at the first problem.
 #[derive(Debug, Default)]
 pub(crate) struct Checker {
@@ -152,6 +182,31 @@ impl Checker {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn constant_field_names_are_the_formatted_ones() {
+        for table in [
+            "local",
+            "remote",
+            "gre",
+            "gretap",
+            "ip6gre",
+            "ip6gretap",
+            "sit",
+            "vxlan",
+        ] {
+            for key in [
+                "endpoint",
+                "port",
+                "allowed-ips",
+                "private-key-file",
+                "key",
+                "ttl",
+            ] {
+                assert_eq!(super::field(table, key), format!("{table}.{key}"));
+            }
+        }
+    }
+
     use super::*;
     use toml::Spanned;
 

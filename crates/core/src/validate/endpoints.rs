@@ -22,7 +22,7 @@ pub(crate) fn endpoints(
         .into_iter()
         .enumerate()
     {
-        let field = format!("{side}.endpoint");
+        let field = super::checker::field(side, "endpoint");
         match end.get_ref().endpoint.as_ref() {
             Some(text) => parsed[i] = endpoint(ck, &field, text, kind).map(|e| (e, text.span())),
             // Our endpoint from the site file.

@@ -134,8 +134,8 @@ fn key_and_ttl(
     hops: Option<&Spanned<RawTtl>>,
 ) -> (Option<u32>, Ttl) {
     (
-        key.and_then(|k| gre_key(ck, &format!("{table}.key"), k)),
-        ttl(ck, &format!("{table}.ttl"), hops),
+        key.and_then(|k| gre_key(ck, &super::checker::field(table, "key"), k)),
+        ttl(ck, &super::checker::field(table, "ttl"), hops),
     )
 }
 

@@ -109,12 +109,17 @@ fn end(
 ) -> Option<WireguardEnd> {
     let raw = end.get_ref();
     let allowed_ips = match &raw.allowed_ips {
-        Some(list) => allowed_ips(ck, &format!("{side}.allowed-ips"), list),
+        Some(list) => allowed_ips(ck, &super::checker::field(side, "allowed-ips"), list),
         None => shared_allowed_ips.to_vec(),
     };
     let port = match &raw.port {
         Some(p) => ck
-            .int_in(&format!("{side}.port"), p, limits::PORT, "a UDP port")
+            .int_in(
+                &super::checker::field(side, "port"),
+                p,
+                limits::PORT,
+                "a UDP port",
+            )
             .and_then(|v| u16::try_from(v).ok()),
         None => {
             // Without a port the other end cannot send to this one first.
@@ -210,7 +215,7 @@ fn private_key(
             None
         }
         (Some(path), None) => {
-            absolute_path(ck, &format!("{side}.private-key-file"), path).map(|path| {
+            absolute_path(ck, &super::checker::field(side, "private-key-file"), path).map(|path| {
                 PrivateKeySource::File {
                     path,
                     declared: true,
