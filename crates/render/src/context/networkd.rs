@@ -18,11 +18,11 @@ pub struct NetdevContext<'a> {
     /// Header comment lines.
     pub header: &'a [String],
     /// `Name=`.
-    pub name: String,
+    pub name: &'a str,
     /// `Kind=`.
     pub kind: &'static str,
     /// `Description=`.
-    pub description: Option<String>,
+    pub description: Option<&'a str>,
     /// `MTUBytes=`, always explicit: an Independent netdev is created before any route
     /// exists, so the kernel could not derive it.
     pub mtu: u32,
@@ -73,14 +73,14 @@ pub struct NetworkContext<'a> {
     /// Header comment lines.
     pub header: &'a [String],
     /// `[Match] Name=`.
-    pub name: String,
+    pub name: &'a str,
     /// `[Network] Address=` entries.
     pub addresses: Vec<String>,
     /// `[Address] Address= Peer=` sections.
     pub point_to_point: Vec<PointToPoint>,
     /// `[Network] Bridge=`: the host's bridge this end joins (layer 2 kinds); such an end
     /// has no addresses or routes.
-    pub bridge: Option<String>,
+    pub bridge: Option<&'a str>,
     /// `[Route]` sections: this end's `routes`.
     pub routes: Vec<Route>,
     /// The comment line above the routes.
@@ -90,33 +90,44 @@ pub struct NetworkContext<'a> {
 impl<'a> NetdevContext<'a> {
     /// Builds the `.netdev` context with the `header` lines ([`header`], built once for
     /// both files); networkd expresses every kind.
-    pub fn new(peer: &Peer, header: &'a [String]) -> Self {
+    pub fn new(peer: &'a Peer, header: &'a [String]) -> Self {
         let local = endpoint_text(peer.local.endpoint.as_ref());
         let remote = endpoint_text(peer.remote.endpoint.as_ref());
-        let tunnel_section = |ttl: Ttl, key, encap: Option<EncapLimit>| TunnelSection {
-            local: local.clone(),
-            remote: remote.clone(),
-            ttl: ttl_number(ttl),
-            key,
-            encapsulation_limit: match encap {
-                Some(EncapLimit::None) => Some("none".to_owned()),
-                Some(EncapLimit::Limit(n)) => Some(n.to_string()),
-                _ => None,
-            },
-        };
+        // Only one arm below runs: the endpoints move into its section.
+        let tunnel_section =
+            |local, remote, ttl: Ttl, key, encap: Option<EncapLimit>| TunnelSection {
+                local,
+                remote,
+                ttl: ttl_number(ttl),
+                key,
+                encapsulation_limit: match encap {
+                    Some(EncapLimit::None) => Some("none".to_owned()),
+                    Some(EncapLimit::Limit(n)) => Some(n.to_string()),
+                    _ => None,
+                },
+            };
         let (tunnel, vxlan) = match &peer.tunnel {
-            Tunnel::Gre(o) | Tunnel::Gretap(o) => (Some(tunnel_section(o.ttl, o.key, None)), None),
-            Tunnel::Sit(o) => (Some(tunnel_section(o.ttl, None, None)), None),
+            Tunnel::Gre(o) | Tunnel::Gretap(o) => (
+                Some(tunnel_section(local, remote, o.ttl, o.key, None)),
+                None,
+            ),
+            Tunnel::Sit(o) => (Some(tunnel_section(local, remote, o.ttl, None, None)), None),
             Tunnel::Ip6Gre(o) | Tunnel::Ip6Gretap(o) => (
-                Some(tunnel_section(o.ttl, o.key, Some(o.encap_limit))),
+                Some(tunnel_section(
+                    local,
+                    remote,
+                    o.ttl,
+                    o.key,
+                    Some(o.encap_limit),
+                )),
                 None,
             ),
             Tunnel::Vxlan(o) => (
                 None,
                 Some(VxlanSection {
                     vni: o.vni,
-                    local: local.clone(),
-                    remote: remote.clone(),
+                    local,
+                    remote,
                     port: o.port,
                     ttl: ttl_word(o.ttl),
                 }),
@@ -125,9 +136,9 @@ impl<'a> NetdevContext<'a> {
         };
         Self {
             header,
-            name: peer.name.clone(),
+            name: &peer.name,
             kind: peer.kind().as_str(),
-            description: peer.description.clone(),
+            description: peer.description.as_deref(),
             mtu: peer.mtu.value,
             tunnel,
             vxlan,
@@ -138,14 +149,14 @@ impl<'a> NetdevContext<'a> {
 
 impl<'a> NetworkContext<'a> {
     /// Builds the `.network` context with the `header` lines ([`header`]).
-    pub fn new(peer: &Peer, header: &'a [String]) -> Self {
+    pub fn new(peer: &'a Peer, header: &'a [String]) -> Self {
         let (addresses, point_to_point) = split_addresses(&peer.local.addresses);
         Self {
             header,
-            name: peer.name.clone(),
+            name: &peer.name,
             addresses,
             point_to_point,
-            bridge: peer.local.bridge.clone(),
+            bridge: peer.local.bridge.as_deref(),
             routes: routes(peer),
             routes_comment: routes_comment(peer),
         }
