@@ -135,7 +135,7 @@ fn is_link_local(net: &IpNet) -> bool {
 /// comparing with the widest block seen so far.
 fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
     // (network, peer index, address index)
-    let mut nets: Vec<(IpNet, usize, usize)> = Vec::new();
+    let mut nets: Vec<(IpNet, usize, usize)> = Vec::with_capacity(inputs.len() * 2);
     for (i, input) in inputs.iter().enumerate() {
         for (j, a) in input.peer.local.addresses.iter().enumerate() {
             if a.peer.is_none() && !is_link_local(&a.address) {
@@ -143,13 +143,22 @@ fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProble
             }
         }
     }
-    nets.sort_by(|a, b| {
-        (a.0.addr().is_ipv6(), a.0.network(), a.0.prefix_len(), a.1).cmp(&(
-            b.0.addr().is_ipv6(),
-            b.0.network(),
-            b.0.prefix_len(),
-            b.1,
-        ))
+    // A total order (the address index too): an unstable sort then gives the stable one.
+    nets.sort_unstable_by(|a, b| {
+        (
+            a.0.addr().is_ipv6(),
+            a.0.network(),
+            a.0.prefix_len(),
+            a.1,
+            a.2,
+        )
+            .cmp(&(
+                b.0.addr().is_ipv6(),
+                b.0.network(),
+                b.0.prefix_len(),
+                b.1,
+                b.2,
+            ))
     });
     let mut widest: Option<(IpNet, usize, usize)> = None;
     for &(net, i, j) in &nets {
@@ -195,7 +204,7 @@ fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProble
 }
 
 fn duplicate_peer_addresses(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<IpNet, (usize, usize)> = HashMap::new();
+    let mut seen: HashMap<IpNet, (usize, usize)> = HashMap::with_capacity(inputs.len() * 2);
     for (i, input) in inputs.iter().enumerate() {
         for (j, a) in input.peer.local.addresses.iter().enumerate() {
             let Some(peer) = a.peer else { continue };
@@ -239,7 +248,7 @@ fn duplicate_peer_addresses(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossP
 /// The kernel keeps one route per destination, table and metric: the second `ip route add`
 /// fails with "File exists". Different metrics are a deliberate primary and backup.
 fn duplicate_routes(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<(IpNet, u32, u32), (usize, usize)> = HashMap::new();
+    let mut seen: HashMap<(IpNet, u32, u32), (usize, usize)> = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         for (j, route) in input.peer.local.routes.iter().enumerate() {
             let key = (route.to, route.effective_table(), route.effective_metric());
