@@ -13,28 +13,29 @@ and system time: a 40 ms run read as 30 ms).
     interleave.py --runs 10 --warmup 2 --prepare 'rm -rf out; sync' --export-json t.json \
         NAME 'COMMAND' NAME 'COMMAND' ...
 
-Commands and the prepare step run through `sh -c`; the prepare step runs before every
-timed run of every command and is not timed. A command that fails stops the benchmark.
+Commands and the prepare step run through `sh -c` (with `--no-shell` the commands run
+directly, split into words as a shell would, so that no shell's start-up is counted);
+the prepare step runs before every timed run of every command and is not timed. A command that fails stops the benchmark.
 Only the standard library is used.
 """
 
 import argparse
 import json
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
 import time
 
 
-def run(command, prepare):
+def run(command, prepare, no_shell=False):
     if prepare:
         subprocess.run(["sh", "-c", prepare], check=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(
-        ["sh", "-c", command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    argv = shlex.split(command) if no_shell else ["sh", "-c", command]
+    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -52,6 +53,7 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--prepare", default="")
+    ap.add_argument("--no-shell", action="store_true")
     ap.add_argument("--export-json", required=True)
     ap.add_argument("pairs", nargs="+", help="NAME COMMAND [NAME COMMAND ...]")
     args = ap.parse_args()
@@ -61,11 +63,11 @@ def main():
 
     for _ in range(args.warmup):
         for _, command in commands:
-            run(command, args.prepare)
+            run(command, args.prepare, args.no_shell)
     samples = {name: [] for name, _ in commands}
     for i in range(args.runs):
         for name, command in commands:
-            samples[name].append(run(command, args.prepare))
+            samples[name].append(run(command, args.prepare, args.no_shell))
         print(
             f"  round {i + 1}/{args.runs}: "
             + ", ".join(f"{n} {samples[n][-1][0]:.3f} s" for n, _ in commands),

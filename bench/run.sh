@@ -199,14 +199,14 @@ interleave --warmup 2 --runs "$RUNS" \
 
 echo "bench: target 3 (rendering to stdout: CPU per peer per backend)" >&2
 # The single-backend case runs peergen itself, without a shell or xargs around it
-# (hyperfine -N, which takes the CPU time of the run from its rusage): their start-up is
-# about a millisecond of CPU, half a microsecond per peer of the 2,000.
+# (interleave.py --no-shell): their start-up is about a millisecond of CPU, half a
+# microsecond per peer of the 2,000. A run takes 25 ms: 20 runs at least, so that one
+# slow run moves the median little.
 T1_STDOUT_CMD="$PEERGEN render --backend networkd $(tr '\n' ' ' <t1/peers.list)"
-# A run takes 25 ms: 20 runs at least, so that one slow run moves the mean little.
 T1_STDOUT_RUNS=$((RUNS > 20 ? RUNS : 20))
-(cd t1 && hyperfine -N --style basic --warmup 3 --runs "$T1_STDOUT_RUNS" \
+(cd t1 && interleave --no-shell --warmup 3 --runs "$T1_STDOUT_RUNS" \
     --export-json "$RESULTS_DIR/stdout-t1.json" \
-    -n "T1 networkd stdout" "$T1_STDOUT_CMD") >/dev/null
+    "T1 networkd stdout" "$T1_STDOUT_CMD")
 interleave --warmup 2 --runs "$RUNS" \
     --export-json "$RESULTS_DIR/stdout.json" \
     "T2 all backends stdout" "t2/render-all.sh '' >/dev/null"
