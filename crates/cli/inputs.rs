@@ -45,9 +45,10 @@ pub struct Found {
     pub relative: Option<String>,
 }
 
-/// Expands directories (`folders`: which of `paths` are folders, [`crate::load::probe`]) into the peer files below them (as
-/// chosen by the site file's `[peers]` patterns); files are kept as given. A folder
-/// without peer files is valid (its peers were all removed): it renders nothing.
+/// Expands directories (`folders`: which of `paths` are folders, [`crate::load::probe`])
+/// into the peer files below them (as chosen by the site file's `[peers]` patterns); files
+/// are kept as given. A folder without peer files is valid (its peers were all removed):
+/// it renders nothing.
 pub fn peer_files(
     paths: &[Utf8PathBuf],
     folders: &[bool],
@@ -290,8 +291,7 @@ fn relative_to_cwd(path: &Utf8Path) -> Utf8PathBuf {
 }
 
 /// The site file for these inputs (`folders`: which of them are folders,
-/// [`crate::load::probe`]):
-/// `--config`, else the one found by walking up.
+/// [`crate::load::probe`]): `--config`, else the one found by walking up.
 pub fn site_file(
     config: Option<&Utf8Path>,
     inputs: &[Utf8PathBuf],

@@ -69,6 +69,9 @@ pub fn probe(paths: &[Utf8PathBuf]) -> Vec<Probe> {
             Ok(meta) => Probe::File(read_open(path, &file, &meta)),
             Err(err) => Probe::File(Err(err)),
         },
+        // A folder that may be searched but not listed still is a folder: walking it
+        // says why it cannot be read.
+        Err(_) if path.is_dir() => Probe::Folder,
         Err(err) => Probe::File(Err(err)),
     })
 }

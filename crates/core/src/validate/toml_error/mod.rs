@@ -107,5 +107,11 @@ mod tests {
             }
         }
         assert!(checked > 150, "{checked}");
+        // The site file, whose structs are plain derives.
+        let text = std::fs::read_to_string(root.join("repo/peergen.toml")).expect("site");
+        let doc = toml::de::DeTable::parse(&text).expect("parses");
+        let walked = walk::check(&text, doc.get_ref(), FileShape::site());
+        let deserialized = crate::site::RawSite::deserialize(toml::de::Deserializer::from(doc));
+        assert!(deserialized.is_ok() && walked.is_empty(), "{walked:#?}");
     }
 }

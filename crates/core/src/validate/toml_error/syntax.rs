@@ -59,7 +59,10 @@ fn unquoted_value(text: &str, offset: usize) -> Option<(String, String)> {
     let (key, value) = line.split_once('=')?;
     let key = key.trim();
     let value = value.split(" #").next()?.trim();
+    // Text that is not printable stays out of the message and the fix: it would reach the
+    // terminal as it is.
     let bare = !value.is_empty()
+        && crate::text::first_unprintable(value).is_none()
         && !value.starts_with(['"', '\'', '[', '{'])
         && value != "true"
         && value != "false"
@@ -117,6 +120,18 @@ mod tests {
         assert_eq!(line_key(text, 3).as_deref(), Some("name"));
         assert_eq!(line_key("[local\n", 6).as_deref(), Some("local"));
         assert_eq!(line_key("# only a comment\n", 3).as_deref(), None);
+    }
+
+    #[test]
+    fn an_unprintable_bare_value_is_not_repeated_in_the_message() {
+        let text = "[local]\nendpoint = 1.2\u{1b}[2J\n";
+        let at = text.find('1').unwrap();
+        assert_eq!(unquoted_value(text, at), None);
+        let d = syntax(text, "invalid float", at..at + 1);
+        assert!(!d.message.contains('\u{1b}'), "{}", d.message);
+        assert!(!d.help.as_deref().unwrap_or("").contains('\u{1b}'));
+        // Printable bare text still gets its quotes suggested.
+        assert!(unquoted_value("endpoint = 198.51.100.1x\n", 11).is_some());
     }
 
     #[test]
