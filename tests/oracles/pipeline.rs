@@ -1,10 +1,13 @@
 //! A whole peer file through parse → validate → render for every backend and both sides,
 //! with every oracle on every rendered file. Invalid input is fine, as long as it gives
 //! error diagnostics that render; a valid peer may be refused by a backend that cannot
-//! express it, but the built-in templates must never fail on it.
+//! express it, but the built-in templates must never fail on it. A file read without
+//! toml's document must read exactly as through it.
 
 use std::sync::OnceLock;
 
+use peergen_core::raw::RawPeer;
+use peergen_core::validate::agrees_with_toml;
 use peergen_core::Backend;
 use peergen_core::{validate, Side, SourceFile};
 use peergen_render::{RenderError, RenderOptions, Renderer, TemplateSource};
@@ -23,6 +26,14 @@ fn renderer() -> &'static Renderer {
 pub fn check_peer_file(path: &str, text: &str) -> Vec<Violation> {
     let source = SourceFile::new(path, text);
     let mut out = Vec::new();
+    if let Err(differ) = agrees_with_toml::<RawPeer>(text) {
+        out.push(Violation::new(
+            "pipeline",
+            path,
+            0,
+            format!("read differently without toml's document:\n{differ}"),
+        ));
+    }
     let validated = match validate(&source) {
         Ok(validated) => validated,
         Err(invalid) => {

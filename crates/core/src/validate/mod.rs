@@ -29,6 +29,8 @@ pub(crate) use checker::Checker;
 pub use names::is_valid_interface_name;
 pub use placeholder::MARKER as PLACEHOLDER_MARKER;
 pub use site::validate_site;
+#[doc(hidden)]
+pub use toml_error::agrees_with_toml;
 
 use crate::site::Defaults;
 use crate::spans::PeerSpans;

@@ -7,6 +7,7 @@
 //! structs the parser fills ([`shape`]); every unknown key, wrong type and missing key is
 //! reported together. Only a file of the right shape is deserialized.
 //!
+//! - [`direct`]: the files of the usual shape, deserialized without a document.
 //! - [`shape`]: the tables and keys of a peer file or site file, from their types.
 //! - [`walk`]: the document against the shape.
 //! - [`keys`]: unknown and missing keys, and keys peergen does not support.
@@ -15,6 +16,7 @@
 //! - [`syntax`]: text that is not TOML.
 //! - [`unsupported`]: keys of other tools that peergen does not take, with what to do.
 
+mod direct;
 mod keys;
 mod shape;
 mod suggest;
@@ -25,6 +27,8 @@ mod walk;
 
 use serde::de::DeserializeOwned;
 
+#[doc(hidden)]
+pub use direct::agrees_with_toml;
 pub(crate) use shape::FileShape;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
@@ -36,6 +40,11 @@ pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     file: fn() -> &'static FileShape,
 ) -> Result<T, Vec<Diagnostic>> {
+    // Nearly every file is deserialized straight from the parser's events, without a
+    // document: the rest go through toml's document, as below.
+    if let Some(value) = direct::deserialize(text) {
+        return Ok(value);
+    }
     let parse = || {
         toml::de::DeTable::parse(text).map_err(|err| {
             let span = err.span().unwrap_or(0..text.len().min(1));
@@ -113,5 +122,76 @@ mod tests {
         let walked = walk::check(&text, doc.get_ref(), FileShape::site());
         let deserialized = crate::site::RawSite::deserialize(toml::de::Deserializer::from(doc));
         assert!(deserialized.is_ok() && walked.is_empty(), "{walked:#?}");
+    }
+
+    /// Every fixture (peer files, valid and invalid, and the site files) reads the same
+    /// without toml's document as through it, and the valid ones do read without it: the
+    /// usual shape is not refused by mistake.
+    #[test]
+    fn direct_reading_agrees_with_toml() {
+        let root = camino::Utf8Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut files = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in folder.read_dir_utf8().expect("fixtures") {
+                let path = entry.expect("entry").into_path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension() == Some("toml") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 190, "{}", files.len());
+        let mut direct = 0;
+        for path in &files {
+            let text = std::fs::read_to_string(path).expect("read");
+            if path.file_name() == Some("peergen.toml") {
+                let site = agrees_with_toml::<crate::site::RawSite>(&text);
+                assert!(site.is_ok(), "{path}: {}", site.unwrap_err());
+                assert!(
+                    direct::deserialize::<crate::site::RawSite>(&text).is_some(),
+                    "{path}"
+                );
+                continue;
+            }
+            let peer = agrees_with_toml::<RawPeer>(&text);
+            assert!(peer.is_ok(), "{path}: {}", peer.unwrap_err());
+            if direct::deserialize::<RawPeer>(&text).is_some() {
+                direct += 1;
+            } else {
+                assert!(
+                    !path.as_str().contains("/valid/"),
+                    "{path} read through toml"
+                );
+            }
+        }
+        assert!(direct > 100, "{direct}");
+    }
+
+    /// Files of another shape, or with a problem toml reports, are left to toml.
+    #[test]
+    fn direct_reading_leaves_the_rest_to_toml() {
+        let base = "name = \"gre1\"\nkind = \"gre\"\n";
+        for rest in [
+            "local.endpoint = \"192.0.2.1\"\n",
+            "[local.x]\n",
+            "[[local]]\n",
+            "mtu = 1.5\n",
+            "mtu = 1979-05-27\n",
+            "name = \"again\"\n",
+            "[local]\n[local]\n",
+            "[remote]\nport = 1\nport = 2\n",
+            "[name]\n",
+            "[remote]\nroutes = [{ to = \"192.0.2.0/24\", to = \"198.51.100.0/24\" }]\n",
+            "[remote]\nroutes = [{ to.x = \"192.0.2.0/24\" }]\n",
+            "description = \"\\q\"\n",
+            "mtu = 99999999999999999999999999999999999999999\n",
+            "= 1\n",
+        ] {
+            let text = format!("{base}{rest}");
+            assert!(direct::deserialize::<RawPeer>(&text).is_none(), "{text}");
+            assert!(agrees_with_toml::<RawPeer>(&text).is_ok(), "{text}");
+        }
     }
 }
