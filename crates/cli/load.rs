@@ -140,7 +140,7 @@ pub fn site(
 /// The peer files of a run, read but not yet validated ([`read_peers`]).
 pub struct ReadPeers {
     files: Vec<inputs::PeerPath>,
-    read: Vec<std::io::Result<(SourceFile, (u64, u64))>>,
+    read: Vec<ReadFile>,
 }
 
 impl ReadPeers {
@@ -211,10 +211,20 @@ pub fn peers(
     validate_peers(read_peers(paths, probes, site, repo)?, site)
 }
 
+/// Whether any file was read more than once (the same device and inode).
+fn repeated(read: &[ReadFile]) -> bool {
+    let mut ids: Vec<(u64, u64)> = read.iter().flatten().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    ids.windows(2).any(|w| w[0] == w[1])
+}
+
 /// Validates the peer files of [`read_peers`], then checks them against each other;
 /// every diagnostic is printed. Returns the peers only when all of them are valid.
 pub fn validate_peers(read: ReadPeers, site: &Site) -> Result<Vec<Loaded>, Exit> {
     let ReadPeers { files, read } = read;
+    // Files given more than once are rare: a set of the files seen is kept only when there
+    // are any.
+    let repeats = repeated(&read);
     // Validating is independent per file: it runs on every core. Every message and
     // decision comes after, in input order, so output never depends on scheduling.
     let results = crate::parallel::map(&read, |r| {
@@ -231,14 +241,14 @@ pub fn validate_peers(read: ReadPeers, site: &Site) -> Result<Vec<Loaded>, Exit>
     });
     let mut loaded = Vec::with_capacity(files.len());
     let mut failure = None;
-    let mut seen = std::collections::HashSet::with_capacity(files.len());
+    let mut seen = repeats.then(std::collections::HashSet::new);
     let mut warnings = crate::verbosity::Warnings::default();
     let mut misread = false;
     for (file, checked) in files.iter().zip(checked) {
         let (source, result) = match checked {
             // The same file given twice (`a.toml a.toml`, a folder and a file in it, a
             // symlink to it) is one peer, not two that conflict.
-            Ok((_, id, _)) if !seen.insert(id) => continue,
+            Ok((_, id, _)) if seen.as_mut().is_some_and(|seen| !seen.insert(id)) => continue,
             Ok((source, _, result)) => (source, result),
             Err(err) => {
                 let exit = read_failed(&file.path, "peer file", &err);

@@ -28,12 +28,22 @@ fn reserve_heap(items: usize) {
     drop(std::hint::black_box(held));
 }
 
+/// How many threads to run work on: one per core, at most 8. Asked once per run: the
+/// standard library reads the process's cgroup files each time (a tenth of a
+/// millisecond), and a run spreads work over the cores several times.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, 8)
+    })
+}
+
 /// Maps `f` over `items` on every core (at most 8 threads), keeping the order of `items`:
 /// rendering is independent per peer, and the output must not depend on scheduling.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 8);
+    let threads = cores();
     if threads == 1 || items.len() < 64 {
         return items.iter().map(&f).collect();
     }
@@ -69,10 +79,7 @@ pub fn try_each<S: Send, E: Send>(
 ) -> Result<Vec<S>, E> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     const BATCH: usize = 16;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 8)
-        .min(count.div_ceil(BATCH).max(1));
+    let threads = cores().min(count.div_ceil(BATCH).max(1));
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let work = || {

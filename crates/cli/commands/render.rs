@@ -99,6 +99,26 @@ fn check_daemon_names(jobs: &[(&load::Loaded, Backend)]) -> Result<(), Exit> {
     }
 }
 
+/// Reports each file that more than one peer renders: each peer after the first, with the
+/// one before it, in the order of the jobs.
+fn report_clashes(
+    jobs: &[(&load::Loaded, Backend)],
+    results: &[(bool, Result<Vec<RenderedFile>, peergen_render::RenderError>)],
+) {
+    let mut owners: HashMap<&str, &Utf8Path> = HashMap::new();
+    for (&(l, _), (_, result)) in jobs.iter().zip(results) {
+        for file in result.iter().flatten() {
+            if let Some(other) = owners.insert(file.path.as_str(), l.source.path()) {
+                present::error(&format!(
+                    "{other} and {} both render {}; give the peers different names",
+                    l.source.path(),
+                    file.path
+                ));
+            }
+        }
+    }
+}
+
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> Exit {
     match try_run(args) {
@@ -206,38 +226,33 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
         (true, result)
     });
     let mut produced: Vec<Produced<'_>> = Vec::with_capacity(results.len() * 2);
-    let mut owners: HashMap<&str, &Utf8Path> = HashMap::with_capacity(results.len() * 2);
     let mut failed = false;
     for (&(l, backend), (_, result)) in jobs.iter().zip(&results) {
         match result {
-            Ok(rendered) => {
-                for file in rendered {
-                    if let Some(other) = owners.insert(file.path.as_str(), l.source.path()) {
-                        present::error(&format!(
-                            "{other} and {} both render {}; give the peers different names",
-                            l.source.path(),
-                            file.path
-                        ));
-                        failed = true;
-                        continue;
-                    }
-                    produced.push(Produced {
-                        file,
-                        backend,
-                        source: &l.peer.source,
-                    });
-                }
-            }
+            Ok(rendered) => produced.extend(rendered.iter().map(|file| Produced {
+                file,
+                backend,
+                source: &l.peer.source,
+            })),
             Err(err) => {
                 present::error(&format!("{}: {err}", l.source.path()));
                 failed = true;
             }
         }
     }
+    // Output order is the order of install paths, whatever order the peers came in; in
+    // that order, two peers that render the same file are neighbours.
+    produced.sort_unstable_by(|a, b| a.file.path.as_str().cmp(b.file.path.as_str()));
+    if produced
+        .windows(2)
+        .any(|w| w[0].file.path == w[1].file.path)
+    {
+        report_clashes(&jobs, &results);
+        failed = true;
+    }
     if failed {
         return Err(Exit::DataError);
     }
-    drop(owners);
     if skipped > 0 {
         present::note(&format!(
             "wg-quick skipped for {skipped} peer(s) that are not WireGuard"
@@ -251,8 +266,6 @@ fn try_run(args: &RenderArgs) -> Result<Exit, Exit> {
             ));
         }
     }
-    // Output order is the order of install paths, whatever order the peers came in.
-    produced.sort_unstable_by(|a, b| a.file.path.as_str().cmp(b.file.path.as_str()));
     let Output::Folder { dir, mode } = &output else {
         let exit = output::print(produced.iter().map(|p| p.file));
         // The process ends with this command: freeing every peer and file one by one
