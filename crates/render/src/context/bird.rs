@@ -9,7 +9,7 @@ use peergen_core::bgp::{daemon_stem, Announce, Bgp, Family};
 use peergen_core::{Backend, Peer};
 use serde::Serialize;
 
-use super::common::header;
+use super::common::{header_lines, Header};
 use crate::RenderError;
 
 /// Everything the BIRD template prints.
@@ -17,7 +17,7 @@ use crate::RenderError;
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct BirdContext {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: Header,
     /// Filters defined in the file, before the protocols that use them.
     pub filters: Vec<BirdFilter>,
     /// One protocol per session.
@@ -118,15 +118,15 @@ pub(crate) fn no_bgp(peer: &Peer, backend: Backend) -> RenderError {
 }
 
 /// The header, with where the file goes and its mode when it holds the password.
-pub(crate) fn bgp_header(peer: &Peer, bgp: &Bgp, backend: Backend, group: &str) -> Vec<String> {
-    let mut lines = header(peer, backend);
+pub(crate) fn bgp_header(peer: &Peer, bgp: &Bgp, backend: Backend, group: &str) -> Header {
+    let mut lines = header_lines(peer, backend);
     lines.retain(|l| !l.starts_with("MTU "));
     if bgp.password.is_some() {
         lines.push(format!(
             "Holds the session password: install as root:{group}, mode 0640, never world-readable."
         ));
     }
-    lines
+    Header::new(lines)
 }
 
 impl BirdContext {

@@ -9,10 +9,54 @@ use serde::Serialize;
 
 use peergen_core::Backend;
 
+/// The comment every rendered file starts with ([`header_lines`]), for a template.
+pub fn header(peer: &Peer, backend: Backend) -> Header {
+    Header::new(header_lines(peer, backend))
+}
+
+/// Header comment lines as a template gets them: a list of strings, made a template value
+/// once per peer, so that each file that prints them takes them as they are, without a
+/// copy per file. They are plain strings, like any other value: a template puts them in a
+/// comment with the `comment` filter, and anywhere else they are escaped as the format
+/// requires.
+#[derive(Debug, Clone)]
+pub struct Header(minijinja::Value);
+
+impl Header {
+    /// The lines.
+    pub fn new(lines: Vec<String>) -> Self {
+        let lines: Vec<minijinja::Value> = lines.into_iter().map(minijinja::Value::from).collect();
+        Header(minijinja::Value::from(lines))
+    }
+}
+
+impl Serialize for Header {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Inside a template context, minijinja takes the value itself; elsewhere (JSON),
+        // a list of strings.
+        self.0.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+impl schemars::JsonSchema for Header {
+    fn inline_schema() -> bool {
+        <Vec<String>>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Vec<String>>::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<String>>::json_schema(generator)
+    }
+}
+
 /// The lines of the comment every rendered file starts with (without comment markers):
 /// where it came from, that it is generated, and how its MTU was computed. No timestamp
 /// and no version, so the bytes change only when the peer file does.
-pub fn header(peer: &Peer, backend: Backend) -> Vec<String> {
+pub fn header_lines(peer: &Peer, backend: Backend) -> Vec<String> {
     // The path comes from the command line, not from validated input: never let it break
     // the comment line.
     use std::fmt::Write as _;
@@ -251,7 +295,7 @@ mod tests {
         // A file name is not validated input: it may hold anything a file system allows.
         let source = "peers/x\u{2028}network: {}\n\u{202e}\u{200b}\\.toml";
         let peer = validate(&SourceFile::new(source, text)).unwrap().peer;
-        for line in header(&peer, Backend::Netplan) {
+        for line in header_lines(&peer, Backend::Netplan) {
             assert_eq!(
                 peergen_core::text::first_unprintable(&line),
                 None,

@@ -10,6 +10,7 @@ use peergen_core::{Backend, Peer};
 use serde::Serialize;
 
 use super::bird::{bgp_header, family_suffix, no_bgp};
+use super::common::Header;
 use crate::RenderError;
 
 /// Everything the FRR template prints.
@@ -17,7 +18,7 @@ use crate::RenderError;
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct FrrContext {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: Header,
     /// Generated route maps (each with its prefix list), before the router block.
     pub route_maps: Vec<FrrRouteMap>,
     /// Our AS number (`router bgp N`).

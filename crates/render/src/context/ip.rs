@@ -5,7 +5,7 @@ use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
 use super::common::{
-    endpoint_text, family_flag, header, routes, routes_comment, ttl_word, wireguard, Route,
+    endpoint_text, family_flag, header, routes, routes_comment, ttl_word, wireguard, Header, Route,
 };
 use peergen_core::Backend;
 
@@ -15,7 +15,7 @@ use peergen_core::Backend;
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IpContext {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: Header,
     /// Interface name.
     pub name: String,
     /// `ip link add NAME type KIND`.

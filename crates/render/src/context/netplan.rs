@@ -5,8 +5,8 @@ use peergen_core::{Peer, PrivateKeySource, Ttl, Tunnel, TunnelKind};
 use serde::Serialize;
 
 use super::common::{
-    endpoint_text, header, routes, routes_comment, split_addresses, wireguard, PointToPoint, Route,
-    WireguardInterface,
+    endpoint_text, header, routes, routes_comment, split_addresses, wireguard, Header,
+    PointToPoint, Route, WireguardInterface,
 };
 use crate::RenderError;
 use peergen_core::Backend;
@@ -17,7 +17,7 @@ use peergen_core::Backend;
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetplanContext {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: Header,
     /// The key under `tunnels:`.
     pub name: String,
     /// `mode:`.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::common::header;
 use super::common::{
     endpoint_text, routes, routes_comment, split_addresses, ttl_number, ttl_word, wireguard,
-    PointToPoint, Route, WireguardInterface,
+    Header, PointToPoint, Route, WireguardInterface,
 };
 
 /// The `.netdev`: creates the device.
@@ -16,7 +16,7 @@ use super::common::{
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetdevContext<'a> {
     /// Header comment lines.
-    pub header: &'a [String],
+    pub header: &'a Header,
     /// `Name=`.
     pub name: &'a str,
     /// `Kind=`.
@@ -71,7 +71,7 @@ pub struct VxlanSection {
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetworkContext<'a> {
     /// Header comment lines.
-    pub header: &'a [String],
+    pub header: &'a Header,
     /// `[Match] Name=`.
     pub name: &'a str,
     /// `[Network] Address=` entries.
@@ -90,7 +90,7 @@ pub struct NetworkContext<'a> {
 impl<'a> NetdevContext<'a> {
     /// Builds the `.netdev` context with the `header` lines ([`header`], built once for
     /// both files); networkd expresses every kind.
-    pub fn new(peer: &'a Peer, header: &'a [String]) -> Self {
+    pub fn new(peer: &'a Peer, header: &'a Header) -> Self {
         let local = endpoint_text(peer.local.endpoint.as_ref());
         let remote = endpoint_text(peer.remote.endpoint.as_ref());
         // Only one arm below runs: the endpoints move into its section.
@@ -149,7 +149,7 @@ impl<'a> NetdevContext<'a> {
 
 impl<'a> NetworkContext<'a> {
     /// Builds the `.network` context with the `header` lines ([`header`]).
-    pub fn new(peer: &'a Peer, header: &'a [String]) -> Self {
+    pub fn new(peer: &'a Peer, header: &'a Header) -> Self {
         let (addresses, point_to_point) = split_addresses(&peer.local.addresses);
         Self {
             header,

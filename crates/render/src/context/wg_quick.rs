@@ -4,7 +4,7 @@ use peergen_core::{Peer, Tunnel};
 use serde::Serialize;
 
 use super::common::{
-    header, routes, split_addresses, wireguard, PointToPoint, Route, WireguardInterface,
+    header, routes, split_addresses, wireguard, Header, PointToPoint, Route, WireguardInterface,
 };
 use crate::RenderError;
 use peergen_core::Backend;
@@ -14,7 +14,7 @@ use peergen_core::Backend;
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WgQuickContext {
     /// Header comment lines.
-    pub header: Vec<String>,
+    pub header: Header,
     /// Interface name (also the file name).
     pub name: String,
     /// `Address =` entries (shared-subnet addresses).
