@@ -26,12 +26,21 @@ pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
     // One buffered stream: stdout is line-buffered, which would mean a write(2) per line.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     for (i, file) in files.enumerate() {
-        let sep = if i == 0 { "" } else { "\n" };
-        let result = write!(
-            out,
-            "{sep}==> {} (mode {:04o}) <==\n{}",
-            file.path, file.mode, file.contents
-        );
+        let sep: &[u8] = if i == 0 { b"" } else { b"\n" };
+        // Written piece by piece rather than through `write!`, whose formatting took
+        // longer than copying the contents.
+        let mode = format_mode(file.mode);
+        let result = [
+            sep,
+            b"==> ",
+            file.path.as_str().as_bytes(),
+            b" (mode ",
+            &mode,
+            b") <==\n",
+            file.contents.as_bytes(),
+        ]
+        .iter()
+        .try_for_each(|piece| out.write_all(piece));
         if let Err(err) = result {
             return stdout_failed(&err);
         }
@@ -40,6 +49,14 @@ pub fn print<'a>(files: impl Iterator<Item = &'a RenderedFile>) -> Exit {
         Ok(()) => Exit::Ok,
         Err(err) => stdout_failed(&err),
     }
+}
+
+/// A file mode as four octal digits (`0644`), as `{:04o}` writes it: rendered files have
+/// permission bits only.
+fn format_mode(mode: u32) -> [u8; 4] {
+    debug_assert!(mode <= 0o7777, "{mode:o}");
+    let digit = |shift: u32| b'0' + ((mode >> shift) & 0o7) as u8;
+    [digit(9), digit(6), digit(3), digit(0)]
 }
 
 /// A closed pipe (`| head`) ends quietly; other errors are reported.
@@ -424,4 +441,20 @@ fn print_diff(old_name: &str, new_name: &str, old: &str, new: &str) {
             .context_radius(3)
             .header(&old_label, &new_label)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_mode;
+
+    #[test]
+    fn modes_print_as_four_octal_digits() {
+        for mode in [0o644, 0o640, 0o600, 0o755, 0, 0o7777] {
+            assert_eq!(
+                format_mode(mode),
+                format!("{mode:04o}").as_bytes(),
+                "{mode:o}"
+            );
+        }
+    }
 }
