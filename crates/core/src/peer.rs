@@ -39,8 +39,9 @@ pub struct Peer {
     /// Which end of the peer file `local` is.
     pub side: Side,
     /// The BGP peering over the tunnel (`[bgp]`), seen from the same side; `None`: the
-    /// peer file renders the tunnel only.
-    pub bgp: Option<Bgp>,
+    /// peer file renders the tunnel only. Boxed: it is a third of a peer's size, and most
+    /// peers have none.
+    pub bgp: Option<Box<Bgp>>,
 }
 
 /// One end of the tunnel.
@@ -184,7 +185,7 @@ impl Peer {
         let mut peer = self.clone();
         if side != self.side {
             std::mem::swap(&mut peer.local, &mut peer.remote);
-            peer.bgp = peer.bgp.as_ref().map(Bgp::for_other_side);
+            peer.bgp = peer.bgp.as_ref().map(|bgp| Box::new(bgp.for_other_side()));
             peer.side = side;
         }
         peer

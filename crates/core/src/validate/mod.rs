@@ -178,7 +178,7 @@ fn validate_raw(
                     remote,
                     mtu,
                     side: Side::Local,
-                    bgp,
+                    bgp: bgp.map(Box::new),
                 },
                 warnings: ck.into_diagnostics(),
                 spans: PeerSpans::of(raw),

@@ -407,7 +407,7 @@ fn install_root(backend: Backend) -> Option<&'static str> {
 impl HandoffContext {
     /// The README's context for `peer` (our side local) and the rendered backends.
     pub fn new(peer: &Peer, backends: &[BackendFiles]) -> Self {
-        let bgp = peer.bgp.as_ref();
+        let bgp = peer.bgp.as_deref();
         let wireguard = peer.remote.wireguard.as_ref().map(|wg| {
             let (path, declared) = key_path(&wg.private_key);
             let options = match &peer.tunnel {
