@@ -11,9 +11,10 @@
 //! - two tunnels of one kind between the same endpoints that the kernel cannot tell apart
 //!   (same GRE key, VNI and port, or WireGuard port): the kernel refuses the second one.
 //!
-//! All checks sort or hash, so thousands of peers are checked in milliseconds.
+//! Every check sorts what it compares (gathered from the peers in one pass), so thousands
+//! of peers are checked in a millisecond.
 
-use std::collections::HashMap;
+use std::net::IpAddr;
 use std::ops::Range;
 
 use ipnet::IpNet;
@@ -51,15 +52,99 @@ fn location(input: &CrossInput<'_>, span: &Range<usize>) -> String {
 
 /// Runs every cross-peer check.
 pub fn cross_check(inputs: &[CrossInput<'_>]) -> Vec<CrossProblem> {
+    let mut keys = Keys::gather(inputs);
     let mut problems = Vec::new();
-    duplicate_names(inputs, &mut problems);
-    duplicate_ports(inputs, &mut problems);
-    overlapping_subnets(inputs, &mut problems);
-    duplicate_peer_addresses(inputs, &mut problems);
-    duplicate_routes(inputs, &mut problems);
-    same_endpoints(inputs, &mut problems);
+    duplicate_names(inputs, &mut keys.names, &mut problems);
+    duplicate_ports(inputs, &mut keys.ports, &mut problems);
+    overlapping_subnets(inputs, &mut keys.subnets, &mut problems);
+    duplicate_peer_addresses(inputs, &mut keys.peer_addresses, &mut problems);
+    duplicate_routes(inputs, &mut keys.routes, &mut problems);
+    same_endpoints(inputs, &mut keys.endpoints, &mut problems);
     problems.sort_by_key(|p| (p.index, p.diagnostic.span.as_ref().map(|s| s.start)));
     problems
+}
+
+/// What the checks compare, gathered in one pass over the peers, each with the index of
+/// its peer and its place in that peer's list: the checks then sort these small arrays
+/// rather than going back to thousands of peers spread over memory, once per check.
+struct Keys<'a> {
+    names: Vec<(&'a str, usize, usize)>,
+    /// WireGuard listen ports.
+    ports: Vec<(u16, usize, usize)>,
+    /// Shared-subnet addresses (not link-local), as their network.
+    subnets: Vec<(IpNet, usize, usize)>,
+    /// The peer addresses of point-to-point pairs (not link-local).
+    peer_addresses: Vec<(IpNet, usize, usize)>,
+    /// Routes: destination, table and metric.
+    routes: Vec<((IpNet, u32, u32), usize, usize)>,
+    /// Tunnels between two endpoints, as the kernel tells them apart.
+    endpoints: Vec<(EndpointKey<'a>, usize, usize)>,
+}
+
+impl<'a> Keys<'a> {
+    fn gather(inputs: &[CrossInput<'a>]) -> Self {
+        let mut keys = Keys {
+            names: Vec::with_capacity(inputs.len()),
+            ports: Vec::with_capacity(inputs.len()),
+            subnets: Vec::with_capacity(inputs.len() * 2),
+            peer_addresses: Vec::new(),
+            routes: Vec::new(),
+            endpoints: Vec::with_capacity(inputs.len()),
+        };
+        for (i, input) in inputs.iter().enumerate() {
+            let peer = input.peer;
+            keys.names.push((peer.name.as_str(), i, 0));
+            if let Some(port) = peer.local.wireguard.as_ref().and_then(|w| w.port) {
+                keys.ports.push((port, i, 0));
+            }
+            for (j, a) in peer.local.addresses.iter().enumerate() {
+                match a.peer {
+                    None if !is_link_local(&a.address) => {
+                        keys.subnets.push((a.address.trunc(), i, j));
+                    }
+                    Some(other) if !is_link_local(&other) => {
+                        keys.peer_addresses.push((other, i, j));
+                    }
+                    _ => {}
+                }
+            }
+            for (j, route) in peer.local.routes.iter().enumerate() {
+                let key = (route.to, route.effective_table(), route.effective_metric());
+                keys.routes.push((key, i, j));
+            }
+            if let Some(remote) = &peer.remote.endpoint {
+                let key = (
+                    peer.kind(),
+                    peer.local.endpoint.as_ref().map(At::of),
+                    At::of(remote),
+                    discriminator(peer),
+                );
+                keys.endpoints.push((key, i, 0));
+            }
+        }
+        keys
+    }
+}
+
+/// Sorts `items` (key, peer index, place in the peer) and calls `report(later, first,
+/// key)` for each item whose key an earlier peer has, with that peer's first such item.
+/// The same key twice in one peer is no conflict between peers.
+fn repeats<K: Ord + Copy>(
+    items: &mut [(K, usize, usize)],
+    mut report: impl FnMut((usize, usize), (usize, usize), K),
+) {
+    items.sort_unstable();
+    let mut first: Option<(K, usize, usize)> = None;
+    for &(key, i, j) in items.iter() {
+        match first {
+            Some((k, fi, fj)) if k == key => {
+                if fi != i {
+                    report((i, j), (fi, fj), key);
+                }
+            }
+            _ => first = Some((key, i, j)),
+        }
+    }
 }
 
 fn push(
@@ -77,50 +162,44 @@ fn push(
     });
 }
 
-fn duplicate_names(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        if let Some(&first) = seen.get(input.peer.name.as_str()) {
-            push(
-                problems,
-                i,
-                "name",
-                input.spans.name.clone(),
-                format!(
-                    "interface name {:?} is also used by {}",
-                    input.peer.name,
-                    location(&inputs[first], &inputs[first].spans.name)
-                ),
-                "every tunnel on a host needs its own interface name: rename one of them",
-            );
-        } else {
-            seen.insert(&input.peer.name, i);
-        }
-    }
+fn duplicate_names(
+    inputs: &[CrossInput<'_>],
+    names: &mut [(&str, usize, usize)],
+    problems: &mut Vec<CrossProblem>,
+) {
+    repeats(names, |(i, _), (first, _), name| {
+        push(
+            problems,
+            i,
+            "name",
+            inputs[i].spans.name.clone(),
+            format!(
+                "interface name {name:?} is also used by {}",
+                location(&inputs[first], &inputs[first].spans.name)
+            ),
+            "every tunnel on a host needs its own interface name: rename one of them",
+        );
+    });
 }
 
-fn duplicate_ports(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<u16, usize> = HashMap::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let Some(port) = input.peer.local.wireguard.as_ref().and_then(|w| w.port) else {
-            continue;
-        };
-        if let Some(&first) = seen.get(&port) {
-            push(
-                problems,
-                i,
-                "local.port",
-                input.spans.local_port.clone(),
-                format!(
-                    "WireGuard listen port {port} is also used by {}",
-                    location(&inputs[first], &inputs[first].spans.local_port)
-                ),
-                "each WireGuard interface on a host listens on its own UDP port: pick a free one",
-            );
-        } else {
-            seen.insert(port, i);
-        }
-    }
+fn duplicate_ports(
+    inputs: &[CrossInput<'_>],
+    ports: &mut [(u16, usize, usize)],
+    problems: &mut Vec<CrossProblem>,
+) {
+    repeats(ports, |(i, _), (first, _), port| {
+        push(
+            problems,
+            i,
+            "local.port",
+            inputs[i].spans.local_port.clone(),
+            format!(
+                "WireGuard listen port {port} is also used by {}",
+                location(&inputs[first], &inputs[first].spans.local_port)
+            ),
+            "each WireGuard interface on a host listens on its own UDP port: pick a free one",
+        );
+    });
 }
 
 fn is_link_local(net: &IpNet) -> bool {
@@ -133,16 +212,11 @@ fn is_link_local(net: &IpNet) -> bool {
 /// Tunnel subnets of different peers must not overlap. CIDR blocks overlap exactly when
 /// one contains the other, so after sorting by start address each block only needs
 /// comparing with the widest block seen so far.
-fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    // (network, peer index, address index)
-    let mut nets: Vec<(IpNet, usize, usize)> = Vec::with_capacity(inputs.len() * 2);
-    for (i, input) in inputs.iter().enumerate() {
-        for (j, a) in input.peer.local.addresses.iter().enumerate() {
-            if a.peer.is_none() && !is_link_local(&a.address) {
-                nets.push((a.address.trunc(), i, j));
-            }
-        }
-    }
+fn overlapping_subnets(
+    inputs: &[CrossInput<'_>],
+    nets: &mut [(IpNet, usize, usize)],
+    problems: &mut Vec<CrossProblem>,
+) {
     // A total order (the address index too): an unstable sort then gives the stable one.
     nets.sort_unstable_by(|a, b| {
         (
@@ -161,7 +235,7 @@ fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProble
             ))
     });
     let mut widest: Option<(IpNet, usize, usize)> = None;
-    for &(net, i, j) in &nets {
+    for &(net, i, j) in nets.iter() {
         match widest {
             Some((w, wi, wj)) if w.contains(&net.network()) && wi != i => {
                 let (later, earlier) = if i > wi {
@@ -203,91 +277,75 @@ fn overlapping_subnets(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProble
     }
 }
 
-fn duplicate_peer_addresses(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<IpNet, (usize, usize)> = HashMap::with_capacity(inputs.len() * 2);
-    for (i, input) in inputs.iter().enumerate() {
-        for (j, a) in input.peer.local.addresses.iter().enumerate() {
-            let Some(peer) = a.peer else { continue };
-            if is_link_local(&peer) {
-                continue;
-            }
-            if let Some(&(fi, fj)) = seen.get(&peer) {
-                if fi == i {
-                    continue;
-                }
-                let span = input
-                    .spans
-                    .local_addresses
-                    .get(j)
-                    .cloned()
-                    .unwrap_or_default();
-                let other = inputs[fi]
-                    .spans
-                    .local_addresses
-                    .get(fj)
-                    .cloned()
-                    .unwrap_or_default();
-                push(
-                    problems,
-                    i,
-                    &format!("local.addresses[{j}]"),
-                    span,
-                    format!(
-                        "the point-to-point peer {peer} is also the peer of {}",
-                        location(&inputs[fi], &other)
-                    ),
-                    "two tunnels cannot both lead to the same remote address: check the remote addresses",
-                );
-            } else {
-                seen.insert(peer, (i, j));
-            }
-        }
-    }
+fn duplicate_peer_addresses(
+    inputs: &[CrossInput<'_>],
+    peers: &mut [(IpNet, usize, usize)],
+    problems: &mut Vec<CrossProblem>,
+) {
+    repeats(peers, |(i, j), (fi, fj), peer| {
+        let span = inputs[i]
+            .spans
+            .local_addresses
+            .get(j)
+            .cloned()
+            .unwrap_or_default();
+        let other = inputs[fi]
+            .spans
+            .local_addresses
+            .get(fj)
+            .cloned()
+            .unwrap_or_default();
+        push(
+            problems,
+            i,
+            &format!("local.addresses[{j}]"),
+            span,
+            format!(
+                "the point-to-point peer {peer} is also the peer of {}",
+                location(&inputs[fi], &other)
+            ),
+            "two tunnels cannot both lead to the same remote address: check the remote addresses",
+        );
+    });
 }
 
 /// The kernel keeps one route per destination, table and metric: the second `ip route add`
 /// fails with "File exists". Different metrics are a deliberate primary and backup.
-fn duplicate_routes(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    let mut seen: HashMap<(IpNet, u32, u32), (usize, usize)> = HashMap::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        for (j, route) in input.peer.local.routes.iter().enumerate() {
-            let key = (route.to, route.effective_table(), route.effective_metric());
-            match seen.get(&key) {
-                Some(&(fi, fj)) if fi != i => {
-                    let span = input.spans.local_routes.get(j).cloned().unwrap_or_default();
-                    let other = inputs[fi]
-                        .spans
-                        .local_routes
-                        .get(fj)
-                        .cloned()
-                        .unwrap_or_default();
-                    push(
-                        problems,
-                        i,
-                        &format!("local.routes[{j}]"),
-                        span,
-                        format!(
-                            "the route to {} (table {}, metric {}) is also installed through {} by {}",
-                            route.to,
-                            key.1,
-                            key.2,
-                            inputs[fi].peer.name,
-                            location(&inputs[fi], &other)
-                        ),
-                        "a host holds one route per destination, table and metric, and the second tunnel would fail with \"File exists\": keep the route on one peer, or give the two different metrics (primary and backup)",
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    seen.insert(key, (i, j));
-                }
-            }
-        }
-    }
+fn duplicate_routes(
+    inputs: &[CrossInput<'_>],
+    routes: &mut [((IpNet, u32, u32), usize, usize)],
+    problems: &mut Vec<CrossProblem>,
+) {
+    repeats(routes, |(i, j), (fi, fj), (to, table, metric)| {
+        let span = inputs[i]
+            .spans
+            .local_routes
+            .get(j)
+            .cloned()
+            .unwrap_or_default();
+        let other = inputs[fi]
+            .spans
+            .local_routes
+            .get(fj)
+            .cloned()
+            .unwrap_or_default();
+        push(
+            problems,
+            i,
+            &format!("local.routes[{j}]"),
+            span,
+            format!(
+                "the route to {to} (table {table}, metric {metric}) is also installed through {} by {}",
+                inputs[fi].peer.name,
+                location(&inputs[fi], &other)
+            ),
+            "a host holds one route per destination, table and metric, and the second tunnel would fail with \"File exists\": keep the route on one peer, or give the two different metrics (primary and backup)",
+        );
+    });
 }
 
 /// What the kernel uses to tell two tunnels of one kind between the same endpoints apart.
-#[derive(PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Discriminator {
     /// The GRE key.
     Key(Option<u32>),
@@ -311,48 +369,51 @@ fn discriminator(peer: &Peer) -> Discriminator {
     }
 }
 
-fn same_endpoints(inputs: &[CrossInput<'_>], problems: &mut Vec<CrossProblem>) {
-    // Typed keys: formatting four strings per peer was most of the cross-checks' time.
-    type Key<'a> = (
-        TunnelKind,
-        Option<&'a Endpoint>,
-        &'a Endpoint,
-        Discriminator,
-    );
-    let mut seen: HashMap<Key<'_>, usize> = HashMap::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let peer = input.peer;
-        let Some(remote) = &peer.remote.endpoint else {
-            continue;
-        };
-        let key = (
-            peer.kind(),
-            peer.local.endpoint.as_ref(),
-            remote,
-            discriminator(peer),
-        );
-        if let Some(&first) = seen.get(&key) {
-            push(
-                problems,
-                i,
-                "remote.endpoint",
-                input.spans.remote_endpoint.clone(),
-                format!(
-                    "another {} tunnel between the same endpoints is defined at {}; the kernel cannot tell them apart",
-                    peer.kind(),
-                    location(&inputs[first], &inputs[first].spans.remote_endpoint)
-                ),
-                match &peer.tunnel {
-                    Tunnel::Vxlan(_) => "use a different vni for the second segment, or merge the peers",
-                    Tunnel::Wireguard(_) => "merge the peers, or use a different remote port",
-                    Tunnel::Sit(_) => "a host can have only one sit tunnel per endpoint pair: merge the peers",
-                    _ => "give each tunnel a distinct GRE key, or merge the peers",
-                },
-            );
-        } else {
-            seen.insert(key, i);
+/// An endpoint, copied out of its peer (a name stays borrowed).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum At<'a> {
+    Ip(IpAddr),
+    Host(&'a str),
+}
+
+impl At<'_> {
+    fn of(endpoint: &Endpoint) -> At<'_> {
+        match endpoint {
+            Endpoint::Ip(ip) => At::Ip(*ip),
+            Endpoint::Host(name) => At::Host(name),
         }
     }
+}
+
+/// Two tunnels the kernel cannot tell apart have the same kind, endpoints and
+/// discriminator.
+type EndpointKey<'a> = (TunnelKind, Option<At<'a>>, At<'a>, Discriminator);
+
+fn same_endpoints(
+    inputs: &[CrossInput<'_>],
+    endpoints: &mut [(EndpointKey<'_>, usize, usize)],
+    problems: &mut Vec<CrossProblem>,
+) {
+    repeats(endpoints, |(i, _), (first, _), _| {
+        let peer = inputs[i].peer;
+        push(
+            problems,
+            i,
+            "remote.endpoint",
+            inputs[i].spans.remote_endpoint.clone(),
+            format!(
+                "another {} tunnel between the same endpoints is defined at {}; the kernel cannot tell them apart",
+                peer.kind(),
+                location(&inputs[first], &inputs[first].spans.remote_endpoint)
+            ),
+            match &peer.tunnel {
+                Tunnel::Vxlan(_) => "use a different vni for the second segment, or merge the peers",
+                Tunnel::Wireguard(_) => "merge the peers, or use a different remote port",
+                Tunnel::Sit(_) => "a host can have only one sit tunnel per endpoint pair: merge the peers",
+                _ => "give each tunnel a distinct GRE key, or merge the peers",
+            },
+        );
+    });
 }
 
 #[cfg(test)]

@@ -31,7 +31,12 @@ pub(crate) fn files(
     let ctx = BirdContext::new(peer)?;
     // The password: readable by the daemon's group (root:bird), never by everyone.
     let mode = if ctx.holds_secret() { 0o640 } else { PUBLIC };
-    out.add(format!("bird/peers/{}.conf", peer.name), mode, CONF, &ctx)
+    out.add(
+        ["bird/peers/", &peer.name, ".conf"].concat(),
+        mode,
+        CONF,
+        &ctx,
+    )
 }
 
 #[cfg(test)]

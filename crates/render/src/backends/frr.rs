@@ -31,7 +31,12 @@ pub(crate) fn files(
     let ctx = FrrContext::new(peer)?;
     // The password: readable by the daemon's group (root:frr), never by everyone.
     let mode = if ctx.holds_secret() { 0o640 } else { PUBLIC };
-    out.add(format!("frr/peers/{}.conf", peer.name), mode, CONF, &ctx)
+    out.add(
+        ["frr/peers/", &peer.name, ".conf"].concat(),
+        mode,
+        CONF,
+        &ctx,
+    )
 }
 
 #[cfg(test)]

@@ -44,8 +44,8 @@ pub(crate) fn files(
         Some(wg) if wg.holds_secret() => 0o700,
         _ => 0o755,
     };
-    out.add(format!("{name}.up.sh"), mode, UP, &ctx)?;
-    out.add(format!("{name}.down.sh"), 0o755, DOWN, &ctx)
+    out.add([name, ".up.sh"].concat(), mode, UP, &ctx)?;
+    out.add([name, ".down.sh"].concat(), 0o755, DOWN, &ctx)
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub(crate) fn files(
     let ctx = NetplanContext::new(peer)?;
     // netplan 0.106 warns about YAML that others can read.
     out.add(
-        format!("netplan/{}{}.yaml", options.file_prefix, peer.name),
+        ["netplan/", &options.file_prefix, &peer.name, ".yaml"].concat(),
         SECRET,
         YAML,
         &ctx,

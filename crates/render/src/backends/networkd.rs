@@ -49,13 +49,13 @@ pub(crate) fn files(
         _ => PUBLIC,
     };
     out.add(
-        format!("systemd/network/{prefix}{name}.netdev"),
+        ["systemd/network/", prefix, name, ".netdev"].concat(),
         mode,
         NETDEV,
         &netdev,
     )?;
     out.add(
-        format!("systemd/network/{prefix}{name}.network"),
+        ["systemd/network/", prefix, name, ".network"].concat(),
         PUBLIC,
         NETWORK,
         &NetworkContext::new(peer, &header),

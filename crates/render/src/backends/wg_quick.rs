@@ -28,7 +28,12 @@ pub(crate) fn files(
 ) -> Result<(), RenderError> {
     let ctx = WgQuickContext::new(peer)?;
     // wg-quick warns about a config file others can read.
-    out.add(format!("wireguard/{}.conf", peer.name), SECRET, CONF, &ctx)
+    out.add(
+        ["wireguard/", &peer.name, ".conf"].concat(),
+        SECRET,
+        CONF,
+        &ctx,
+    )
 }
 
 #[cfg(test)]
