@@ -93,6 +93,17 @@ pub fn header_lines(peer: &Peer, backend: Backend) -> Vec<String> {
     ]
 }
 
+/// A value (an address, a prefix, an endpoint) as text, in a string allocated once at a
+/// size that holds any of them: `to_string` grows its string piece by piece, and contexts
+/// format several addresses for every file.
+pub fn text(value: impl std::fmt::Display) -> String {
+    use std::fmt::Write as _;
+    // The longest: `[` an IPv6 address with an IPv4 tail `]:65535`, or a prefix `/128`.
+    let mut text = String::with_capacity(56);
+    let _ = write!(text, "{value}");
+    text
+}
+
 /// An address with the other end's address as its point-to-point peer.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
@@ -112,11 +123,11 @@ pub fn split_addresses(addresses: &[TunnelAddress]) -> (Vec<String>, Vec<PointTo
     for a in addresses {
         match a.peer {
             Some(peer) => p2p.push(PointToPoint {
-                address: a.address.to_string(),
-                peer: peer.to_string(),
+                address: text(a.address),
+                peer: text(peer),
                 family: family_flag(a.address.addr()),
             }),
-            None => shared.push(a.address.to_string()),
+            None => shared.push(text(a.address)),
         }
     }
     (shared, p2p)
@@ -134,14 +145,14 @@ pub fn family_flag(ip: IpAddr) -> &'static str {
 /// `host:port`, with IPv6 in brackets as every WireGuard tool requires.
 fn endpoint_with_port(endpoint: &Endpoint, port: u16) -> String {
     match endpoint {
-        Endpoint::Ip(IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
-        other => format!("{other}:{port}"),
+        Endpoint::Ip(IpAddr::V6(ip)) => text(format_args!("[{ip}]:{port}")),
+        other => text(format_args!("{other}:{port}")),
     }
 }
 
 /// An endpoint as a bare address (tunnel kinds only have literal IPs).
 pub fn endpoint_text(endpoint: Option<&Endpoint>) -> String {
-    endpoint.map(ToString::to_string).unwrap_or_default()
+    endpoint.map(text).unwrap_or_default()
 }
 
 /// The routes this end installs through the tunnel: exactly its `routes`, nothing derived
@@ -153,11 +164,11 @@ pub fn routes(peer: &Peer) -> Vec<Route> {
         .routes
         .iter()
         .map(|r| Route {
-            destination: r.to.to_string(),
+            destination: text(r.to),
             family: family_flag(r.to.addr()),
             metric: r.metric,
             table: r.table,
-            via: r.via.map(|v| v.to_string()),
+            via: r.via.map(text),
             scope_link: r.via.is_none() && r.to.addr().is_ipv4(),
         })
         .collect()
@@ -275,7 +286,7 @@ fn wireguard_peer(
     WireguardPeer {
         public_key: remote.public_key.to_base64(),
         preshared_key_file: options.preshared_key_file.as_ref().map(ToString::to_string),
-        allowed_ips: remote.allowed_ips.iter().map(ToString::to_string).collect(),
+        allowed_ips: remote.allowed_ips.iter().map(text).collect(),
         endpoint: match (endpoint, remote.port) {
             (Some(e), Some(port)) => Some(endpoint_with_port(e, port)),
             _ => None,
