@@ -49,8 +49,12 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
+        let mut parts = items.chunks(chunk);
+        // The calling thread maps the first part itself: one thread fewer to start, and
+        // the start of the results already in place. (Its heap is the process's main
+        // one, which grows without `mprotect`: it needs no reservation.)
+        let first = parts.next().unwrap_or_default();
+        let handles: Vec<_> = parts
             .map(|part| {
                 scope.spawn(|| {
                     reserve_heap(part.len());
@@ -58,13 +62,15 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(results) => results,
+        let mut results = Vec::with_capacity(items.len());
+        results.extend(first.iter().map(&f));
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => results.extend(part),
                 Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
+            }
+        }
+        results
     })
 }
 
