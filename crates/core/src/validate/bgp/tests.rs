@@ -18,7 +18,7 @@ fn gre(local: &str, remote: &str, bgp: &str) -> String {
 
 fn bgp(text: &str) -> Bgp {
     match validate(&SourceFile::new("t.toml", text)) {
-        Ok(v) => v.peer.bgp.expect("a [bgp] table gives a peering"),
+        Ok(v) => *v.peer.bgp.expect("a [bgp] table gives a peering"),
         Err(e) => panic!("{text}\n{:#?}", e.diagnostics),
     }
 }
@@ -170,7 +170,7 @@ fn the_other_side_swaps_addresses_ends_and_policies() {
     assert_eq!(theirs.remote.bird.export.as_deref(), Some("ours"));
     assert_eq!(
         theirs.for_other_side(),
-        ours,
+        *ours,
         "swapping twice is the identity"
     );
     assert_eq!(v.peer.for_side(Side::Local).bgp, Some(ours));
